@@ -1,0 +1,135 @@
+import { FjcError, type FjcErrorOptions } from '../commons/errors.js';
+
+/** Base of every error raised while talking to a Flink cluster. */
+export class FlinkError extends FjcError {
+  override readonly code: string = 'FLINK_ERROR';
+}
+
+/** The cluster could not be reached at all (connection refused, DNS, TLS handshake, reset). */
+export class FlinkUnreachableError extends FlinkError {
+  override readonly code: string = 'FLINK_UNREACHABLE';
+
+  constructor(
+    readonly baseUrl: string,
+    options: FjcErrorOptions & { detail?: string } = {},
+  ) {
+    super(
+      `Flink cluster at ${baseUrl} is unreachable${options.detail ? `: ${options.detail}` : ''}`,
+      {
+        remedy:
+          'Check that the cluster is up, that its REST URL is right and that fjc can reach it (network, TLS settings).',
+        ...options,
+      },
+    );
+  }
+}
+
+/** Flink answered with an error status; `flinkMessage` is Flink's own reason without stack frames. */
+export class FlinkRequestRejectedError extends FlinkError {
+  override readonly code: string = 'FLINK_REQUEST_REJECTED';
+
+  constructor(
+    readonly status: number,
+    readonly operation: string,
+    readonly flinkMessage: string,
+    options: FjcErrorOptions = {},
+  ) {
+    super(`Flink rejected ${operation} (HTTP ${status}): ${flinkMessage}`, {
+      remedy: 'Read Flink’s reason above; fix the request or the job and try again.',
+      ...options,
+    });
+  }
+}
+
+/** The job id is not known to the cluster (never submitted, or forgotten after a JobManager restart without HA). */
+export class FlinkJobNotFoundError extends FlinkRequestRejectedError {
+  override readonly code: string = 'FLINK_JOB_NOT_FOUND';
+
+  constructor(
+    readonly jobId: string,
+    operation: string,
+    flinkMessage: string,
+  ) {
+    super(404, operation, flinkMessage, {
+      remedy:
+        'The job is not on this cluster: it may never have started, or the JobManager restarted without HA.',
+    });
+  }
+}
+
+/** A job with this id was already submitted to this cluster (Flink refuses ids ever used). */
+export class FlinkDuplicateJobError extends FlinkRequestRejectedError {
+  override readonly code: string = 'FLINK_DUPLICATE_JOB';
+
+  constructor(
+    readonly jobId: string,
+    flinkMessage: string,
+  ) {
+    super(409, 'jar run', flinkMessage, {
+      remedy:
+        'A job with this id exists (or existed) on the cluster: look it up instead of submitting again, or use a new id for a new attempt.',
+    });
+  }
+}
+
+/** A savepoint (or stop-with-savepoint, or disposal) operation ended in failure. */
+export class SavepointFailedError extends FlinkError {
+  override readonly code: string = 'SAVEPOINT_FAILED';
+
+  constructor(
+    readonly jobId: string | undefined,
+    readonly triggerId: string,
+    readonly failureCause: string,
+    options: FjcErrorOptions = {},
+  ) {
+    super(
+      `Savepoint operation ${triggerId}${jobId ? ` of job ${jobId}` : ''} failed: ${failureCause}`,
+      {
+        remedy:
+          'Check the job’s checkpoint storage (permissions, space) and that the job is RUNNING, then trigger the savepoint again.',
+        ...options,
+      },
+    );
+  }
+}
+
+/** A call or a wait did not finish before its deadline. */
+export class DeadlineExceededError extends FlinkError {
+  override readonly code: string = 'DEADLINE_EXCEEDED';
+
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+    /** True when the request may have been applied by Flink even though no answer arrived. */
+    readonly outcomeUnknown: boolean,
+    options: FjcErrorOptions = {},
+  ) {
+    super(
+      `${operation} did not finish within ${timeoutMs} ms${outcomeUnknown ? ' (Flink may still have applied it)' : ''}`,
+      {
+        remedy: outcomeUnknown
+          ? 'Look at the cluster’s state before repeating the request; raise the timeout if the cluster is slow.'
+          : 'Raise the timeout if the cluster is slow, or check the cluster’s health.',
+        ...options,
+      },
+    );
+  }
+}
+
+/** Flink answered, but not in a shape this client understands (version mismatch or a proxy page). */
+export class FlinkProtocolError extends FlinkError {
+  override readonly code: string = 'FLINK_PROTOCOL';
+
+  constructor(operation: string, detail: string, options: FjcErrorOptions = {}) {
+    super(`Unexpected response to ${operation}: ${detail}`, {
+      remedy:
+        'Check that the URL points at a Flink REST endpoint of a supported version (1.18 or newer).',
+      ...options,
+    });
+  }
+}
+
+/** Input to the client itself is wrong (bad URL, unreadable jar, invalid id). */
+export class FlinkClientInputError extends FlinkError {
+  override readonly code: string = 'FLINK_CLIENT_INPUT';
+}

@@ -1,0 +1,43 @@
+/**
+ * Turns what Flink sends back on failure (stack dumps inside `errors[]`, `stack-trace` of a
+ * failure cause) into one readable sentence: the top message plus the root cause. People act
+ * on the root cause ("ClassNotFoundException: com.acme.Job"), never on 80 frames of Netty.
+ */
+const MAX_LENGTH = 600;
+const GENERIC = new Set(['internal server error.', '<exception on server side:']);
+const FRAME = /^\s*(at |\.\.\. \d+ more|<\/?exception|End of exception on server side>)/i;
+
+/** One line per Java throwable in a stack dump: `Type: message`, outermost first. */
+function throwableLines(text: string): string[] {
+  const lines: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || FRAME.test(raw) || GENERIC.has(line.toLowerCase())) continue;
+    if (line.startsWith('Caused by: ')) lines.push(simplify(line.slice('Caused by: '.length)));
+    else if (lines.length === 0 || !/^\s/.test(raw)) lines.push(simplify(line));
+  }
+  return lines;
+}
+
+/** `org.apache.flink.Foo: msg` → `Foo: msg`; the package adds length, not meaning. */
+function simplify(line: string): string {
+  return line.replace(/^(?:[a-z_$][\w$]*\.)+([A-Z][\w$]*(?:Exception|Error|Throwable)\b)/, '$1');
+}
+
+function clip(text: string): string {
+  return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 1)}…` : text;
+}
+
+/** Outermost message and root cause of a Java stack trace, joined; `fallback` when empty. */
+export function summarizeThrowable(stackTrace: string, fallback = 'no reason given'): string {
+  const lines = throwableLines(stackTrace);
+  const first = lines[0];
+  if (first === undefined) return fallback;
+  const root = lines[lines.length - 1];
+  return clip(root === undefined || root === first ? first : `${first} (root cause: ${root})`);
+}
+
+/** A readable reason from Flink's `errors[]` array. */
+export function summarizeFlinkErrors(errors: readonly string[]): string {
+  return summarizeThrowable(errors.join('\n'), 'Flink gave no reason');
+}

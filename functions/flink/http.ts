@@ -1,0 +1,224 @@
+import { Readable } from 'node:stream';
+import { Pool, errors as undiciErrors } from 'undici';
+import type { z } from 'zod';
+import { authorizationHeader, tlsConnectOptions, type FlinkAuth, type FlinkTls } from './auth.js';
+import {
+  DeadlineExceededError,
+  FlinkDuplicateJobError,
+  FlinkError,
+  FlinkJobNotFoundError,
+  FlinkProtocolError,
+  FlinkRequestRejectedError,
+  FlinkUnreachableError,
+} from './errors.js';
+import { summarizeFlinkErrors } from './flink-message.js';
+import type { MultipartFile } from './multipart.js';
+import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
+import { errorBodySchema } from './schemas.js';
+
+export interface HttpOptions {
+  baseUrl: URL;
+  auth: FlinkAuth;
+  tls: FlinkTls | undefined;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  connections: number;
+  random?: () => number;
+}
+
+export interface Call<S extends z.ZodType> {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  /** What the call does, in words, for error messages ("jar run", "job detail"). */
+  operation: string;
+  schema: S;
+  json?: unknown;
+  multipart?: MultipartFile;
+  /** Only calls whose repetition cannot change the outcome are retried. */
+  idempotent: boolean;
+  timeoutMs?: number;
+  /** The job the call is about, so that a 404 becomes `FlinkJobNotFoundError`. */
+  jobId?: string;
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * The HTTP layer of the Flink client: one undici connection pool per cluster, a deadline on
+ * every call, retries with backoff and jitter for idempotent calls only, and every failure
+ * mapped to a typed `FlinkError`. Credentials go into headers and the TLS connector only.
+ */
+export class FlinkHttp {
+  private readonly pool: Pool;
+  private readonly prefix: string;
+  private readonly authorization: string | undefined;
+  private readonly random: () => number;
+
+  constructor(private readonly options: HttpOptions) {
+    this.pool = new Pool(options.baseUrl.origin, {
+      connections: options.connections,
+      connect: { ...tlsConnectOptions(options.tls), timeout: options.timeoutMs },
+      keepAliveTimeout: 30_000,
+    });
+    this.prefix = options.baseUrl.pathname.replace(/\/+$/, '');
+    this.authorization = authorizationHeader(options.auth);
+    this.random = options.random ?? Math.random;
+  }
+
+  /** The cluster's URL as shown to people: origin and path, never credentials. */
+  get displayUrl(): string {
+    return `${this.options.baseUrl.origin}${this.prefix}`;
+  }
+
+  async call<S extends z.ZodType>(call: Call<S>): Promise<z.infer<S>> {
+    const { attempts } = this.options.retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(call);
+      } catch (error) {
+        if (!call.idempotent || attempt >= attempts || !isRetryable(error)) throw error;
+        await sleep(backoffDelay(this.options.retry, attempt, this.random));
+      }
+    }
+  }
+
+  async close(graceMs = 1_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'late'>(
+      (resolve) => (timer = setTimeout(() => { resolve('late'); }, graceMs)),
+    );
+    const closed = await Promise.race([this.pool.close().then(() => 'closed' as const), grace]);
+    clearTimeout(timer);
+    if (closed === 'late') await this.pool.destroy();
+  }
+
+  private async once<S extends z.ZodType>(call: Call<S>): Promise<z.infer<S>> {
+    const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.authorization !== undefined) headers.authorization = this.authorization;
+    let body: string | Readable | undefined;
+    if (call.multipart) {
+      headers['content-type'] = call.multipart.contentType;
+      if (call.multipart.contentLength !== undefined)
+        headers['content-length'] = String(call.multipart.contentLength);
+      body = Readable.from(call.multipart.body);
+    } else if (call.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(call.json);
+    }
+
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.pool.request({
+        method: call.method,
+        path: `${this.prefix}${call.path}`,
+        headers,
+        body: body ?? null,
+        signal: AbortSignal.timeout(timeoutMs),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw this.transportError(call, timeoutMs, error);
+    }
+
+    if (status >= 400) throw this.rejection(call, status, text);
+    return this.parse(call, text);
+  }
+
+  private parse<S extends z.ZodType>(call: Call<S>, text: string): z.infer<S> {
+    let json: unknown;
+    try {
+      json = text === '' ? {} : JSON.parse(text);
+    } catch (error) {
+      throw new FlinkProtocolError(call.operation, `not JSON: ${text.slice(0, 80)}`, {
+        cause: error,
+      });
+    }
+    const parsed = call.schema.safeParse(json);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ');
+      throw new FlinkProtocolError(call.operation, detail, { cause: parsed.error });
+    }
+    return parsed.data;
+  }
+
+  private rejection(call: Call<z.ZodType>, status: number, text: string): FlinkError {
+    let message: string;
+    try {
+      const body = errorBodySchema.safeParse(JSON.parse(text));
+      message = body.success ? summarizeFlinkErrors(body.data.errors) : text.slice(0, 200);
+    } catch {
+      message = text.slice(0, 200) || `HTTP ${status}`;
+    }
+    // Flink 2.3 runs jobs as applications and renamed the exception; older releases use the job one.
+    if (/Duplicate(Job|Application)SubmissionException/.test(text) && call.jobId !== undefined)
+      return new FlinkDuplicateJobError(call.jobId, message);
+    // Flink signals a missing job by its exception, with 404 or 500 depending on the handler;
+    // an unknown route also answers 404 ("Not found: /jobs/…/foo") and is not a missing job.
+    if (
+      call.jobId !== undefined &&
+      (text.includes('FlinkJobNotFoundException') ||
+        (status === 404 && !message.startsWith('Not found: /')))
+    )
+      return new FlinkJobNotFoundError(call.jobId, call.operation, message);
+    if (status === 401 || status === 403)
+      return new FlinkRequestRejectedError(status, call.operation, message, {
+        remedy: 'Check the credentials configured for this cluster (its secret) and their rights.',
+      });
+    return new FlinkRequestRejectedError(status, call.operation, message);
+  }
+
+  private transportError(call: Call<z.ZodType>, timeoutMs: number, error: unknown): FlinkError {
+    const name = error instanceof Error ? error.name : '';
+    if (
+      name === 'TimeoutError' ||
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError
+    ) {
+      return new DeadlineExceededError(
+        `${call.operation} at ${this.displayUrl}`,
+        timeoutMs,
+        call.method !== 'GET',
+        { cause: error },
+      );
+    }
+    const code = errorCode(error) ?? errorCode((error as { cause?: unknown }).cause);
+    const detail =
+      code !== undefined && UNREACHABLE_CODES.has(code)
+        ? code
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    return new FlinkUnreachableError(this.displayUrl, { cause: error, detail });
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof FlinkUnreachableError || error instanceof DeadlineExceededError) return true;
+  return error instanceof FlinkRequestRejectedError && RETRYABLE_STATUS.has(error.status);
+}

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+
+/**
+ * zod schemas of the Flink REST responses fjc reads. Objects are loose: Flink adds fields from
+ * release to release and fjc must keep working; only the fields fjc acts on are checked.
+ */
+
+/** Every state a Flink job can be in (`JobStatus`). */
+export const JOB_STATES = [
+  'INITIALIZING',
+  'CREATED',
+  'RUNNING',
+  'FAILING',
+  'CANCELLING',
+  'RESTARTING',
+  'RECONCILING',
+  'SUSPENDED',
+  'FAILED',
+  'CANCELED',
+  'FINISHED',
+] as const;
+export const jobStateSchema = z.enum(JOB_STATES);
+export type JobState = z.infer<typeof jobStateSchema>;
+
+/** States after which the job never runs again on this cluster. */
+export const TERMINAL_JOB_STATES: ReadonlySet<JobState> = new Set([
+  'FAILED',
+  'CANCELED',
+  'FINISHED',
+]);
+
+export const jobIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'a job id is 32 lowercase hex digits');
+
+export const dashboardConfigSchema = z.looseObject({
+  'flink-version': z.string(),
+  'flink-revision': z.string().optional(),
+  features: z
+    .looseObject({ 'web-submit': z.boolean().optional(), 'web-cancel': z.boolean().optional() })
+    .optional(),
+});
+export type DashboardConfig = z.infer<typeof dashboardConfigSchema>;
+
+export const clusterOverviewSchema = z.looseObject({
+  taskmanagers: z.number().int(),
+  'slots-total': z.number().int(),
+  'slots-available': z.number().int(),
+  'jobs-running': z.number().int(),
+  'flink-version': z.string().optional(),
+});
+export type ClusterOverview = z.infer<typeof clusterOverviewSchema>;
+
+export const jobOverviewSchema = z.looseObject({
+  jid: jobIdSchema,
+  name: z.string(),
+  state: jobStateSchema,
+  'start-time': z.number(),
+  'end-time': z.number(),
+  'last-modification': z.number().optional(),
+  duration: z.number().optional(),
+});
+export type JobOverview = z.infer<typeof jobOverviewSchema>;
+
+export const jobsOverviewSchema = z.looseObject({ jobs: z.array(jobOverviewSchema) });
+
+export const jobDetailSchema = z.looseObject({
+  jid: jobIdSchema,
+  name: z.string(),
+  state: jobStateSchema,
+  'start-time': z.number(),
+  'end-time': z.number(),
+  duration: z.number().optional(),
+  maxParallelism: z.number().optional(),
+  timestamps: z.record(z.string(), z.number()).optional(),
+  vertices: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        name: z.string(),
+        parallelism: z.number().int(),
+        status: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+export type JobDetail = z.infer<typeof jobDetailSchema>;
+
+const exceptionEntrySchema = z.looseObject({
+  exceptionName: z.string(),
+  stacktrace: z.string(),
+  timestamp: z.number(),
+  taskName: z.string().nullish(),
+});
+
+export const jobExceptionsSchema = z.looseObject({
+  exceptionHistory: z.looseObject({
+    entries: z.array(exceptionEntrySchema).default([]),
+    truncated: z.boolean().optional(),
+  }),
+});
+export type JobException = z.infer<typeof exceptionEntrySchema>;
+
+const completedCheckpointSchema = z.looseObject({
+  id: z.number(),
+  external_path: z.string().nullish(),
+  latest_ack_timestamp: z.number().optional(),
+  is_savepoint: z.boolean().optional(),
+});
+
+export const checkpointingStatsSchema = z.looseObject({
+  counts: z.looseObject({
+    completed: z.number().int(),
+    failed: z.number().int(),
+    in_progress: z.number().int(),
+    restored: z.number().int(),
+    total: z.number().int(),
+  }),
+  latest: z.looseObject({
+    completed: completedCheckpointSchema.nullish(),
+    savepoint: completedCheckpointSchema.nullish(),
+    restored: z
+      .looseObject({
+        id: z.number(),
+        external_path: z.string().nullish(),
+        is_savepoint: z.boolean().optional(),
+        restore_timestamp: z.number().optional(),
+      })
+      .nullish(),
+  }),
+});
+export type CheckpointingStats = z.infer<typeof checkpointingStatsSchema>;
+
+export const accumulatorsSchema = z.looseObject({
+  'user-task-accumulators': z
+    .array(z.looseObject({ name: z.string(), type: z.string(), value: z.string() }))
+    .default([]),
+});
+
+export const jarUploadSchema = z.looseObject({
+  filename: z.string().min(1),
+  status: z.literal('success'),
+});
+
+export const jarRunSchema = z.looseObject({ jobid: jobIdSchema });
+
+export const triggerSchema = z.looseObject({ 'request-id': z.string().min(1) });
+
+const serializedThrowableSchema = z.looseObject({
+  class: z.string().optional(),
+  'stack-trace': z.string().optional(),
+});
+
+export const asyncOperationSchema = z.looseObject({
+  status: z.looseObject({ id: z.enum(['IN_PROGRESS', 'COMPLETED']) }),
+  operation: z
+    .looseObject({
+      location: z.string().nullish(),
+      'failure-cause': serializedThrowableSchema.nullish(),
+    })
+    .nullish(),
+});
+export type AsyncOperation = z.infer<typeof asyncOperationSchema>;
+
+export const resourceRequirementsSchema = z.record(
+  z.string(),
+  z.looseObject({
+    parallelism: z.looseObject({ lowerBound: z.number().int(), upperBound: z.number().int() }),
+  }),
+);
+export type ResourceRequirements = z.infer<typeof resourceRequirementsSchema>;
+
+/** Flink's error body: `{"errors": ["message", "<Exception on server side: …>"]}`. */
+export const errorBodySchema = z.looseObject({ errors: z.array(z.string()) });
