@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+
+/**
+ * The environment each Lambda reads, validated once at start-up so that a missing or wrong
+ * variable fails the cold start with a message naming it, not a request hours later.
+ */
+export const lambdaEnvironmentSchema = z.object({
+  /** The single DynamoDB table holding desired state, status, savepoints and audit. */
+  FJC_TABLE_NAME: z.string().min(1),
+  /** Only secrets whose names start with this prefix may be read (least privilege). */
+  FJC_SECRET_PREFIX: z.string().min(1).default('fjc/'),
+  /** The control-loop state machine (reconcile only). */
+  FJC_STATE_MACHINE_ARN: z.string().optional(),
+  /** The bucket for specs and artifacts (ingest and deploy). */
+  FJC_BUCKET_NAME: z.string().optional(),
+  /** Days an audit entry is kept before DynamoDB's TTL removes it. */
+  FJC_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(400),
+  POWERTOOLS_SERVICE_NAME: z.string().default('fjc'),
+});
+export type LambdaEnvironment = z.infer<typeof lambdaEnvironmentSchema>;
+
+/** Reads and checks the environment; throws `ConfigurationError` naming every bad variable. */
+export function readEnvironment(
+  env: Record<string, string | undefined> = process.env,
+  required: readonly (keyof LambdaEnvironment)[] = [],
+): LambdaEnvironment {
+  const parsed = lambdaEnvironmentSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (parsed.success)
+    for (const name of required)
+      if (parsed.data[name] === undefined) problems.push(`${name}: required by this function`);
+  if (!parsed.success || problems.length > 0)
+    throw new ConfigurationError(`Invalid environment: ${problems.join('; ')}`, {
+      remedy: 'Set the variables named above in the function’s configuration.',
+    });
+  return parsed.data;
+}
