@@ -1,0 +1,278 @@
+/**
+ * `kind: FlinkJob`: one Flink job in its desired state, plus the policies fjc follows when it
+ * deploys, upgrades, snapshots, judges and deletes it.
+ */
+import { z } from 'zod';
+import {
+  API_VERSION,
+  boundedInt,
+  dnsLabel,
+  duration,
+  durationOrOff,
+  metadataSchema,
+  storageLocation,
+} from './common.js';
+
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Checks an artifact location, returning what is wrong with it or `undefined`. */
+function artifactProblem(uri: string): string | undefined {
+  if (uri.startsWith('s3://')) {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+    if (match === null || !S3_BUCKET.test(match[1] ?? '')) {
+      return 'must be s3://bucket/key.jar with a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)';
+    }
+  } else if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(uri)) {
+    return 'must be an s3://bucket/key.jar URI or, for local clusters, a file path; other schemes are not supported';
+  }
+  if (uri.trim() !== uri || uri.includes('\0') || /[\r\n]/.test(uri)) {
+    return 'must not contain leading or trailing whitespace, line breaks or NUL characters';
+  }
+  if (!uri.endsWith('.jar')) return 'must name a .jar file';
+  return undefined;
+}
+
+/**
+ * The job's code. `uri` is an S3 object or, for local clusters, a file path (absolute, or
+ * relative to the directory fjc runs in). `sha256` pins the exact content: it is verified before
+ * upload, so a rebuilt jar under the same name cannot slip in unnoticed.
+ */
+export const artifactSchema = z.strictObject({
+  uri: z.string({ error: 'must be a string' }).superRefine((uri, ctx) => {
+    const problem = artifactProblem(uri);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  sha256: z
+    .string({ error: 'must be a string' })
+    .regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hexadecimal characters' })
+    .optional(),
+});
+
+const JAVA_IDENTIFIER = String.raw`[\p{L}_$][\p{L}\p{N}_$]*`;
+const JAVA_FQCN = new RegExp(`^(${JAVA_IDENTIFIER}\\.)*${JAVA_IDENTIFIER}$`, 'u');
+
+/**
+ * Flink configuration keys that fjc sets itself; a value in the spec would silently fight with
+ * the field that controls the same thing.
+ */
+const RESERVED_CONFIGURATION: Readonly<Record<string, string>> = {
+  'execution.savepoint.path': 'use spec.restore.initialSavepointPath instead',
+  'execution.savepoint.ignore-unclaimed-state': 'use spec.restore.allowNonRestoredState instead',
+  'execution.state-recovery.path': 'use spec.restore.initialSavepointPath instead',
+  'execution.state-recovery.ignore-unclaimed-state':
+    'use spec.restore.allowNonRestoredState instead',
+  'parallelism.default': 'use spec.parallelism instead',
+  'pipeline.name': 'fjc names the job after metadata.name',
+};
+
+function configurationKeyProblem(key: string): string | undefined {
+  if (key === '' || key.trim() !== key) return 'must be non-empty without surrounding spaces';
+  if (key.startsWith('$internal.')) return 'is reserved for Flink ($internal. prefix)';
+  const reserved = RESERVED_CONFIGURATION[key];
+  return reserved === undefined ? undefined : `is managed by fjc: ${reserved}`;
+}
+
+/**
+ * Flink configuration for this job, passed on submission. Values are strings because Flink
+ * reads them as strings; requiring quotes in YAML avoids `1.10` turning into `1.1`.
+ */
+export const flinkConfigurationSchema = z
+  .record(
+    z.string().superRefine((key, ctx) => {
+      const problem = configurationKeyProblem(key);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    z.string({ error: 'must be a string (quote numbers and booleans in YAML)' }),
+  )
+  .prefault({});
+
+/** How the job is stopped and restarted when its spec changes. */
+export const UPGRADE_MODES = ['stateless', 'savepoint', 'last-state'] as const;
+/** What happens to the running job when its spec is deleted. */
+export const DELETION_POLICIES = ['suspend-with-savepoint', 'cancel', 'keep-running'] as const;
+/** The states a user can ask for. */
+export const DESIRED_STATES = ['running', 'suspended'] as const;
+
+/** Options for the first start of a job from existing state. */
+export const restoreSchema = z
+  .strictObject({
+    allowNonRestoredState: z
+      .boolean({ error: 'must be true or false' })
+      .default(false)
+      .describe(
+        'Start even when the savepoint holds state no operator claims (e.g. a removed operator).',
+      ),
+    initialSavepointPath: storageLocation()
+      .optional()
+      .describe('Savepoint to start from when fjc has no state of its own for this job yet.'),
+  })
+  .prefault({});
+
+/** When fjc takes savepoints on its own and how many it keeps. */
+export const savepointPolicySchema = z
+  .strictObject({
+    interval: durationOrOff().prefault('off').describe('Periodic savepoint interval, or "off".'),
+    maxCount: boundedInt(1, 1000)
+      .default(10)
+      .describe(
+        'Savepoints kept per job; older ones are disposed of. Upgrade savepoints count too.',
+      ),
+    maxAge: duration()
+      .prefault('7d')
+      .describe('Savepoints older than this are disposed of (the newest one is always kept).'),
+    targetDirectory: storageLocation()
+      .optional()
+      .describe("Where savepoints go; defaults to the cluster's defaultSavepointDirectory."),
+  })
+  .prefault({});
+
+/**
+ * What "the new version is healthy" means. Flink reporting RUNNING once proves little, so a
+ * deployment counts as stable only after completed checkpoints and a quiet soak window.
+ */
+export const stabilityGateSchema = z
+  .strictObject({
+    minCompletedCheckpoints: boundedInt(0, 1000)
+      .default(2)
+      .describe('Checkpoints that must complete after the start.'),
+    maxRestarts: boundedInt(0, 1000)
+      .default(0)
+      .describe('Restarts tolerated during the soak window.'),
+    soakWindow: duration({ allowZero: true })
+      .prefault('60s')
+      .describe('How long the job must stay RUNNING within the restart budget.'),
+    readinessTimeout: duration()
+      .prefault('5m')
+      .describe(
+        'How long the job may take to become RUNNING and pass the gate before it counts as failed.',
+      ),
+  })
+  .prefault({});
+
+/** What fjc does when a new version fails its stability gate. */
+export const rollbackSchema = z
+  .strictObject({
+    enabled: z
+      .boolean({ error: 'must be true or false' })
+      .default(true)
+      .describe('Go back to the last stable spec and its savepoint.'),
+  })
+  .prefault({});
+
+const nonce = () =>
+  z
+    .number({ error: 'must be a whole number (change it to trigger the action)' })
+    .int({ error: 'must be a whole number (change it to trigger the action)' })
+    .min(0, { error: 'must be zero or more' })
+    .default(0);
+
+/** The `spec` of a FlinkJob. */
+export const flinkJobSpecSchema = z
+  .strictObject({
+    team: dnsLabel().describe('Team that owns the job: who gets paged and whose quota it uses.'),
+    clusterRef: dnsLabel().describe('"metadata.name" of the FlinkCluster the job runs on.'),
+    artifact: artifactSchema.describe(
+      'The jar to run: an s3://bucket/key.jar URI or, for local clusters, a file path; sha256 pins its content.',
+    ),
+    entryClass: z
+      .string({ error: 'must be a string' })
+      .regex(JAVA_FQCN, {
+        error: 'must be a fully qualified Java class name, e.g. com.example.MyJob',
+      })
+      .optional()
+      .describe("Main class; when absent Flink uses the jar manifest's Main-Class."),
+    args: z
+      .array(z.string({ error: 'must be a string (quote numbers in YAML)' }))
+      .default([])
+      .describe('Program arguments, passed one by one (no shell splitting).'),
+    parallelism: boundedInt(1, 32768)
+      .default(1)
+      .describe('Parallelism of the job (changing it rescales the job).'),
+    flinkConfiguration: flinkConfigurationSchema.describe(
+      'Flink configuration for this job, all values as strings.',
+    ),
+    state: z
+      .enum(DESIRED_STATES, { error: `must be one of ${DESIRED_STATES.join(', ')}` })
+      .default('running')
+      .describe('Whether the job should run. Suspending takes a savepoint first.'),
+    upgradeMode: z
+      .enum(UPGRADE_MODES, { error: `must be one of ${UPGRADE_MODES.join(', ')}` })
+      .default('savepoint')
+      .describe(
+        'How the job is stopped and restarted on a change: stateless (cancel, start empty), savepoint (stop with savepoint, restore it) or last-state (restore the latest checkpoint).',
+      ),
+    restore: restoreSchema.describe('Options for starting the job from existing state.'),
+    savepointPolicy: savepointPolicySchema.describe(
+      'When fjc takes savepoints on its own and how many it keeps.',
+    ),
+    stabilityGate: stabilityGateSchema.describe(
+      'What a new version must show before it counts as stable.',
+    ),
+    rollback: rollbackSchema.describe('What fjc does when a new version fails its stability gate.'),
+    deletionPolicy: z
+      .enum(DELETION_POLICIES, { error: `must be one of ${DELETION_POLICIES.join(', ')}` })
+      .default('suspend-with-savepoint')
+      .describe(
+        'What happens to the running job when its spec is deleted; cancel only with upgradeMode stateless.',
+      ),
+    restartNonce: nonce().describe(
+      'Change to any other number to restart the job through its upgrade mode.',
+    ),
+    savepointNonce: nonce().describe('Change to any other number to take one savepoint now.'),
+  })
+  .check(
+    z.superRefine(
+      (spec, ctx) => {
+        // A cancel throws the state away; only a job that keeps none may be deleted that way.
+        if (spec.deletionPolicy === 'cancel' && spec.upgradeMode !== 'stateless') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['deletionPolicy'],
+            message: `cancel is only allowed with upgradeMode stateless (it discards state); use suspend-with-savepoint or keep-running with upgradeMode ${spec.upgradeMode}`,
+          });
+        }
+      },
+      {
+        // Judge the rule on its own two fields so that it is reported with every other issue.
+        when: (payload) => deletionRuleApplies(payload.value),
+      },
+    ),
+  );
+
+function deletionRuleApplies(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { deletionPolicy, upgradeMode } = value as Record<string, unknown>;
+  return (
+    deletionPolicy === 'cancel' &&
+    (upgradeMode === undefined || UPGRADE_MODES.some((mode) => mode === upgradeMode))
+  );
+}
+
+/** A whole `kind: FlinkJob` document. */
+export const flinkJobSchema = z
+  .strictObject({
+    apiVersion: z.literal(API_VERSION, { error: `must be "${API_VERSION}"` }),
+    kind: z.literal('FlinkJob'),
+    metadata: metadataSchema,
+    spec: flinkJobSpecSchema,
+  })
+  .meta({
+    id: 'FlinkJob',
+    title: 'FlinkJob',
+    description: 'A Flink job fjc keeps in its declared state.',
+  });
+
+/** A FlinkJob document as written by users (defaults not yet applied). */
+export type FlinkJobInput = z.input<typeof flinkJobSchema>;
+/** A validated FlinkJob document with defaults applied and durations decoded. */
+export type FlinkJob = z.output<typeof flinkJobSchema>;
+/** The `spec` of a validated FlinkJob. */
+export type FlinkJobSpec = z.output<typeof flinkJobSpecSchema>;
+/** The `spec` of a FlinkJob as written by users. */
+export type FlinkJobSpecInput = z.input<typeof flinkJobSpecSchema>;
+/** A job's upgrade mode. */
+export type UpgradeMode = (typeof UPGRADE_MODES)[number];
+/** A job's deletion policy. */
+export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
+/** The state a user asks a job to be in. */
+export type DesiredState = (typeof DESIRED_STATES)[number];
