@@ -1,0 +1,13 @@
+/** The job store: port, DynamoDB adapter and the table it needs. */
+export * from './job-store.js';
+export { DynamoJobStore, SavepointStateError, StoreUnavailableError } from './dynamo-job-store.js';
+export type { DynamoJobStoreOptions, StoreLogger } from './dynamo-job-store.js';
+export { tableDefinition, timeToLiveAttribute } from './table.js';
+export { ATTR, INDEX, JOB_SHARDS } from './keys.js';
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './cursor.js';
+export {
+  CorruptItemError,
+  InvalidPageRequestError,
+  LeaseHeldError,
+  VersionConflictError,
+} from './errors.js';

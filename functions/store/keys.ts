@@ -1,0 +1,85 @@
+/**
+ * Key formats of the single fjc table. Changing any of them is a data migration: items written
+ * with the old format become invisible to the new code.
+ */
+
+/** Attribute names of the keys. */
+export const ATTR = {
+  pk: 'pk',
+  sk: 'sk',
+  gsi1pk: 'gsi1pk',
+  gsi1sk: 'gsi1sk',
+  gsi2pk: 'gsi2pk',
+  gsi2sk: 'gsi2sk',
+  gsi3pk: 'gsi3pk',
+  gsi3sk: 'gsi3sk',
+  /** DynamoDB TTL attribute (epoch seconds). Only audit items may carry it. */
+  ttl: 'expiresAt',
+} as const;
+
+/** Index names. */
+export const INDEX = {
+  byCluster: 'gsi1',
+  byTeam: 'gsi2',
+  byKind: 'gsi3',
+} as const;
+
+/**
+ * Number of partitions the "all jobs" listing is spread over. One GSI partition key for every job
+ * would put the whole fleet's write traffic on one index partition (about 1,000 writes/s); the
+ * shards also let a reconcile fan out one worker per shard later. Fixed for the life of a table.
+ */
+export const JOB_SHARDS = 16;
+
+const JOB_SK = 'JOB';
+const CLUSTER_SK = 'CLUSTER';
+const AUDIT_PREFIX = 'AUDIT#';
+const SAVEPOINT_PREFIX = 'SAVEPOINT#';
+
+/** The primary key of an item. */
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export const jobPk = (name: string): string => `JOB#${name}`;
+export const jobKey = (name: string): ItemKey => ({ pk: jobPk(name), sk: JOB_SK });
+export const clusterIndexPk = (clusterRef: string): string => `CLUSTER#${clusterRef}`;
+export const teamIndexPk = (team: string): string => `TEAM#${team}`;
+export const jobIndexSk = (name: string): string => `JOB#${name}`;
+
+/** FNV-1a (32 bit): stable across runtimes, unlike anything seeded. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export const jobShard = (name: string): number => fnv1a(name) % JOB_SHARDS;
+export const jobShardPk = (shard: number): string => `JOBS#${String(shard).padStart(2, '0')}`;
+
+export const clusterKey = (name: string): ItemKey => ({ pk: `CLUSTER#${name}`, sk: CLUSTER_SK });
+export const CLUSTERS_KIND_PK = 'CLUSTERS';
+export const clusterKindSk = (name: string): string => `CLUSTER#${name}`;
+
+export const auditSkPrefix = AUDIT_PREFIX;
+/**
+ * Time first so a query sorted descending is newest first; the version makes the key
+ * deterministic for a given change, so writing the same entry again overwrites it (idempotent).
+ */
+export const auditKey = (jobName: string, at: string, version: number): ItemKey => ({
+  pk: jobPk(jobName),
+  sk: `${AUDIT_PREFIX}${at}#${String(version).padStart(10, '0')}`,
+});
+
+export const savepointSkPrefix = SAVEPOINT_PREFIX;
+export const savepointKey = (jobName: string, id: string): ItemKey => ({
+  pk: jobPk(jobName),
+  sk: `${SAVEPOINT_PREFIX}${id}`,
+});
+
+/** `2025-01-02T03:04:05.678Z` → `20250102T030405678Z`: sortable and safe in URLs. */
+export const compactTimestamp = (at: Date): string => at.toISOString().replace(/[-:.]/g, '');

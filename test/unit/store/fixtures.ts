@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoJobStore, type DynamoJobStoreOptions } from '../../../functions/store/index.js';
+import type { DesiredJob } from '../../../functions/store/index.js';
+import { createTable, type LocalDynamo } from '../../support/dynalite.js';
+
+/** A fresh table per test file keeps tests independent without restarting dynalite. */
+export async function newStore(
+  dynamo: LocalDynamo,
+  options: Partial<DynamoJobStoreOptions> = {},
+): Promise<{ store: DynamoJobStore; tableName: string }> {
+  const tableName = `fjc-${randomUUID()}`;
+  await createTable(dynamo.client, tableName);
+  return { store: new DynamoJobStore({ client: dynamo.client, tableName, ...options }), tableName };
+}
+
+export function desired(name: string, overrides: Partial<DesiredJob> = {}): DesiredJob {
+  return {
+    name,
+    team: 'payments',
+    clusterRef: 'eu-1',
+    spec: { jar: 's3://jars/app.jar', parallelism: 2 },
+    specHash: 'hash-1',
+    ...overrides,
+  };
+}
+
+export const T0 = new Date('2025-03-01T10:00:00.000Z');
+export const at = (offsetMs: number): Date => new Date(T0.getTime() + offsetMs);
+
+/**
+ * A client whose audit-item PutItems fail (as if the process died right after the job write),
+ * while every other request goes through. Destroy it after use.
+ */
+export function clientDroppingAuditCopies(dynamo: LocalDynamo): DynamoDBClient {
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  client.middlewareStack.add(
+    (next) => (args) => {
+      const raw = (args.request as { body?: unknown }).body;
+      const body = typeof raw === 'string' ? raw : new TextDecoder().decode(raw as Uint8Array);
+      if (body.includes('"type":{"S":"audit"}')) return Promise.reject(new Error('throttled'));
+      return next(args);
+    },
+    { step: 'build' },
+  );
+  return client;
+}
