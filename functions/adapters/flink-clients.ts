@@ -1,0 +1,94 @@
+import { ConfigurationError, NotFoundError } from '../commons/errors.js';
+import { flinkClusterSchema, type FlinkCluster } from '../core/spec/index.js';
+import { FlinkRestClient, type FlinkAuth, type FlinkTls } from '../flink/index.js';
+import type { SecretsProvider } from '../secrets/secrets-provider.js';
+import type { ClusterCredentials } from '../secrets/credentials.js';
+import type { JobStore } from '../store/job-store.js';
+
+function authOf(credentials: ClusterCredentials): { auth: FlinkAuth; tls?: FlinkTls } {
+  switch (credentials.type) {
+    case 'none':
+      return { auth: { type: 'none' } };
+    case 'basic':
+      return {
+        auth: {
+          type: 'basic',
+          username: credentials.username,
+          password: credentials.password.reveal(),
+        },
+      };
+    case 'bearer':
+      return { auth: { type: 'bearer', token: credentials.token.reveal() } };
+    case 'mtls':
+      return {
+        auth: { type: 'none' },
+        tls: {
+          certPem: credentials.certPem,
+          keyPem: credentials.keyPem.reveal(),
+          ...(credentials.caPem === undefined ? {} : { caPem: credentials.caPem }),
+        },
+      };
+  }
+}
+
+/**
+ * One `FlinkRestClient` (one connection pool) per declared cluster, built from the cluster's
+ * record and the credentials its secret holds. Rebuilt when the cluster record changes.
+ */
+export class FlinkClients {
+  private readonly clients = new Map<
+    string,
+    { version: number; client: FlinkRestClient; cluster: FlinkCluster }
+  >();
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly secrets: SecretsProvider,
+  ) {}
+
+  private async entry(name: string) {
+    const record = await this.store.getCluster(name);
+    if (!record)
+      throw new NotFoundError(`Cluster ${name} is not declared`, {
+        remedy: `Apply a FlinkCluster named ${name}, or fix the job's clusterRef.`,
+      });
+    const cached = this.clients.get(name);
+    if (cached?.version === record.version) return cached;
+    const parsed = flinkClusterSchema.safeParse(record.spec);
+    if (!parsed.success)
+      throw new ConfigurationError(`Stored cluster ${name} is no longer valid`, {
+        remedy: 'Apply its FlinkCluster spec again.',
+      });
+    const cluster = parsed.data;
+    const auth = cluster.spec.auth;
+    const { auth: flinkAuth, tls } =
+      auth.type === 'none'
+        ? { auth: { type: 'none' as const }, tls: undefined }
+        : authOf(await this.secrets.getSecret(auth.secretRef));
+    const client = new FlinkRestClient({
+      baseUrl: cluster.spec.url,
+      auth: flinkAuth,
+      ...(tls ? { tls } : {}),
+      ...(cluster.spec.flinkVersion === undefined
+        ? {}
+        : { flinkVersion: cluster.spec.flinkVersion }),
+    });
+    await cached?.client.close();
+    const fresh = { version: record.version, client, cluster };
+    this.clients.set(name, fresh);
+    return fresh;
+  }
+
+  async get(name: string): Promise<FlinkRestClient> {
+    return (await this.entry(name)).client;
+  }
+
+  async savepointDirectory(name: string): Promise<string | undefined> {
+    return (await this.entry(name)).cluster.spec.defaultSavepointDirectory;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((c) => c.client.close()));
+    this.clients.clear();
+  }
+}

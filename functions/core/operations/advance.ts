@@ -1,0 +1,165 @@
+import type { JobRecord } from '../../store/job-store.js';
+import { isCheckStep, MAX_STEP_FAILURES, readOperationData, type Step } from './operation-data.js';
+import type { ControlContext } from './ports.js';
+import { STEPS, type StepResult } from './steps.js';
+
+/** How long a worker may hold a job before another may take it over. */
+export const LEASE_TTL_MS = 10 * 60_000;
+
+/** What the state machine does next for this action. */
+export interface AdvanceOutcome {
+  next: 'step' | 'wait' | 'done' | 'failed';
+  waitSeconds: number;
+  summary: string;
+}
+
+const superseded = (why: string): AdvanceOutcome => ({
+  next: 'done',
+  waitSeconds: 0,
+  summary: why,
+});
+
+/**
+ * Runs the current step of a job's operation and records the result: the next step (or the end
+ * of the operation) in ONE conditional write on the job's item, fenced by the lease of `owner`.
+ * A worker that lost its lease, or whose operation was replaced, stops without writing.
+ */
+export async function advanceOperation(
+  ctx: ControlContext,
+  jobName: string,
+  operationId: string,
+  owner: string,
+): Promise<AdvanceOutcome> {
+  const record = await ctx.store.getJob(jobName);
+  if (!record) return superseded('the job was deleted');
+  const operation = record.status.operation;
+  if (operation?.id !== operationId) return superseded('the operation is no longer current');
+  if (record.lease?.owner !== owner) return superseded('another worker took the job over');
+
+  const data = readOperationData(operation.data);
+  const step = operation.step as Step;
+  const run = STEPS[step] as (typeof STEPS)[Step] | undefined;
+  const result: StepResult = run
+    ? await run({ ctx, record, kind: operation.kind, data })
+    : {
+        type: 'finish',
+        outcome: 'failed',
+        change: {
+          phase: 'FAILED',
+          lastError: {
+            code: 'OPERATION_INVALID',
+            message: `unknown step ${step}`,
+            at: ctx.now().toISOString(),
+          },
+        },
+        audit: 'operation-invalid',
+      };
+  return record_(ctx, record, owner, result);
+}
+
+async function record_(
+  ctx: ControlContext,
+  record: JobRecord,
+  owner: string,
+  result: StepResult,
+): Promise<AdvanceOutcome> {
+  const operation = record.status.operation;
+  if (!operation) return superseded('no operation');
+  const now = ctx.now();
+  const actor = `fjc:${operation.kind}`;
+  if (result.type === 'wait') {
+    // Waiting writes nothing, except to keep the lease alive through a long soak.
+    const expiresAt = Date.parse(record.lease?.expiresAt ?? '');
+    if (expiresAt - now.getTime() < LEASE_TTL_MS / 2)
+      await ctx.store.acquireLease(record.name, owner, LEASE_TTL_MS, now);
+    return { next: 'wait', waitSeconds: result.seconds, summary: result.summary };
+  }
+  if (result.type === 'continue') {
+    await ctx.store.transition(
+      record.name,
+      record.version,
+      {
+        ...result.change,
+        operation: {
+          ...operation,
+          kind: result.kind ?? operation.kind,
+          step: result.step,
+          data: result.data,
+        },
+      },
+      {
+        actor,
+        action: result.audit,
+        details: { operationId: operation.id, step: result.step, ...result.details },
+      },
+      now,
+      { lease: { owner, ttlMs: LEASE_TTL_MS } },
+    );
+    return {
+      next: isCheckStep(result.step) ? 'wait' : 'step',
+      waitSeconds: result.step === 'await-stable' ? 3 : 1,
+      summary: `${result.audit} → ${result.step}`,
+    };
+  }
+  await ctx.store.transition(
+    record.name,
+    record.version,
+    { ...result.change, operation: null },
+    {
+      actor,
+      action: result.audit,
+      details: { operationId: operation.id, outcome: result.outcome, ...result.details },
+    },
+    now,
+    { lease: null },
+  );
+  return { next: result.outcome, waitSeconds: 0, summary: result.audit };
+}
+
+/** What the state machine caught: Step Functions' `{Error, Cause}`. */
+export interface StepFailure {
+  error: string;
+  cause: string;
+}
+
+/**
+ * Records a step that failed after all retries. The operation stays recorded (its step is the
+ * write-ahead log) and the lease is released, so the next reconcile resumes it at once; after
+ * {@link MAX_STEP_FAILURES} failures the operation ends and the job is FAILED, visibly.
+ */
+export async function recordStepFailure(
+  ctx: ControlContext,
+  jobName: string,
+  operationId: string,
+  owner: string,
+  failure: StepFailure,
+): Promise<AdvanceOutcome> {
+  const record = await ctx.store.getJob(jobName);
+  const operation = record?.status.operation;
+  if (!record || operation?.id !== operationId || record.lease?.owner !== owner)
+    return superseded("the operation is no longer this worker's");
+  const data = readOperationData(operation.data);
+  const failures = (data.failures ?? 0) + 1;
+  const now = ctx.now();
+  const lastError = {
+    code: failure.error,
+    message: failure.cause.slice(0, 1000),
+    at: now.toISOString(),
+  };
+  const giveUp = failures >= MAX_STEP_FAILURES;
+  await ctx.store.transition(
+    jobName,
+    record.version,
+    giveUp
+      ? { phase: 'FAILED', operation: null, lastError }
+      : { operation: { ...operation, data: { ...data, failures } }, lastError },
+    {
+      actor: `fjc:${operation.kind}`,
+      action: giveUp ? 'operation-failed' : 'step-failed',
+      details: { operationId, step: operation.step, failures, error: failure.error },
+    },
+    now,
+    { lease: null },
+  );
+  return { next: 'failed', waitSeconds: 0, summary: `${operation.step} failed: ${failure.error}` };
+}

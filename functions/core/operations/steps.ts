@@ -1,0 +1,564 @@
+import { ConflictError } from '../../commons/errors.js';
+import {
+  FlinkDuplicateJobError,
+  FlinkJobNotFoundError,
+  FlinkRequestRejectedError,
+  summarizeThrowable,
+  type JobDetail,
+} from '../../flink/index.js';
+import type {
+  JobPhase,
+  JobRecord,
+  JobStatusPatch,
+  JsonObject,
+  OperationKind,
+} from '../../store/job-store.js';
+import { judgeStability, type StabilityEvidence } from '../plan/stability.js';
+import { retentionCandidates } from '../plan/retention.js';
+import { flinkJobSchema, type FlinkJob } from '../spec/index.js';
+import type { OperationData, Step, Target } from './operation-data.js';
+import type { ControlContext, FlinkPort } from './ports.js';
+
+/** Status changes a step makes besides moving the operation on. */
+export type StatusChange = Omit<JobStatusPatch, 'operation'>;
+
+export type StepResult =
+  | {
+      type: 'continue';
+      step: Step;
+      data: OperationData;
+      kind?: OperationKind;
+      change?: StatusChange;
+      audit: string;
+      details?: JsonObject;
+    }
+  | { type: 'wait'; seconds: number; summary: string }
+  | {
+      type: 'finish';
+      outcome: 'done' | 'failed';
+      change: StatusChange;
+      audit: string;
+      details?: JsonObject;
+    };
+
+export interface StepInput {
+  ctx: ControlContext;
+  record: JobRecord;
+  kind: OperationKind;
+  data: OperationData;
+}
+
+const SAVEPOINT_DEADLINE_MS = 10 * 60_000;
+const CANCEL_DEADLINE_MS = 5 * 60_000;
+/** Kept on cancel so that a last-state upgrade or a drift recovery can restore the checkpoint. */
+const RETAIN_CHECKPOINTS = {
+  'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+};
+
+export function targetSpec(target: Target): FlinkJob {
+  return flinkJobSchema.parse(target.spec);
+}
+
+function nowIso(ctx: ControlContext): string {
+  return ctx.now().toISOString();
+}
+
+function sinceStart(input: StepInput): number {
+  return (
+    input.ctx.now().getTime() -
+    Date.parse(input.record.status.operation?.startedAt ?? nowIso(input.ctx))
+  );
+}
+
+/** The phase a job returns to when an operation gives up without changing what runs. */
+function restingPhase(record: JobRecord): JobPhase {
+  return record.status.lastStable?.specHash === record.status.lastApplied?.specHash
+    ? 'STABLE'
+    : 'RUNNING';
+}
+
+function failedError(ctx: ControlContext, code: string, message: string) {
+  return { code, message, at: nowIso(ctx) };
+}
+
+async function clusterOf(input: StepInput): Promise<{ flink: FlinkPort; spec: FlinkJob }> {
+  const spec = targetSpec(input.data.target);
+  const running = input.record.status.lastApplied?.spec as
+    { spec?: { clusterRef?: string } } | undefined;
+  // Stopping acts where the old job runs; starting acts where the target spec says.
+  const cluster = running?.spec?.clusterRef ?? spec.spec.clusterRef;
+  return { flink: await input.ctx.flink(cluster), spec };
+}
+
+async function savepointDir(input: StepInput, spec: FlinkJob): Promise<string | undefined> {
+  return (
+    spec.spec.savepointPolicy.targetDirectory ??
+    (await input.ctx.savepointDirectory(spec.spec.clusterRef))
+  );
+}
+
+/** Starts a savepoint (or stop-with-savepoint) under the recorded trigger id, after cataloguing it. */
+async function startSavepoint(input: StepInput, stop: boolean): Promise<StepResult> {
+  const { ctx, record, data } = input;
+  const jobId = data.previousJobId;
+  const triggerId = data.triggerId;
+  if (jobId === undefined || triggerId === undefined)
+    return giveUp(input, 'OPERATION_INVALID', 'savepoint step without a job or trigger id');
+  const { flink, spec } = await clusterOf(input);
+  try {
+    await ctx.store.addSavepoint({
+      jobName: record.name,
+      idSuffix: triggerId,
+      triggerId,
+      triggerKind: data.savepointKind ?? 'manual',
+      generation: record.status.lastApplied?.generation ?? record.generation,
+      flinkJobId: jobId,
+      ...(spec.spec.artifact.sha256 === undefined
+        ? {}
+        : { artifactDigest: spec.spec.artifact.sha256 }),
+      ...(record.status.restoredFrom === undefined
+        ? {}
+        : { restoredFrom: record.status.restoredFrom }),
+    });
+  } catch (error) {
+    // Catalogued by an earlier attempt of this very step.
+    if (!(error instanceof ConflictError)) throw error;
+  }
+  const targetDirectory = await savepointDir(input, spec);
+  const options = { triggerId, ...(targetDirectory === undefined ? {} : { targetDirectory }) };
+  if (stop) await flink.stopWithSavepoint(jobId, { ...options, drain: false });
+  else await flink.triggerSavepoint(jobId, options);
+  return {
+    type: 'continue',
+    step: 'await-savepoint',
+    data,
+    audit: stop ? 'stop-with-savepoint-triggered' : 'savepoint-triggered',
+    details: { triggerId, flinkJobId: jobId },
+  };
+}
+
+async function awaitSavepoint(input: StepInput): Promise<StepResult> {
+  const { ctx, record, data, kind } = input;
+  const jobId = data.previousJobId ?? '';
+  const triggerId = data.triggerId ?? '';
+  const { flink } = await clusterOf(input);
+  const catalog = await findCatalogEntry(input, triggerId);
+  let location: string | undefined;
+  let failure: string | undefined;
+  try {
+    const status = await flink.getSavepointStatus(jobId, triggerId);
+    if (status.status.id === 'IN_PROGRESS') {
+      if (sinceStart(input) > SAVEPOINT_DEADLINE_MS)
+        failure = 'the savepoint did not complete within 10 minutes';
+      else return { type: 'wait', seconds: 2, summary: 'savepoint in progress' };
+    } else {
+      const cause = status.operation?.['failure-cause'];
+      if (cause)
+        failure = summarizeThrowable(cause['stack-trace'] ?? '', cause.class ?? 'unknown cause');
+      else location = status.operation?.location ?? undefined;
+      if (!cause && location === undefined) failure = 'Flink reported no savepoint location';
+    }
+  } catch (error) {
+    if (!(error instanceof FlinkJobNotFoundError)) throw error;
+    failure = error.message;
+  }
+  if (failure !== undefined || location === undefined) {
+    if (catalog)
+      await ctx.store.updateSavepoint(record.name, catalog, {
+        status: 'FAILED',
+        failureCause: failure ?? 'unknown',
+      });
+    return giveUp(input, 'SAVEPOINT_FAILED', `savepoint failed: ${failure ?? 'unknown'}`);
+  }
+  if (catalog)
+    await ctx.store.updateSavepoint(record.name, catalog, { status: 'COMPLETED', path: location });
+  const newest = {
+    ...(catalog === undefined ? {} : { id: catalog }),
+    path: location,
+    at: nowIso(ctx),
+  };
+  const next: Step =
+    kind === 'upgrade' ? 'submit' : kind === 'suspend' ? 'finish-suspend' : 'retention';
+  return {
+    type: 'continue',
+    step: next,
+    data: { ...data, restorePath: location },
+    change: { newestSavepoint: newest },
+    audit: 'savepoint-completed',
+    details: { path: location, triggerId },
+  };
+}
+
+async function findCatalogEntry(input: StepInput, triggerId: string): Promise<string | undefined> {
+  const page = await input.ctx.store.listSavepoints(input.record.name, { limit: 50 });
+  return page.items.find((s) => s.triggerId === triggerId)?.id;
+}
+
+async function cancel(input: StepInput): Promise<StepResult> {
+  const jobId = input.data.previousJobId;
+  if (jobId !== undefined) {
+    const { flink } = await clusterOf(input);
+    try {
+      await flink.cancelJob(jobId);
+    } catch (error) {
+      // Gone already, or already terminal: either way it no longer runs.
+      if (
+        !(error instanceof FlinkJobNotFoundError) &&
+        !(error instanceof FlinkRequestRejectedError)
+      )
+        throw error;
+    }
+  }
+  return {
+    type: 'continue',
+    step: 'await-cancelled',
+    data: input.data,
+    audit: 'cancel-requested',
+    details: { flinkJobId: jobId ?? null },
+  };
+}
+
+async function jobOrMissing(flink: FlinkPort, jobId: string): Promise<JobDetail | undefined> {
+  try {
+    return await flink.getJob(jobId);
+  } catch (error) {
+    if (error instanceof FlinkJobNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+async function awaitCancelled(input: StepInput): Promise<StepResult> {
+  const jobId = input.data.previousJobId;
+  if (jobId !== undefined) {
+    const { flink } = await clusterOf(input);
+    const job = await jobOrMissing(flink, jobId);
+    if (job && !['CANCELED', 'FAILED', 'FINISHED'].includes(job.state)) {
+      if (sinceStart(input) > CANCEL_DEADLINE_MS)
+        return giveUp(
+          input,
+          'CANCEL_TIMEOUT',
+          `job ${jobId} did not stop within 5 minutes (${job.state})`,
+        );
+      return {
+        type: 'wait',
+        seconds: 1,
+        summary: `waiting for job ${jobId} to stop (${job.state})`,
+      };
+    }
+  }
+  const next: Step = input.kind === 'suspend' ? 'finish-suspend' : 'submit';
+  return { type: 'continue', step: next, data: input.data, audit: 'job-stopped' };
+}
+
+async function readCheckpoint(input: StepInput): Promise<StepResult> {
+  const jobId = input.data.previousJobId;
+  const { flink } = await clusterOf(input);
+  const stats =
+    jobId === undefined ? undefined : await flink.getCheckpoints(jobId).catch(() => undefined);
+  const path = stats?.latest.completed?.external_path ?? undefined;
+  // last-state never silently degrades to stateless: without a checkpoint it stops here.
+  if (path === undefined)
+    return giveUp(
+      input,
+      'NO_CHECKPOINT',
+      'last-state upgrade needs a completed, retained checkpoint and found none',
+    );
+  return {
+    type: 'continue',
+    step: 'cancel',
+    data: { ...input.data, restorePath: path },
+    audit: 'checkpoint-located',
+    details: { path },
+  };
+}
+
+async function locateRestorePoint(input: StepInput): Promise<StepResult> {
+  const { record, data } = input;
+  const { flink } = await clusterOf(input);
+  const savepoint = record.status.newestSavepoint;
+  let checkpoint: { path: string; at: number } | undefined;
+  if (data.previousJobId !== undefined) {
+    const stats = await flink.getCheckpoints(data.previousJobId).catch(() => undefined);
+    const latest = stats?.latest.completed;
+    if (latest?.external_path)
+      checkpoint = { path: latest.external_path, at: latest.latest_ack_timestamp ?? 0 };
+  }
+  // The newest restorable state wins: restarting from an older savepoint would lose data.
+  const useCheckpoint =
+    checkpoint !== undefined &&
+    (savepoint === undefined || checkpoint.at > Date.parse(savepoint.at));
+  const restorePath = useCheckpoint ? checkpoint?.path : savepoint?.path;
+  return {
+    type: 'continue',
+    step: 'submit',
+    data: { ...data, ...(restorePath === undefined ? {} : { restorePath }) },
+    audit: 'restore-point-located',
+    details: {
+      restorePath: restorePath ?? null,
+      source: useCheckpoint ? 'checkpoint' : savepoint ? 'savepoint' : 'none',
+    },
+  };
+}
+
+async function submit(input: StepInput): Promise<StepResult> {
+  const { ctx, record, data } = input;
+  const jobId = data.pendingJobId;
+  if (jobId === undefined)
+    return giveUp(input, 'OPERATION_INVALID', 'submit step without a recorded job id');
+  const spec = targetSpec(data.target);
+  const flink = await ctx.flink(spec.spec.clusterRef);
+  // A retry after a timeout or a crash: the recorded id tells whether the job already started.
+  if ((await jobOrMissing(flink, jobId)) === undefined) {
+    const jar = await ctx.artifacts.open(spec.spec.artifact.uri, spec.spec.artifact.sha256);
+    const { jarId } = await flink.uploadJar(jar);
+    try {
+      await flink.runJar(jarId, {
+        jobId,
+        ...(spec.spec.entryClass === undefined ? {} : { entryClass: spec.spec.entryClass }),
+        args: spec.spec.args,
+        parallelism: spec.spec.parallelism,
+        ...(data.restorePath === undefined
+          ? {}
+          : {
+              savepointPath: data.restorePath,
+              allowNonRestoredState: spec.spec.restore.allowNonRestoredState,
+              claimMode: 'NO_CLAIM' as const,
+            }),
+        flinkConfiguration: {
+          ...RETAIN_CHECKPOINTS,
+          ...spec.spec.flinkConfiguration,
+          'pipeline.name': record.name,
+        },
+      });
+    } catch (error) {
+      if (error instanceof FlinkDuplicateJobError) {
+        // Submitted by an earlier attempt whose answer was lost: the job is there, carry on.
+      } else if (error instanceof FlinkRequestRejectedError) {
+        return unstable(
+          input,
+          { ...data, submittedAt: nowIso(ctx) },
+          `Flink refused the submission: ${error.flinkMessage}`,
+        );
+      } else throw error;
+    } finally {
+      await flink.deleteJar(jarId).catch(() => undefined);
+    }
+  }
+  const applied = input.kind === 'rollback' ? {} : { lastApplied: data.target };
+  return {
+    type: 'continue',
+    step: 'await-stable',
+    data: { ...data, submittedAt: nowIso(ctx) },
+    change: {
+      jobId,
+      attempt: record.status.attempt + 1,
+      jobStartedAt: nowIso(ctx),
+      restoredFrom: data.restorePath ?? null,
+      ...applied,
+    },
+    audit: 'job-submitted',
+    details: { flinkJobId: jobId, restorePath: data.restorePath ?? null },
+  };
+}
+
+async function rescale(input: StepInput): Promise<StepResult> {
+  const { ctx, record, data } = input;
+  const jobId = record.status.jobId ?? '';
+  const spec = targetSpec(data.target);
+  const flink = await ctx.flink(spec.spec.clusterRef);
+  const current = await flink.getResourceRequirements(jobId);
+  const wanted = Object.fromEntries(
+    Object.entries(current).map(([vertex, req]) => [
+      vertex,
+      { ...req, parallelism: { lowerBound: 1, upperBound: spec.spec.parallelism } },
+    ]),
+  );
+  await flink.setResourceRequirements(jobId, wanted);
+  return {
+    type: 'continue',
+    step: 'await-stable',
+    data: { ...data, pendingJobId: jobId, submittedAt: nowIso(ctx) },
+    change: { lastApplied: data.target },
+    audit: 'rescale-requested',
+    details: { parallelism: spec.spec.parallelism },
+  };
+}
+
+async function evidence(flink: FlinkPort, jobId: string): Promise<StabilityEvidence> {
+  const job = await jobOrMissing(flink, jobId);
+  if (!job)
+    return {
+      state: 'MISSING',
+      runningSince: undefined,
+      completedCheckpoints: 0,
+      failureTimes: [],
+      latestFailure: undefined,
+    };
+  const [checkpoints, exceptions] = await Promise.all([
+    flink.getCheckpoints(jobId).catch(() => undefined),
+    flink.getExceptions(jobId),
+  ]);
+  const latest = exceptions[0];
+  return {
+    state: job.state,
+    runningSince: job.state === 'RUNNING' ? job.timestamps?.RUNNING : undefined,
+    completedCheckpoints: checkpoints?.counts.completed ?? 0,
+    failureTimes: exceptions.map((e) => e.timestamp),
+    latestFailure: latest ? summarizeThrowable(latest.stacktrace, latest.exceptionName) : undefined,
+  };
+}
+
+async function awaitStable(input: StepInput): Promise<StepResult> {
+  const { ctx, data } = input;
+  const spec = targetSpec(data.target);
+  const flink = await ctx.flink(spec.spec.clusterRef);
+  const gate = spec.spec.stabilityGate;
+  const verdict = judgeStability(
+    {
+      minCompletedCheckpoints: gate.minCompletedCheckpoints,
+      maxRestarts: gate.maxRestarts,
+      soakWindowMs: gate.soakWindow.ms,
+      readinessTimeoutMs: gate.readinessTimeout.ms,
+    },
+    await evidence(flink, data.pendingJobId ?? ''),
+    Date.parse(data.submittedAt ?? nowIso(ctx)),
+    ctx.now().getTime(),
+  );
+  if (verdict.verdict === 'pending') return { type: 'wait', seconds: 3, summary: verdict.summary };
+  if (verdict.verdict === 'unstable') return unstable(input, data, verdict.reason);
+  const rollback = input.kind === 'rollback';
+  return {
+    type: 'finish',
+    outcome: rollback ? 'failed' : 'done',
+    change: {
+      phase: 'STABLE',
+      lastStable: data.target,
+      ...(rollback ? { lastApplied: data.target } : { lastError: null, rejected: null }),
+    },
+    audit: rollback ? 'rolled-back' : 'stable',
+    details: {
+      summary: verdict.summary,
+      ...(data.rollbackOf
+        ? { rolledBackFrom: data.rollbackOf.specHash, reason: data.rollbackOf.reason }
+        : {}),
+    },
+  };
+}
+
+/** The new version did not become stable: roll back to the last stable spec once, else fail. */
+function unstable(input: StepInput, data: OperationData, reason: string): StepResult {
+  const { ctx, record, kind } = input;
+  const spec = targetSpec(data.target);
+  const lastStable = record.status.lastStable;
+  const rejected = { specHash: data.target.specHash, reason, at: nowIso(ctx) };
+  const canRollBack =
+    kind !== 'rollback' &&
+    spec.spec.rollback.enabled &&
+    lastStable !== undefined &&
+    lastStable.specHash !== data.target.specHash;
+  if (canRollBack) {
+    return {
+      type: 'continue',
+      kind: 'rollback',
+      step: 'cancel',
+      data: {
+        ...data,
+        target: lastStable,
+        previousJobId: data.pendingJobId ?? record.status.jobId,
+        pendingJobId: ctx.newId(),
+        rollbackOf: { specHash: data.target.specHash, reason },
+      },
+      change: {
+        phase: 'ROLLING_BACK',
+        rejected,
+        lastError: failedError(ctx, 'NOT_STABLE', reason),
+      },
+      audit: 'rollback-started',
+      details: { reason, to: lastStable.specHash },
+    };
+  }
+  return {
+    type: 'finish',
+    outcome: 'failed',
+    change: {
+      phase: 'FAILED',
+      rejected,
+      lastError: failedError(ctx, kind === 'rollback' ? 'ROLLBACK_FAILED' : 'NOT_STABLE', reason),
+    },
+    audit: kind === 'rollback' ? 'rollback-failed' : 'failed',
+    details: { reason },
+  };
+}
+
+async function retention(input: StepInput): Promise<StepResult> {
+  const { ctx, record, data } = input;
+  const spec = targetSpec(data.target);
+  const flink = await ctx.flink(spec.spec.clusterRef);
+  const page = await ctx.store.listSavepoints(record.name, { limit: 1000 });
+  const policy = spec.spec.savepointPolicy;
+  const doomed = retentionCandidates(
+    page.items,
+    { maxCount: policy.maxCount, maxAgeMs: policy.maxAge.ms },
+    ctx.now(),
+  );
+  const disposed: string[] = [];
+  for (const savepoint of doomed) {
+    if (savepoint.path === undefined) continue;
+    try {
+      const { triggerId } = await flink.disposeSavepoint(savepoint.path);
+      await flink.awaitDisposal(triggerId, { deadlineMs: 30_000, intervalMs: 250 });
+    } catch {
+      // A savepoint whose files are already gone is disposed as far as anyone can tell;
+      // any other failure leaves it catalogued for the next round.
+      continue;
+    }
+    await ctx.store.markSavepointDisposed(record.name, savepoint.id);
+    disposed.push(savepoint.id);
+  }
+  return {
+    type: 'finish',
+    outcome: 'done',
+    change: {
+      ...(data.savepointNonce === undefined ? {} : { savepointNonce: data.savepointNonce }),
+    },
+    audit: 'savepoint-retention',
+    details: { disposed },
+  };
+}
+
+function finishSuspend(input: StepInput): StepResult {
+  return {
+    type: 'finish',
+    outcome: 'done',
+    change: { phase: 'SUSPENDED' },
+    audit: 'suspended',
+    details: { restorePath: input.data.restorePath ?? null },
+  };
+}
+
+/** Ends an operation that could not do its work; what runs is left as it was. */
+function giveUp(input: StepInput, code: string, message: string): StepResult {
+  return {
+    type: 'finish',
+    outcome: 'failed',
+    change: { phase: restingPhase(input.record), lastError: failedError(input.ctx, code, message) },
+    audit: `${input.kind}-aborted`,
+    details: { code, message },
+  };
+}
+
+/** One function per step; each reads what it needs and says what comes next. */
+export const STEPS: Record<Step, (input: StepInput) => Promise<StepResult>> = {
+  'locate-restore-point': locateRestorePoint,
+  'stop-with-savepoint': (input) => startSavepoint(input, true),
+  'trigger-savepoint': (input) => startSavepoint(input, false),
+  'read-checkpoint': readCheckpoint,
+  cancel,
+  submit,
+  rescale,
+  retention,
+  'finish-suspend': (input) => Promise.resolve(finishSuspend(input)),
+  'await-savepoint': awaitSavepoint,
+  'await-cancelled': awaitCancelled,
+  'await-stable': awaitStable,
+};

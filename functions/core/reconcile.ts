@@ -1,0 +1,269 @@
+import { ConflictError } from '../commons/errors.js';
+import type { JobRecord, JobStatusPatch } from '../store/job-store.js';
+import { beginOperation } from './operations/begin.js';
+import { LEASE_TTL_MS } from './operations/advance.js';
+import type { ControlContext } from './operations/ports.js';
+import type { ClusterObservation, ObservedJob } from './plan/observation.js';
+import {
+  OPERATION_ACTIONS,
+  planJob,
+  type JobView,
+  type OperationAction,
+  type PlannedAction,
+} from './plan/plan-actions.js';
+import { flinkJobSchema } from './spec/index.js';
+
+/** One action handed to the state machine: which job, which recorded operation, whose lease. */
+export interface ExecutionAction {
+  jobName: string;
+  clusterRef: string;
+  kind: string;
+  operationId: string;
+  owner: string;
+}
+
+/** Starts the control-loop state machine (Step Functions in AWS, in-process locally). */
+export interface StateMachinePort {
+  start(input: { correlationId: string; actions: ExecutionAction[] }): Promise<void>;
+}
+
+export interface ReconcileOptions {
+  correlationId: string;
+  /** Operations started per cluster and cycle, so one cluster is never flooded. */
+  maxOperationsPerCluster?: number;
+}
+
+export interface ReconcileReport {
+  planned: PlannedAction[];
+  started: ExecutionAction[];
+  statusUpdates: number;
+  /** Flink REST calls made by observation: one per cluster. */
+  flinkCalls: number;
+  clustersUnreachable: string[];
+  /** Jobs skipped because their stored spec or a write failed, with the reason. */
+  skipped: { jobName: string; reason: string }[];
+}
+
+async function allPages<T>(
+  list: (cursor?: string) => Promise<{ items: T[]; cursor?: string }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(cursor);
+    items.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return items;
+}
+
+/** ONE `GET /jobs/overview` per cluster: the whole observation of a cycle. */
+async function observe(
+  ctx: ControlContext,
+  clusters: Iterable<string>,
+): Promise<Map<string, ClusterObservation>> {
+  const observations = new Map<string, ClusterObservation>();
+  await Promise.all(
+    [...clusters].map(async (name) => {
+      const at = ctx.now();
+      try {
+        const flink = await ctx.flink(name);
+        const jobs = new Map<string, ObservedJob>();
+        for (const job of await flink.listJobs())
+          jobs.set(job.jid, { jobId: job.jid, state: job.state, startTime: job['start-time'] });
+        observations.set(name, { reachable: true, jobs, at });
+      } catch (error) {
+        observations.set(name, {
+          reachable: false,
+          reason: error instanceof Error ? error.message : String(error),
+          at,
+        });
+      }
+    }),
+  );
+  return observations;
+}
+
+function view(record: JobRecord): JobView | string {
+  const desired = flinkJobSchema.safeParse(record.spec);
+  if (!desired.success)
+    return `stored spec no longer valid: ${desired.error.issues[0]?.message ?? ''}`;
+  const applied = record.status.lastApplied
+    ? flinkJobSchema.safeParse(record.status.lastApplied.spec)
+    : undefined;
+  return {
+    record,
+    desired: desired.data,
+    lastApplied: applied?.success ? applied.data : undefined,
+  };
+}
+
+function statusPatch(
+  action: PlannedAction,
+  record: JobRecord,
+  now: Date,
+): JobStatusPatch | undefined {
+  const status = record.status;
+  switch (action.kind) {
+    case 'mark-unknown':
+      return { phase: 'UNKNOWN', observed: { state: 'UNREACHABLE', at: now.toISOString() } };
+    case 'mark-suspended':
+      return { phase: 'SUSPENDED' };
+    case 'adopt': {
+      const target = {
+        spec: record.spec,
+        specHash: record.specHash,
+        generation: record.generation,
+      };
+      const wasStable = status.lastStable?.specHash === status.lastApplied?.specHash;
+      return { lastApplied: target, ...(wasStable ? { lastStable: target } : {}) };
+    }
+    case 'settle':
+      return {
+        phase: status.lastStable?.specHash === status.lastApplied?.specHash ? 'STABLE' : 'RUNNING',
+        ...(action.observedState
+          ? { observed: { state: action.observedState, at: now.toISOString() } }
+          : {}),
+      };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One reconcile cycle: load desired state, observe each cluster once, plan every job (pure),
+ * apply status-only decisions, record each operation under a fresh lease, and hand the
+ * operations to the state machine in one execution.
+ */
+export async function reconcile(
+  ctx: ControlContext & { stateMachine: StateMachinePort },
+  options: ReconcileOptions,
+): Promise<ReconcileReport> {
+  const now = ctx.now();
+  const records = await allPages((cursor) =>
+    ctx.store.listJobs({ limit: 1000, ...(cursor ? { cursor } : {}) }),
+  );
+  const report: ReconcileReport = {
+    planned: [],
+    started: [],
+    statusUpdates: 0,
+    flinkCalls: 0,
+    clustersUnreachable: [],
+    skipped: [],
+  };
+  const views: JobView[] = [];
+  for (const record of records) {
+    const v = view(record);
+    if (typeof v === 'string') report.skipped.push({ jobName: record.name, reason: v });
+    else views.push(v);
+  }
+  const clusters = new Set(
+    views.map((v) => v.lastApplied?.spec.clusterRef ?? v.desired.spec.clusterRef),
+  );
+  const observations = await observe(ctx, clusters);
+  report.flinkCalls = clusters.size;
+  for (const [name, o] of observations) if (!o.reachable) report.clustersUnreachable.push(name);
+
+  const perCluster = new Map<string, number>();
+  const limit = options.maxOperationsPerCluster ?? 5;
+  for (const v of views) {
+    const action = planJob(v, observations, now);
+    report.planned.push(action);
+    const record = v.record;
+    try {
+      const patch = statusPatch(action, record, now);
+      if (patch) {
+        await ctx.store.transition(
+          record.name,
+          action.expectedVersion,
+          patch,
+          { actor: 'fjc:reconcile', action: action.kind, details: { reason: action.reason } },
+          now,
+        );
+        report.statusUpdates++;
+        continue;
+      }
+      if (!(OPERATION_ACTIONS as readonly string[]).includes(action.kind)) continue;
+      const used = perCluster.get(action.clusterRef) ?? 0;
+      if (used >= limit) continue;
+      const started = await startOperation(
+        ctx,
+        action as PlannedAction & { kind: OperationAction },
+        v,
+        now,
+      );
+      if (started) {
+        report.started.push(started);
+        perCluster.set(action.clusterRef, used + 1);
+      }
+    } catch (error) {
+      // Somebody else changed the job since we read it: it is planned again next cycle.
+      if (!(error instanceof ConflictError)) throw error;
+      report.skipped.push({ jobName: record.name, reason: 'changed concurrently' });
+    }
+  }
+  if (report.started.length > 0)
+    await ctx.stateMachine.start({ correlationId: options.correlationId, actions: report.started });
+  return report;
+}
+
+async function startOperation(
+  ctx: ControlContext,
+  action: PlannedAction & { kind: OperationAction },
+  v: JobView,
+  now: Date,
+): Promise<ExecutionAction | undefined> {
+  const owner = `reconcile:${ctx.newId()}`;
+  // The lease write is the claim; it fails if anything changed since the plan was made.
+  if (v.record.version !== action.expectedVersion) return undefined;
+  const leased = await ctx.store.acquireLease(v.record.name, owner, LEASE_TTL_MS, now);
+  if (action.kind === 'resume-operation') {
+    const operation = leased.status.operation;
+    if (!operation) return undefined;
+    return {
+      jobName: leased.name,
+      clusterRef: action.clusterRef,
+      kind: operation.kind,
+      operationId: operation.id,
+      owner,
+    };
+  }
+  const start = beginOperation(action, leased, v.desired, {
+    operationId: ctx.newId(),
+    triggerId: ctx.newId(),
+    jobId: ctx.newId(),
+  });
+  if (!start) return undefined;
+  const operationId = ctx.newId();
+  await ctx.store.transition(
+    leased.name,
+    leased.version,
+    {
+      phase: start.phase,
+      operation: {
+        id: operationId,
+        kind: start.kind,
+        step: start.step,
+        startedAt: now.toISOString(),
+        data: start.data,
+      },
+    },
+    {
+      actor: 'fjc:reconcile',
+      action: `${start.kind}-started`,
+      details: {
+        reason: action.reason,
+        operationId,
+        ...(action.fields ? { fields: [...action.fields] } : {}),
+      },
+    },
+    now,
+  );
+  return {
+    jobName: leased.name,
+    clusterRef: action.clusterRef,
+    kind: start.kind,
+    operationId,
+    owner,
+  };
+}

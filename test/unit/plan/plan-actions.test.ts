@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { planActions, planJob } from '../../../functions/core/plan/plan-actions.js';
+import { cluster, job, JOB_ID, NOW, running, snapshot, unreachable, view } from './fixtures.js';
+
+const later = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+
+describe('planJob', () => {
+  it('deploys a job that never ran', () => {
+    expect(planJob(view(job(), { phase: 'PENDING', attempt: 0 }), cluster({}), NOW)).toMatchObject({
+      kind: 'deploy',
+      jobName: 'counter',
+      expectedVersion: 7,
+      clusterRef: 'local',
+    });
+  });
+
+  it('leaves a job alone while its operation holds a live lease', () => {
+    const v = running(job(), job(), {
+      operation: { id: 'op', kind: 'upgrade', step: 'await-stable', startedAt: NOW.toISOString() },
+    });
+    v.record.lease = { owner: 'w', expiresAt: later(60_000) };
+    expect(planJob(v, cluster(), NOW)).toMatchObject({
+      kind: 'none',
+      reason: 'upgrade in flight at step await-stable',
+    });
+  });
+
+  it('takes over an operation whose lease expired', () => {
+    const v = running(job(), job(), {
+      operation: { id: 'op', kind: 'upgrade', step: 'submit', startedAt: NOW.toISOString() },
+    });
+    v.record.lease = { owner: 'dead', expiresAt: later(-1) };
+    expect(planJob(v, cluster(), NOW).kind).toBe('resume-operation');
+  });
+
+  it('does nothing else while a lease is held without an operation', () => {
+    const v = running(job());
+    v.record.lease = { owner: 'api', expiresAt: later(10_000) };
+    expect(planJob(v, cluster(), NOW).kind).toBe('none');
+  });
+
+  it('marks jobs UNKNOWN when their cluster cannot be reached, once', () => {
+    expect(planJob(running(job()), unreachable(), NOW)).toMatchObject({
+      kind: 'mark-unknown',
+      reason: expect.stringContaining('ECONNREFUSED') as string,
+    });
+    expect(planJob(running(job(), job(), { phase: 'UNKNOWN' }), unreachable(), NOW).kind).toBe(
+      'none',
+    );
+    expect(planJob(running(job()), new Map(), NOW)).toMatchObject({
+      kind: 'none',
+      reason: 'cluster local is not declared',
+    });
+  });
+
+  it('settles a job back to STABLE when its cluster answers again', () => {
+    expect(planJob(running(job(), job(), { phase: 'UNKNOWN' }), cluster(), NOW)).toMatchObject({
+      kind: 'settle',
+      observedState: 'RUNNING',
+    });
+  });
+
+  it('suspends a running job whose desired state is suspended', () => {
+    const desired = job({ state: 'suspended' });
+    expect(planJob(running(desired, job()), cluster(), NOW).kind).toBe('suspend');
+    expect(planJob(running(desired, job()), cluster({}), NOW).kind).toBe('mark-suspended');
+    expect(planJob(running(desired, job(), { phase: 'SUSPENDED' }), cluster({}), NOW).kind).toBe(
+      'none',
+    );
+    expect(planJob(running(desired, job()), cluster({ [JOB_ID]: 'RESTARTING' }), NOW).kind).toBe(
+      'none',
+    );
+  });
+
+  it('resumes a suspended job whose desired state is running', () => {
+    expect(
+      planJob(running(job(), job(), { phase: 'SUSPENDED' }), cluster({ [JOB_ID]: 'FINISHED' }), NOW)
+        .kind,
+    ).toBe('resume');
+  });
+
+  it('recovers a job that vanished or ended outside fjc', () => {
+    expect(planJob(running(job()), cluster({}), NOW)).toMatchObject({
+      kind: 'recover',
+      observedState: 'MISSING',
+    });
+    expect(planJob(running(job()), cluster({ [JOB_ID]: 'CANCELED' }), NOW)).toMatchObject({
+      kind: 'recover',
+      observedState: 'CANCELED',
+    });
+  });
+
+  it('does not restart a FAILED job until its spec changes', () => {
+    expect(
+      planJob(running(job(), job(), { phase: 'FAILED' }), cluster({ [JOB_ID]: 'FAILED' }), NOW)
+        .kind,
+    ).toBe('none');
+    expect(
+      planJob(
+        running(job({ parallelism: 2 }), job(), { phase: 'FAILED' }),
+        cluster({ [JOB_ID]: 'FAILED' }),
+        NOW,
+      ).kind,
+    ).toBe('recover');
+  });
+
+  it('waits while Flink restarts the job itself', () => {
+    expect(
+      planJob(running(job({ parallelism: 2 }), job()), cluster({ [JOB_ID]: 'RESTARTING' }), NOW)
+        .kind,
+    ).toBe('none');
+  });
+
+  it('upgrades on a code change, naming the fields', () => {
+    const action = planJob(running(job({ args: ['--rate', '5'] }), job()), cluster(), NOW);
+    expect(action).toMatchObject({ kind: 'upgrade', fields: ['spec.args'] });
+  });
+
+  it('scales in place only where the cluster can', () => {
+    const v = running(job({ parallelism: 2 }), job());
+    expect(planJob(v, cluster(), NOW)).toMatchObject({
+      kind: 'upgrade',
+      fields: ['spec.parallelism'],
+    });
+    expect(planJob({ ...v, adaptiveScheduler: true }, cluster(), NOW).kind).toBe('scale');
+  });
+
+  it('adopts changes that do not touch the running job', () => {
+    expect(planJob(running(job({}, { tier: 'gold' }), job()), cluster(), NOW)).toMatchObject({
+      kind: 'adopt',
+      fields: ['metadata.labels'],
+    });
+  });
+
+  it('never retries a rejected spec, but still recovers what was applied', () => {
+    const desired = job({ args: ['--fail-on-start'] });
+    const rejected = {
+      specHash: snapshot(desired).specHash,
+      reason: 'crashed',
+      at: NOW.toISOString(),
+    };
+    expect(planJob(running(desired, job(), { rejected }), cluster(), NOW)).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('rejected: crashed') as string,
+    });
+    expect(planJob(running(desired, job(), { rejected }), cluster({}), NOW)).toMatchObject({
+      kind: 'recover',
+      keepLastApplied: true,
+    });
+  });
+
+  it('takes a manual savepoint when the nonce changes', () => {
+    expect(
+      planJob(running(job({ savepointNonce: 3 }), job({ savepointNonce: 3 })), cluster(), NOW),
+    ).toMatchObject({ kind: 'savepoint', savepointKind: 'manual' });
+    expect(
+      planJob(
+        running(job({ savepointNonce: 3 }), job({ savepointNonce: 3 }), { savepointNonce: 3 }),
+        cluster(),
+        NOW,
+      ).kind,
+    ).toBe('none');
+  });
+
+  it('takes periodic savepoints when due', () => {
+    const desired = job({ savepointPolicy: { interval: '10m' } });
+    const fresh = { path: 'file:/sp/1', at: later(-5 * 60_000) };
+    const stale = { path: 'file:/sp/1', at: later(-11 * 60_000) };
+    expect(
+      planJob(running(desired, desired, { newestSavepoint: fresh }), cluster(), NOW).kind,
+    ).toBe('none');
+    expect(
+      planJob(running(desired, desired, { newestSavepoint: stale }), cluster(), NOW),
+    ).toMatchObject({ kind: 'savepoint', savepointKind: 'periodic' });
+    expect(
+      planJob(running(desired, desired, { jobStartedAt: later(-20 * 60_000) }), cluster(), NOW)
+        .kind,
+    ).toBe('savepoint');
+  });
+
+  it('plans nothing for a job in its desired state, and plans every job', () => {
+    expect(planJob(running(job()), cluster(), NOW)).toMatchObject({
+      kind: 'none',
+      reason: 'in desired state',
+    });
+    expect(
+      planActions(
+        [running(job()), view(job(), { phase: 'PENDING', attempt: 0 })],
+        cluster(),
+        NOW,
+      ).map((a) => a.kind),
+    ).toEqual(['none', 'deploy']);
+  });
+});
