@@ -1,0 +1,74 @@
+import type { Node } from 'constructs';
+
+/** Settings of one fjc deployment, read from CDK context (`-c fjc:…=…` or cdk.json). */
+export interface FjcConfig {
+  /** Minutes between two reconcile cycles (`fjc:reconcileIntervalMinutes`, default 1). */
+  readonly reconcileIntervalMinutes: number;
+  /** Address that receives the alarms, if any (`fjc:alarmEmail`). */
+  readonly alarmEmail?: string;
+  /** Only secrets whose names start with this may be read (`fjc:secretPrefix`, default `fjc/`). */
+  readonly secretPrefix: string;
+  /** Actions one control-loop execution runs at once (`fjc:maxConcurrency`, default 10). */
+  readonly maxConcurrency: number;
+  /** Minutes a job may stay not RUNNING before it alarms (`fjc:jobNotRunningMinutes`, default 15). */
+  readonly jobNotRunningMinutes: number;
+  /** Upper bound of one control-loop execution (`fjc:executionTimeoutSeconds`, default 3600). */
+  readonly executionTimeoutSeconds: number;
+  /** Days audit items live before TTL removes them (`fjc:auditRetentionDays`, default 400). */
+  readonly auditRetentionDays: number;
+  /**
+   * Whether to bundle the handlers with esbuild (`fjc:bundle`, default true). Tests that only
+   * inspect the template turn it off: a placeholder inline handler keeps them fast.
+   */
+  readonly bundle: boolean;
+}
+
+export const DEFAULT_CONFIG: FjcConfig = {
+  reconcileIntervalMinutes: 1,
+  secretPrefix: 'fjc/',
+  maxConcurrency: 10,
+  jobNotRunningMinutes: 15,
+  executionTimeoutSeconds: 3600,
+  auditRetentionDays: 400,
+  bundle: true,
+};
+
+/** Reads the fjc context keys; a wrong value fails the synth naming the key. */
+export function readConfig(node: Node): FjcConfig {
+  const positiveInt = (key: string, fallback: number): number => {
+    const raw: unknown = node.tryGetContext(key);
+    if (raw === undefined) return fallback;
+    // Context given on the command line arrives as a string.
+    const value = typeof raw === 'string' ? Number(raw) : raw;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      throw new Error(`Context ${key} must be a positive integer, got ${JSON.stringify(raw)}`);
+    return value;
+  };
+  const text = (key: string): string | undefined => {
+    const raw: unknown = node.tryGetContext(key);
+    if (raw === undefined || raw === '') return undefined;
+    if (typeof raw !== 'string') throw new Error(`Context ${key} must be a string`);
+    return raw;
+  };
+  const bundleRaw: unknown = node.tryGetContext('fjc:bundle');
+  const alarmEmail = text('fjc:alarmEmail');
+  return {
+    reconcileIntervalMinutes: positiveInt(
+      'fjc:reconcileIntervalMinutes',
+      DEFAULT_CONFIG.reconcileIntervalMinutes,
+    ),
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    secretPrefix: text('fjc:secretPrefix') ?? DEFAULT_CONFIG.secretPrefix,
+    maxConcurrency: positiveInt('fjc:maxConcurrency', DEFAULT_CONFIG.maxConcurrency),
+    jobNotRunningMinutes: positiveInt(
+      'fjc:jobNotRunningMinutes',
+      DEFAULT_CONFIG.jobNotRunningMinutes,
+    ),
+    executionTimeoutSeconds: positiveInt(
+      'fjc:executionTimeoutSeconds',
+      DEFAULT_CONFIG.executionTimeoutSeconds,
+    ),
+    auditRetentionDays: positiveInt('fjc:auditRetentionDays', DEFAULT_CONFIG.auditRetentionDays),
+    bundle: bundleRaw === undefined ? true : bundleRaw !== false && bundleRaw !== 'false',
+  };
+}

@@ -1,0 +1,253 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../metric-names.js';
+import { nagRef } from '../nag-ref.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The Lambda entry points under `functions/handlers/`. */
+export type HandlerName = 'reconcile' | 'deploy' | 'verify' | 'ingest' | 'api';
+
+/** The CloudFormation Metadata key naming the handler; the local runtime resolves ARNs by it. */
+export const HANDLER_METADATA_KEY = 'fjc:handler';
+
+/** Properties of {@link FjcFunction}. */
+export interface FjcFunctionProps {
+  /** Which `functions/handlers/<name>.ts` to run. */
+  readonly handler: HandlerName;
+  readonly description: string;
+  readonly timeout: Duration;
+  /** Default 256 MB. */
+  readonly memorySize?: number;
+  /** `/tmp` size in MiB (default 512, the Lambda default). */
+  readonly ephemeralStorageMiB?: number;
+  /** Default: unreserved. */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Invoked asynchronously (EventBridge): gets a dead-letter queue for events it failed on.
+   * Synchronous callers (Step Functions, API Gateway) see the error themselves and need none.
+   */
+  readonly async?: { readonly retryAttempts: number; readonly maxEventAge: Duration };
+  /** Default 30 days. */
+  readonly logRetention?: logs.RetentionDays;
+  /** Default `INFO`. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * Bundle the handler with the local esbuild (default true). When false the function gets a
+   * placeholder inline handler: the template is otherwise identical, and synth takes no time.
+   */
+  readonly bundle?: boolean;
+}
+
+/**
+ * One fjc Lambda: Node 22 on arm64, an ESM bundle built by the local esbuild (never Docker),
+ * its own log group with retention, X-Ray active, Powertools configured by environment, and a
+ * role that starts empty: every permission comes from a `bind…` call, so what a function may
+ * do is readable at the call site.
+ */
+export class FjcFunction extends Construct {
+  readonly fn: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** Only for `async` functions. */
+  readonly deadLetterQueue?: DeadLetterQueue;
+  readonly handlerName: HandlerName;
+
+  constructor(scope: Construct, id: string, props: FjcFunctionProps) {
+    super(scope, id);
+    this.handlerName = props.handler;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      // The audit trail lives in DynamoDB; function logs are diagnostics and go with the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy may write to
+    // every log group of the account; this one writes to its own only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `fjc ${props.handler} function`,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    if (props.async) this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters');
+
+    const common = {
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMiB ?? 512),
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(this.deadLetterQueue && props.async
+        ? {
+            deadLetterQueue: this.deadLetterQueue.queue,
+            retryAttempts: props.async.retryAttempts,
+            maxEventAge: props.async.maxEventAge,
+          }
+        : {}),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces point into the TypeScript sources, not the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    } satisfies Partial<lambda.FunctionProps>;
+
+    this.fn =
+      props.bundle === false
+        ? new lambda.Function(this, 'Function', {
+            ...common,
+            handler: 'index.handler',
+            code: lambda.Code.fromInline(
+              "exports.handler = async () => { throw new Error('fjc: synthesized without bundling'); };",
+            ),
+          })
+        : new nodejs.NodejsFunction(this, 'Function', {
+            ...common,
+            entry: join(REPO_ROOT, 'functions', 'handlers', `${props.handler}.ts`),
+            handler: 'handler',
+            projectRoot: REPO_ROOT,
+            depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+            bundling: {
+              forceDockerBundling: false,
+              format: nodejs.OutputFormat.ESM,
+              target: 'node22',
+              platform: 'node',
+              mainFields: ['module', 'main'],
+              minify: true,
+              sourceMap: true,
+              sourcesContent: false,
+              // The SDK is bundled, not taken from the runtime: the version that ran in the tests
+              // is the version that runs in Lambda.
+              externalModules: [],
+              // Some CommonJS dependencies call require(); an ESM bundle has none unless given.
+              banner:
+                "import { createRequire as __fjcCreateRequire } from 'node:module';" +
+                'const require = __fjcCreateRequire(import.meta.url);',
+            },
+          });
+    (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(
+      HANDLER_METADATA_KEY,
+      props.handler,
+    );
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime the handlers are built (esbuild target node22) and tested for; ' +
+        'moving to a newer runtime is a deliberate upgrade, not a side effect of a CDK update.',
+    });
+
+    this.acknowledge(
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; CDK ' +
+        'adds them for active tracing.',
+    );
+  }
+
+  /** Reads (`read`) or reads and writes (`readWrite`) the table; sets `FJC_TABLE_NAME`. */
+  bindTable(
+    table: dynamodb.ITable,
+    access: 'read' | 'readWrite',
+    options: { auditRetentionDays?: number } = {},
+  ): this {
+    if (access === 'read') table.grantReadData(this.role);
+    else table.grantReadWriteData(this.role);
+    this.fn.addEnvironment('FJC_TABLE_NAME', table.tableName);
+    if (options.auditRetentionDays !== undefined)
+      this.fn.addEnvironment('FJC_AUDIT_RETENTION_DAYS', String(options.auditRetentionDays));
+    this.acknowledge(
+      `AwsSolutions-IAM5[Resource::${nagRef(this, table.tableArn)}/index/*]`,
+      'Queries go to the global secondary indexes of this one table only; their ARNs are the ' +
+        "table's ARN plus /index/<name>.",
+    );
+    return this;
+  }
+
+  /**
+   * Reads secrets whose names start with `prefix` (GetSecretValue only, no listing, no write);
+   * sets `FJC_SECRET_PREFIX`.
+   */
+  bindSecrets(prefix: string): this {
+    const resource = Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${prefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [resource],
+      }),
+    );
+    this.fn.addEnvironment('FJC_SECRET_PREFIX', prefix);
+    this.acknowledge(
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
+      `Cluster credentials are created by operators as secrets named ${prefix}…; Secrets ` +
+        'Manager appends a random suffix to every secret ARN, so a prefix wildcard is the ' +
+        'narrowest grant that covers them.',
+    );
+    return this;
+  }
+
+  /**
+   * Reads objects under `prefix` of the bucket; sets `FJC_BUCKET_NAME`. Read is the only access:
+   * no function writes the bucket (operators and CI upload specs and artifacts).
+   */
+  bindBucket(bucket: s3.IBucket, _access: 'read', prefix: string): this {
+    bucket.grantRead(this.role, `${prefix}*`);
+    this.fn.addEnvironment('FJC_BUCKET_NAME', bucket.bucketName);
+    this.acknowledge(
+      'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'CDK grantRead: GetObject, GetObjectVersion, GetObjectAttributes… on one prefix of one bucket.',
+    );
+    this.acknowledge(
+      'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      'CDK grantRead: bucket metadata (location, versioning) of this one bucket.',
+    );
+    this.acknowledge(
+      'AwsSolutions-IAM5[Action::s3:List*]',
+      'CDK grantRead: listing this one bucket (ListBucket, ListBucketVersions), to find versions.',
+    );
+    this.acknowledge(
+      `AwsSolutions-IAM5[Resource::${nagRef(this, bucket.bucketArn)}/${prefix}*]`,
+      `Objects under ${prefix} of this one bucket; their keys are not known in advance.`,
+    );
+    return this;
+  }
+
+  /** Starts executions of the state machine; sets `FJC_STATE_MACHINE_ARN`. */
+  bindStateMachine(stateMachine: sfn.IStateMachine): this {
+    stateMachine.grantStartExecution(this.role);
+    this.fn.addEnvironment('FJC_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    return this;
+  }
+
+  private acknowledge(id: string, reason: string): void {
+    Validations.of(this.role).acknowledge({ id, reason });
+  }
+}

@@ -1,0 +1,150 @@
+import { Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { FjcConfig } from '../config.js';
+import { ControlLoopStateMachine } from '../constructs/control-loop-state-machine.js';
+import { FjcApi } from '../constructs/fjc-api.js';
+import { FjcFunction } from '../constructs/fjc-function.js';
+import { FleetAlarms } from '../constructs/fleet-alarms.js';
+import { FleetDashboard } from '../constructs/fleet-dashboard.js';
+import { ReconcileSchedule } from '../constructs/reconcile-schedule.js';
+import { ARTIFACTS_PREFIX, SPECS_PREFIX } from '../constructs/spec-bucket.js';
+import { SpecIngest } from '../constructs/spec-ingest.js';
+import type { StatefulExports } from './stateful-stack.js';
+
+/** Properties of {@link ControlPlaneStack}. */
+export interface ControlPlaneStackProps extends StackProps {
+  readonly config: FjcConfig;
+  /** Export names of the table and bucket (see `StatefulStack.exportNames`). */
+  readonly stateful: StatefulExports;
+}
+
+/**
+ * Everything stateless: the five functions, the control-loop state machine, the schedule, the
+ * spec ingest rule, the API, alarms and the dashboard. Safe to destroy and redeploy.
+ */
+export class ControlPlaneStack extends Stack {
+  readonly functions: Readonly<
+    Record<'reconcile' | 'deploy' | 'verify' | 'ingest' | 'api', FjcFunction>
+  >;
+  readonly controlLoop: ControlLoopStateMachine;
+  readonly api: FjcApi;
+  readonly alarms: FleetAlarms;
+
+  constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const table = dynamodb.Table.fromTableAttributes(this, 'Table', {
+      tableArn: Fn.importValue(stateful.tableArn),
+      grantIndexPermissions: true,
+    });
+    const bucket = s3.Bucket.fromBucketAttributes(this, 'Bucket', {
+      bucketName: Fn.importValue(stateful.bucketName),
+      bucketArn: Fn.importValue(stateful.bucketArn),
+    });
+    const bundle = config.bundle;
+    const audit = { auditRetentionDays: config.auditRetentionDays };
+
+    const deploy = new FjcFunction(this, 'Deploy', {
+      handler: 'deploy',
+      description: 'fjc: runs one step of an action against Flink and records failures',
+      timeout: Duration.minutes(5),
+      // Uploading a JAR streams it through the function; more memory also means more network.
+      memorySize: 1024,
+      // The artifact is staged on /tmp while its sha256 is checked; job JARs can be large.
+      ephemeralStorageMiB: 2048,
+      bundle,
+    })
+      .bindTable(table, 'readWrite', audit)
+      .bindBucket(bucket, 'read', ARTIFACTS_PREFIX)
+      .bindSecrets(config.secretPrefix);
+
+    const verify = new FjcFunction(this, 'Verify', {
+      handler: 'verify',
+      description: 'fjc: checks that a started step took effect on Flink',
+      timeout: Duration.seconds(60),
+      bundle,
+    })
+      .bindTable(table, 'readWrite', audit)
+      .bindSecrets(config.secretPrefix);
+
+    this.controlLoop = new ControlLoopStateMachine(this, 'ControlLoop', {
+      deployFunction: deploy.fn,
+      verifyFunction: verify.fn,
+      maxConcurrency: config.maxConcurrency,
+      timeout: Duration.seconds(config.executionTimeoutSeconds),
+    });
+
+    const reconcile = new FjcFunction(this, 'Reconcile', {
+      handler: 'reconcile',
+      description: 'fjc: observes the fleet, plans actions, starts the control loop',
+      timeout: Duration.seconds(60),
+      // One cycle at a time: two would plan the same actions twice.
+      reservedConcurrentExecutions: 1,
+      // A missed tick is not retried: the next one reconciles anyway.
+      async: { retryAttempts: 0, maxEventAge: Duration.minutes(config.reconcileIntervalMinutes) },
+      bundle,
+    })
+      .bindTable(table, 'readWrite', audit)
+      // Reconcile observes the clusters itself (job lists, savepoints), so it reads credentials.
+      .bindSecrets(config.secretPrefix)
+      .bindStateMachine(this.controlLoop.stateMachine);
+    reconcile.fn.addEnvironment('FJC_JOB_NOT_RUNNING_MINUTES', String(config.jobNotRunningMinutes));
+
+    const ingest = new FjcFunction(this, 'Ingest', {
+      handler: 'ingest',
+      description: 'fjc: validates a changed spec and stores it as desired state',
+      timeout: Duration.seconds(60),
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(1) },
+      bundle,
+    })
+      .bindTable(table, 'readWrite', audit)
+      .bindBucket(bucket, 'read', SPECS_PREFIX);
+
+    const api = new FjcFunction(this, 'Api', {
+      handler: 'api',
+      description: 'fjc: operator API',
+      timeout: Duration.seconds(29),
+      bundle,
+    }).bindTable(table, 'readWrite', audit);
+
+    this.functions = { reconcile, deploy, verify, ingest, api };
+
+    const schedule = new ReconcileSchedule(this, 'Schedule', {
+      reconcileFunction: reconcile.fn,
+      intervalMinutes: config.reconcileIntervalMinutes,
+    });
+    const specIngest = new SpecIngest(this, 'SpecIngest', {
+      bucket,
+      prefix: SPECS_PREFIX,
+      ingestFunction: ingest.fn,
+    });
+    this.api = new FjcApi(this, 'OperatorApi', { apiFunction: api.fn });
+
+    const deadLetterQueues = {
+      ReconcileSchedule: schedule.deadLetterQueue.queue,
+      SpecIngest: specIngest.deadLetterQueue.queue,
+      ...(reconcile.deadLetterQueue ? { ReconcileFunction: reconcile.deadLetterQueue.queue } : {}),
+      ...(ingest.deadLetterQueue ? { IngestFunction: ingest.deadLetterQueue.queue } : {}),
+    };
+    this.alarms = new FleetAlarms(this, 'Alarms', {
+      reconcileFunction: reconcile.fn,
+      reconcileIntervalMinutes: config.reconcileIntervalMinutes,
+      stateMachine: this.controlLoop.stateMachine,
+      api: this.api.api,
+      deadLetterQueues,
+      jobNotRunningMinutes: config.jobNotRunningMinutes,
+      ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+    });
+
+    new FleetDashboard(this, 'Dashboard', {
+      functions: Object.fromEntries(
+        Object.entries(this.functions).map(([name, fn]) => [name, fn.fn]),
+      ),
+      stateMachine: this.controlLoop.stateMachine,
+      api: this.api.api,
+      alarms: Object.values(this.alarms.alarms),
+    });
+  }
+}

@@ -1,0 +1,193 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionsByHandler, resourcesOf, synthesize, type SynthesizedFjc } from './synth.js';
+
+const HANDLERS = ['reconcile', 'deploy', 'verify', 'ingest', 'api'] as const;
+
+let fjc: SynthesizedFjc;
+beforeAll(() => {
+  fjc = synthesize({ 'fjc:secretPrefix': 'fjc/', 'fjc:jobNotRunningMinutes': 20 });
+});
+
+const fn = (handler: string) => {
+  const found = functionsByHandler(fjc.controlPlaneTemplate)[handler];
+  if (found === undefined) throw new Error(`no ${handler} function`);
+  return found;
+};
+const props = (handler: string) => fn(handler).resource.Properties ?? {};
+const env = (handler: string) =>
+  (props(handler).Environment as { Variables: Record<string, unknown> }).Variables;
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+/** Every statement of the policies attached to the function's role. */
+const statementsOf = (handler: string): Statement[] => {
+  const role = (props(handler).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(resourcesOf(fjc.controlPlaneTemplate, 'AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties?.Roles) === JSON.stringify([{ Ref: role }]))
+    .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+};
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe.each(HANDLERS)('the %s function', (handler) => {
+  it('runs Node.js 22 on arm64 with X-Ray active', () => {
+    expect(props(handler)).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+    });
+  });
+
+  it('logs to its own log group with a retention', () => {
+    const logGroup = (props(handler).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const groups = resourcesOf(fjc.controlPlaneTemplate, 'AWS::Logs::LogGroup');
+    expect(groups[logGroup]?.Properties?.RetentionInDays).toBe(30);
+  });
+
+  it('configures Powertools and the table', () => {
+    expect(env(handler)).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'fjc',
+      POWERTOOLS_METRICS_NAMESPACE: 'fjc',
+      LOG_LEVEL: 'INFO',
+      FJC_AUDIT_RETENTION_DAYS: '400',
+    });
+    expect(env(handler).FJC_TABLE_NAME).toBeDefined();
+  });
+
+  it('has a role without managed policies, writing only to its own log group', () => {
+    const role = (props(handler).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const roleProps = resourcesOf(fjc.controlPlaneTemplate, 'AWS::IAM::Role')[role]?.Properties;
+    expect(roleProps?.ManagedPolicyArns).toBeUndefined();
+    const logs = statementsOf(handler).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('logs:')),
+    );
+    expect(logs).toHaveLength(1);
+    expect(logs[0]?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
+  });
+
+  it('never gets a wildcard service action or secrets on Resource "*"', () => {
+    for (const statement of statementsOf(handler)) {
+      for (const action of actionsOf(statement)) expect(action).not.toMatch(/^[a-z0-9-]+:\*$/);
+      if (actionsOf(statement).some((a) => a.startsWith('secretsmanager:')))
+        expect(statement.Resource).not.toBe('*');
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('are readable by reconcile, deploy and verify only, GetSecretValue on the prefix only', () => {
+    for (const handler of HANDLERS) {
+      const secretStatements = statementsOf(handler).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
+      );
+      if (['reconcile', 'deploy', 'verify'].includes(handler)) {
+        expect(secretStatements).toEqual([
+          {
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':secretsmanager:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':secret:fjc/*',
+                ],
+              ],
+            },
+          },
+        ]);
+        expect(env(handler).FJC_SECRET_PREFIX).toBe('fjc/');
+      } else {
+        expect(secretStatements).toEqual([]);
+        expect(env(handler).FJC_SECRET_PREFIX).toBeUndefined();
+      }
+    }
+  });
+
+  it('follows the fjc:secretPrefix context', () => {
+    const other = synthesize({ 'fjc:secretPrefix': 'team-a/fjc/' });
+    const json = JSON.stringify(other.controlPlaneTemplate.toJSON());
+    expect(json).toContain(':secret:team-a/fjc/*');
+    expect(json).not.toContain(':secret:fjc/*');
+  });
+
+  it('are never created by the stacks', () => {
+    fjc.controlPlaneTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    fjc.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+});
+
+describe('per-function settings', () => {
+  it('reconcile: concurrency 1, 60 s, starts the state machine, knows the alarm threshold', () => {
+    expect(props('reconcile')).toMatchObject({ ReservedConcurrentExecutions: 1, Timeout: 60 });
+    const stateMachineRef = { Ref: expect.stringMatching(/^ControlLoopStateMachine/) as unknown };
+    expect(env('reconcile').FJC_STATE_MACHINE_ARN).toEqual(stateMachineRef);
+    expect(env('reconcile').FJC_JOB_NOT_RUNNING_MINUTES).toBe('20');
+    const start = statementsOf('reconcile').filter((s) =>
+      actionsOf(s).includes('states:StartExecution'),
+    );
+    expect(start).toHaveLength(1);
+    expect(start[0]?.Resource).toEqual(stateMachineRef);
+  });
+
+  it('only reconcile may start the state machine', () => {
+    for (const handler of HANDLERS.filter((h) => h !== 'reconcile'))
+      expect(statementsOf(handler).flatMap(actionsOf)).not.toContain('states:StartExecution');
+  });
+
+  it('deploy: 5 minutes, 2 GiB /tmp for JARs, reads artifacts/ of the bucket only', () => {
+    expect(props('deploy').Timeout).toBe(300);
+    expect(props('deploy').EphemeralStorage).toEqual({ Size: 2048 });
+    expect(env('deploy').FJC_BUCKET_NAME).toEqual({ 'Fn::ImportValue': 'FjcStateful-BucketName' });
+    const objectReads = statementsOf('deploy').filter((s) =>
+      actionsOf(s).includes('s3:GetObject*'),
+    );
+    expect(JSON.stringify(objectReads)).toContain('/artifacts/*');
+    expect(statementsOf('deploy').flatMap(actionsOf)).not.toContain('s3:PutObject');
+  });
+
+  it('verify: 60 s', () => {
+    expect(props('verify').Timeout).toBe(60);
+  });
+
+  it('ingest reads specs/ only; api has no bucket access', () => {
+    expect(JSON.stringify(statementsOf('ingest'))).toContain('/specs/*');
+    expect(JSON.stringify(statementsOf('ingest'))).not.toContain('/artifacts/*');
+    expect(
+      statementsOf('api')
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('s3:')),
+    ).toEqual([]);
+  });
+
+  it('async functions (reconcile, ingest) have a dead-letter queue; sync ones do not', () => {
+    for (const handler of HANDLERS) {
+      const dlq = props(handler).DeadLetterConfig;
+      if (handler === 'reconcile' || handler === 'ingest') expect(dlq).toBeDefined();
+      else expect(dlq).toBeUndefined();
+    }
+    fjc.controlPlaneTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
+    fjc.controlPlaneTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
+  });
+
+  it('all dead-letter queues are encrypted and TLS-only', () => {
+    const queues = resourcesOf(fjc.controlPlaneTemplate, 'AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(4);
+    for (const queue of Object.values(queues))
+      expect(queue.Properties?.SqsManagedSseEnabled).toBe(true);
+    fjc.controlPlaneTemplate.resourceCountIs('AWS::SQS::QueuePolicy', 4);
+    expect(
+      JSON.stringify(fjc.controlPlaneTemplate.findResources('AWS::SQS::QueuePolicy')),
+    ).toContain('"aws:SecureTransport":"false"');
+  });
+});

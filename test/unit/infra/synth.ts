@@ -1,0 +1,65 @@
+/**
+ * Shared synthesis for the infrastructure tests: the real app (same factory as `cdk synth`),
+ * without bundling so a synth takes seconds, and without cdk-nag unless a test asks for it.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { HANDLER_METADATA_KEY } from '../../../lib/constructs/fjc-function.js';
+import { createFjcApp, STACK_NAMES, type FjcApp } from '../../../lib/fjc-app.js';
+
+export interface SynthesizedFjc extends FjcApp {
+  readonly statefulTemplate: Template;
+  readonly controlPlaneTemplate: Template;
+}
+
+/** Synthesizes the app with `fjc:bundle=false` plus the given context. */
+export function synthesize(
+  context: Record<string, unknown> = {},
+  options: { nag?: boolean } = {},
+): SynthesizedFjc {
+  const fjc = createFjcApp({
+    nag: options.nag ?? false,
+    context: { 'fjc:bundle': false, ...context },
+  });
+  // One synth for both stacks (Template.fromStack would synthesize the app once per stack).
+  const assembly = fjc.app.synth();
+  const templateOf = (name: string) =>
+    Template.fromJSON(assembly.getStackByName(name).template as object);
+  return {
+    ...fjc,
+    statefulTemplate: templateOf(STACK_NAMES.stateful),
+    controlPlaneTemplate: templateOf(STACK_NAMES.controlPlane),
+  };
+}
+
+export interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+  DependsOn?: string[];
+}
+type Resources = Record<string, Resource>;
+
+/** The resources of one type, by logical id. */
+export function resourcesOf(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+
+/** The Lambda functions of the control plane, by handler name (from the `fjc:handler` metadata). */
+export function functionsByHandler(
+  template: Template,
+): Record<string, { logicalId: string; resource: Resource }> {
+  const byHandler: Record<string, { logicalId: string; resource: Resource }> = {};
+  for (const [logicalId, resource] of Object.entries(
+    resourcesOf(template, 'AWS::Lambda::Function'),
+  )) {
+    const handler = resource.Metadata?.[HANDLER_METADATA_KEY];
+    if (typeof handler === 'string') byHandler[handler] = { logicalId, resource };
+  }
+  return byHandler;
+}
+
+/** The value, or a failed test naming what was missing. */
+export function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`expected ${what}`);
+  return value;
+}
