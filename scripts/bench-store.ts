@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DynamoJobStore } from '../functions/store/index.js';
-import { createTable, startDynalite } from '../test/support/dynalite.js';
+import { createTable, startDynalite } from './local/dynalite.js';
 
 const JOBS = Number(process.argv[2] ?? 10_000);
 const PAGE_SIZES = (process.argv[3] ?? '100,1000').split(',').map(Number);

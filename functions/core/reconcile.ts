@@ -3,6 +3,7 @@ import type { JobRecord, JobStatusPatch } from '../store/job-store.js';
 import { beginOperation } from './operations/begin.js';
 import { LEASE_TTL_MS } from './operations/advance.js';
 import type { ControlContext } from './operations/ports.js';
+import { fleetFigures, type FleetFigures } from './plan/fleet.js';
 import type { ClusterObservation, ObservedJob } from './plan/observation.js';
 import {
   OPERATION_ACTIONS,
@@ -31,6 +32,8 @@ export interface ReconcileOptions {
   correlationId: string;
   /** Operations started per cluster and cycle, so one cluster is never flooded. */
   maxOperationsPerCluster?: number;
+  /** A job not RUNNING for longer than this counts in `fleet.notRunningTooLong`. */
+  notRunningLimitMs?: number;
 }
 
 export interface ReconcileReport {
@@ -42,6 +45,7 @@ export interface ReconcileReport {
   clustersUnreachable: string[];
   /** Jobs skipped because their stored spec or a write failed, with the reason. */
   skipped: { jobName: string; reason: string }[];
+  fleet: FleetFigures;
 }
 
 async function allPages<T>(
@@ -143,20 +147,22 @@ export async function reconcile(
   const records = await allPages((cursor) =>
     ctx.store.listJobs({ limit: 1000, ...(cursor ? { cursor } : {}) }),
   );
+  const skipped: ReconcileReport['skipped'] = [];
+  const views: JobView[] = [];
+  for (const record of records) {
+    const v = view(record);
+    if (typeof v === 'string') skipped.push({ jobName: record.name, reason: v });
+    else views.push(v);
+  }
   const report: ReconcileReport = {
     planned: [],
     started: [],
     statusUpdates: 0,
     flinkCalls: 0,
     clustersUnreachable: [],
-    skipped: [],
+    skipped,
+    fleet: fleetFigures(views, now, options.notRunningLimitMs ?? 15 * 60_000),
   };
-  const views: JobView[] = [];
-  for (const record of records) {
-    const v = view(record);
-    if (typeof v === 'string') report.skipped.push({ jobName: record.name, reason: v });
-    else views.push(v);
-  }
   const clusters = new Set(
     views.map((v) => v.lastApplied?.spec.clusterRef ?? v.desired.spec.clusterRef),
   );

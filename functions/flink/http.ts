@@ -103,7 +103,10 @@ export class FlinkHttp {
   async close(graceMs = 1_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<'late'>(
-      (resolve) => (timer = setTimeout(() => { resolve('late'); }, graceMs)),
+      (resolve) =>
+        (timer = setTimeout(() => {
+          resolve('late');
+        }, graceMs)),
     );
     const closed = await Promise.race([this.pool.close().then(() => 'closed' as const), grace]);
     clearTimeout(timer);

@@ -1,8 +1,12 @@
 /**
- * Lambda entry point: deploy. Thin by design: parse the event (zod), call the core, map the result.
- * The implementation lands with its issue; until then it refuses to run rather than pretend.
+ * Lambda `deploy`: runs the acting step of a job's operation (stop with savepoint, upload, run,
+ * cancel, dispose…) and records it before the next; also records a step's final failure.
  */
-import { FjcError } from '../commons/errors.js';
+import { createObservability } from '../commons/observability.js';
+import { awsControlContext } from '../runtime/aws-runtime.js';
+import { createAdvanceHandler } from './advance-handler.js';
 
-export const handler = (): Promise<never> =>
-  Promise.reject(new FjcError('The deploy handler is not implemented yet'));
+export const handler = createAdvanceHandler({
+  ...createObservability('deploy'),
+  context: awsControlContext,
+});

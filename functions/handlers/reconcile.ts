@@ -1,8 +1,12 @@
 /**
- * Lambda entry point: reconcile. Thin by design: parse the event (zod), call the core, map the result.
- * The implementation lands with its issue; until then it refuses to run rather than pretend.
+ * Lambda `reconcile` (EventBridge schedule): observe every cluster once, plan every job, start
+ * the work in the control-loop state machine.
  */
-import { FjcError } from '../commons/errors.js';
+import { createObservability } from '../commons/observability.js';
+import { awsControlContext } from '../runtime/aws-runtime.js';
+import { createReconcileHandler } from './reconcile-handler.js';
 
-export const handler = (): Promise<never> =>
-  Promise.reject(new FjcError('The reconcile handler is not implemented yet'));
+export const handler = createReconcileHandler({
+  ...createObservability('reconcile'),
+  context: awsControlContext,
+});

@@ -1,8 +1,12 @@
 /**
- * Lambda entry point: verify. Thin by design: parse the event (zod), call the core, map the result.
- * The implementation lands with its issue; until then it refuses to run rather than pretend.
+ * Lambda `verify`: runs the checking step of a job's operation (savepoint done? job stopped?
+ * stability gate passed?) after a pause, and records what it found.
  */
-import { FjcError } from '../commons/errors.js';
+import { createObservability } from '../commons/observability.js';
+import { awsControlContext } from '../runtime/aws-runtime.js';
+import { createAdvanceHandler } from './advance-handler.js';
 
-export const handler = (): Promise<never> =>
-  Promise.reject(new FjcError('The verify handler is not implemented yet'));
+export const handler = createAdvanceHandler({
+  ...createObservability('verify'),
+  context: awsControlContext,
+});

@@ -11,6 +11,8 @@ export interface AdvanceOutcome {
   next: 'step' | 'wait' | 'done' | 'failed';
   waitSeconds: number;
   summary: string;
+  /** The audit action the step recorded (`rollback-started`, `stable`, …), if it wrote one. */
+  event?: string;
 }
 
 const superseded = (why: string): AdvanceOutcome => ({
@@ -99,6 +101,7 @@ async function record_(
       next: isCheckStep(result.step) ? 'wait' : 'step',
       waitSeconds: result.step === 'await-stable' ? 3 : 1,
       summary: `${result.audit} → ${result.step}`,
+      event: result.audit,
     };
   }
   await ctx.store.transition(
@@ -113,7 +116,7 @@ async function record_(
     now,
     { lease: null },
   );
-  return { next: result.outcome, waitSeconds: 0, summary: result.audit };
+  return { next: result.outcome, waitSeconds: 0, summary: result.audit, event: result.audit };
 }
 
 /** What the state machine caught: Step Functions' `{Error, Cause}`. */
@@ -161,5 +164,10 @@ export async function recordStepFailure(
     now,
     { lease: null },
   );
-  return { next: 'failed', waitSeconds: 0, summary: `${operation.step} failed: ${failure.error}` };
+  return {
+    next: 'failed',
+    waitSeconds: 0,
+    summary: `${operation.step} failed: ${failure.error}`,
+    event: giveUp ? 'operation-failed' : 'step-failed',
+  };
 }

@@ -14,7 +14,7 @@ export const ACT_STEPS = [
   'finish-suspend',
 ] as const;
 /** Steps that only look and record (the Verify function runs them after a pause). */
-export const CHECK_STEPS = ['await-savepoint', 'await-cancelled', 'await-stable'] as const;
+export const CHECK_STEPS = ['await-savepoint', 'await-stopped', 'await-stable'] as const;
 export type ActStep = (typeof ACT_STEPS)[number];
 export type CheckStep = (typeof CHECK_STEPS)[number];
 export type Step = ActStep | CheckStep;

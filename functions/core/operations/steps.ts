@@ -177,8 +177,9 @@ async function awaitSavepoint(input: StepInput): Promise<StepResult> {
     path: location,
     at: nowIso(ctx),
   };
-  const next: Step =
-    kind === 'upgrade' ? 'submit' : kind === 'suspend' ? 'finish-suspend' : 'retention';
+  // Flink reports the stop's savepoint before the job has finished: wait for that before
+  // starting the next job, or two copies would run for a moment.
+  const next: Step = kind === 'savepoint' ? 'retention' : 'await-stopped';
   return {
     type: 'continue',
     step: next,
@@ -211,7 +212,7 @@ async function cancel(input: StepInput): Promise<StepResult> {
   }
   return {
     type: 'continue',
-    step: 'await-cancelled',
+    step: 'await-stopped',
     data: input.data,
     audit: 'cancel-requested',
     details: { flinkJobId: jobId ?? null },
@@ -227,7 +228,7 @@ async function jobOrMissing(flink: FlinkPort, jobId: string): Promise<JobDetail 
   }
 }
 
-async function awaitCancelled(input: StepInput): Promise<StepResult> {
+async function awaitStopped(input: StepInput): Promise<StepResult> {
   const jobId = input.data.previousJobId;
   if (jobId !== undefined) {
     const { flink } = await clusterOf(input);
@@ -559,6 +560,6 @@ export const STEPS: Record<Step, (input: StepInput) => Promise<StepResult>> = {
   retention,
   'finish-suspend': (input) => Promise.resolve(finishSuspend(input)),
   'await-savepoint': awaitSavepoint,
-  'await-cancelled': awaitCancelled,
+  'await-stopped': awaitStopped,
   'await-stable': awaitStable,
 };

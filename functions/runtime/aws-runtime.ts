@@ -1,0 +1,51 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { randomBytes } from 'node:crypto';
+import { FlinkClients } from '../adapters/flink-clients.js';
+import { S3ArtifactSource } from '../adapters/s3-artifact-source.js';
+import { SfnStateMachine } from '../adapters/sfn-state-machine.js';
+import { ConfigurationError } from '../commons/errors.js';
+import { readEnvironment } from '../commons/env.js';
+import type { ControlContext } from '../core/operations/ports.js';
+import type { StateMachinePort } from '../core/reconcile.js';
+import { AwsSecretsProvider } from '../secrets/aws-secrets-provider.js';
+import { DynamoJobStore } from '../store/dynamo-job-store.js';
+
+let runtime: (ControlContext & { stateMachine: StateMachinePort }) | undefined;
+
+/**
+ * The composition root of the Lambdas: AWS adapters behind the core's ports, built once per cold
+ * start from the validated environment (a wrong variable fails the cold start, naming it).
+ */
+export function awsControlContext(): Promise<ControlContext & { stateMachine: StateMachinePort }> {
+  if (runtime) return Promise.resolve(runtime);
+  const env = readEnvironment(process.env);
+  const store = new DynamoJobStore({
+    client: new DynamoDBClient({}),
+    tableName: env.FJC_TABLE_NAME,
+    auditRetentionDays: env.FJC_AUDIT_RETENTION_DAYS,
+  });
+  const clients = new FlinkClients(
+    store,
+    new AwsSecretsProvider({ prefix: env.FJC_SECRET_PREFIX }),
+  );
+  const arn = env.FJC_STATE_MACHINE_ARN;
+  runtime = {
+    store,
+    flink: (name) => clients.get(name),
+    savepointDirectory: (name) => clients.savepointDirectory(name),
+    artifacts: new S3ArtifactSource(new S3Client({})),
+    now: () => new Date(),
+    newId: () => randomBytes(16).toString('hex'),
+    stateMachine: arn
+      ? new SfnStateMachine(new SFNClient({}), arn)
+      : {
+          start: () =>
+            Promise.reject(
+              new ConfigurationError('FJC_STATE_MACHINE_ARN is not set for this function'),
+            ),
+        },
+  };
+  return Promise.resolve(runtime);
+}

@@ -1,0 +1,85 @@
+/**
+ * In-process DynamoDB for the local runtime, tests and the benchmark: dynalite speaks the DynamoDB
+ * wire protocol (from memory, or from a folder so a restart keeps state), so the store is
+ * exercised through the real SDK, marshalling and condition checks.
+ * See /work/shared/reference/aws-local.md for what dynalite does not do (transactions, TTL expiry,
+ * streams) — the store is designed not to need them.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import { tableDefinition } from '../../functions/store/table.js';
+
+interface DynaliteOptions {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}
+
+// dynalite ships no type declarations and is CommonJS; `createRequire` keeps the untyped import
+// confined to this one line instead of a global ambient module declaration.
+const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
+
+/** A running in-process dynalite and a client configured for it. */
+export interface LocalDynamo {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  client: DynamoDBClient;
+  /** Destroys the client and closes the server (and its in-memory data). */
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite on a random local port; tables become ACTIVE immediately. */
+export async function startDynalite(options: { path?: string } = {}): Promise<LocalDynamo> {
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path === undefined ? {} : { path: options.path }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    // dynalite ignores signatures but the SDK refuses to sign without credentials.
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  return {
+    endpoint,
+    client,
+    stop: async () => {
+      client.destroy();
+      // Keep-alive sockets would otherwise hold `close` open until dynalite's 30 s shutdown timeout.
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => {
+        server.close((err) => {
+          if (err) reject(err);
+          else resolve();
+        });
+      });
+    },
+  };
+}
+
+/** Creates a table named `tableName` from the store's {@link tableDefinition}, unless it exists. */
+export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand({ ...tableDefinition, TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}

@@ -1,0 +1,308 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stringify } from 'yaml';
+import { FlinkRestClient } from '../../functions/flink/index.js';
+import type { JobRecord } from '../../functions/store/job-store.js';
+import { beginOperation } from '../../functions/core/operations/begin.js';
+import { flinkJobSchema } from '../../functions/core/spec/index.js';
+import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
+import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
+
+/**
+ * The control loop end to end on the real Flink cluster: reconcile → the synthesized state machine
+ * (aws-local-stepfunctions) → the deploy and verify handlers → Flink, with dynalite as the store.
+ * One job goes through every scenario in turn; its counter proves where state survived.
+ */
+const NAME = 'counter';
+let rt: LocalRuntime;
+let flink: FlinkRestClient;
+
+interface JobOverrides {
+  args?: string[];
+  upgradeMode?: 'savepoint' | 'last-state' | 'stateless';
+  state?: 'running' | 'suspended';
+  savepointPolicy?: Record<string, unknown>;
+  stabilityGate?: Record<string, unknown>;
+}
+
+function jobSpec(o: JobOverrides = {}): string {
+  return stringify({
+    apiVersion: 'fjc.dev/v1',
+    kind: 'FlinkJob',
+    metadata: { name: NAME },
+    spec: {
+      team: 'platform',
+      clusterRef: 'local',
+      artifact: { uri: inject('exampleJar') },
+      entryClass: EXAMPLE_ENTRY_CLASS,
+      args: o.args ?? ['--rate', '50'],
+      parallelism: 1,
+      upgradeMode: o.upgradeMode ?? 'savepoint',
+      state: o.state ?? 'running',
+      stabilityGate: {
+        minCompletedCheckpoints: 1,
+        maxRestarts: 0,
+        soakWindow: '3s',
+        readinessTimeout: '60s',
+        ...o.stabilityGate,
+      },
+      ...(o.savepointPolicy ? { savepointPolicy: o.savepointPolicy } : {}),
+    },
+  });
+}
+
+async function job(): Promise<JobRecord> {
+  const record = await rt.store.getJob(NAME);
+  if (!record) throw new Error('job not stored');
+  return record;
+}
+
+/** Runs reconcile cycles (each waits for the state machine it started) until `done` holds. */
+async function converge(
+  what: string,
+  done: (r: JobRecord) => boolean,
+  timeoutMs = 150_000,
+): Promise<JobRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await rt.reconcileOnce();
+    if (process.env.FJC_DEBUG) console.log(what, JSON.stringify(report.planned));
+    await rt.stateMachine.idle();
+    const record = await job();
+    if (done(record)) return record;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record.status)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+const stableAt = (hash: string) => (r: JobRecord) =>
+  r.status.phase === 'STABLE' &&
+  r.status.lastStable?.specHash === hash &&
+  r.status.operation === undefined;
+
+async function count(jobId: string): Promise<number> {
+  return Number((await flink.getAccumulators(jobId))['max-count'] ?? 0);
+}
+
+/** Waits until the job's counter passes `above` (accumulators arrive with TaskManager heartbeats). */
+async function countPasses(jobId: string, above: number): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const value = await count(jobId);
+    if (value > above) return value;
+    if (Date.now() > deadline)
+      throw new Error(`counter of ${jobId} stayed at ${value}, not above ${above}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function applyJob(o: JobOverrides = {}): Promise<string> {
+  await rt.apply(jobSpec(o), 'counter.yaml');
+  return (await job()).specHash;
+}
+
+beforeAll(async () => {
+  rt = await startLocalRuntime({ baseDir: process.cwd() });
+  flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
+  const savepointDir = inject('savepointDir');
+  await rt.apply(
+    stringify({
+      apiVersion: 'fjc.dev/v1',
+      kind: 'FlinkCluster',
+      metadata: { name: 'local' },
+      spec: {
+        url: inject('flinkUrl'),
+        auth: { type: 'none' },
+        ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
+      },
+    }),
+    'cluster.yaml',
+  );
+});
+
+afterAll(async () => {
+  const record = await rt.store.getJob(NAME);
+  if (record?.status.jobId) await flink.cancelJob(record.status.jobId).catch(() => undefined);
+  await flink.close();
+  await rt.stop();
+});
+
+describe('control loop on real Flink', () => {
+  it('deploys a new job and calls it stable only after the gate', async () => {
+    const hash = await applyJob();
+    const record = await converge('first deploy', stableAt(hash));
+    expect(record.status.attempt).toBe(1);
+    expect((await flink.getJob(record.status.jobId ?? '')).state).toBe('RUNNING');
+    expect(
+      (await flink.getCheckpoints(record.status.jobId ?? '')).counts.completed,
+    ).toBeGreaterThanOrEqual(1);
+    const history = await rt.store.listHistory(NAME);
+    expect(history.items.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['deploy-started', 'job-submitted', 'stable']),
+    );
+  });
+
+  it('upgrades with a savepoint and keeps the state', async () => {
+    const before = await job();
+    const oldJob = before.status.jobId ?? '';
+    const countBefore = await countPasses(oldJob, 0);
+    const started = Date.now();
+    const hash = await applyJob({ args: ['--rate', '60'] });
+    const after = await converge('savepoint upgrade', stableAt(hash));
+    console.log(`fjc: savepoint upgrade, spec change to stable: ${Date.now() - started} ms`);
+    expect(after.status.jobId).not.toBe(oldJob);
+    expect((await flink.getJob(oldJob)).state).toBe('FINISHED');
+    const savepoints = await rt.store.listSavepoints(NAME);
+    const upgrade = savepoints.items.find((s) => s.triggerKind === 'upgrade');
+    expect(upgrade).toMatchObject({ status: 'COMPLETED', flinkJobId: oldJob });
+    expect(after.status.restoredFrom).toBe(upgrade?.path);
+    const restored = (await flink.getCheckpoints(after.status.jobId ?? '')).latest.restored;
+    expect(restored?.external_path).toBe(upgrade?.path);
+    expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+  });
+
+  it('upgrades from the last checkpoint in last-state mode', async () => {
+    const before = await job();
+    const countBefore = await countPasses(before.status.jobId ?? '', 0);
+    const hash = await applyJob({ args: ['--rate', '70'], upgradeMode: 'last-state' });
+    const after = await converge('last-state upgrade', stableAt(hash));
+    expect(after.status.restoredFrom).toMatch(/chk-\d+/);
+    expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+  });
+
+  it('starts from empty state in stateless mode', async () => {
+    const before = await job();
+    const countBefore = await countPasses(before.status.jobId ?? '', 0);
+    const hash = await applyJob({ args: ['--rate', '80'], upgradeMode: 'stateless' });
+    const after = await converge('stateless upgrade', stableAt(hash));
+    expect(after.status.restoredFrom).toBeUndefined();
+    expect(await count(after.status.jobId ?? '')).toBeLessThan(countBefore);
+  });
+
+  it('suspends with a savepoint and resumes from it', async () => {
+    const hash = await applyJob({ args: ['--rate', '80'] }); // back to savepoint mode: adopted, no restart
+    const adopted = await converge(
+      'mode change adopted',
+      (r) => r.status.lastApplied?.specHash === hash,
+    );
+    const running = adopted.status.jobId ?? '';
+    const countBefore = await countPasses(running, 0);
+    await applyJob({ args: ['--rate', '80'], state: 'suspended' });
+    const suspended = await converge('suspend', (r) => r.status.phase === 'SUSPENDED');
+    expect((await flink.getJob(running)).state).toBe('FINISHED');
+    const savepoint = (await rt.store.listSavepoints(NAME)).items.find(
+      (s) => s.triggerKind === 'suspend',
+    );
+    expect(savepoint?.status).toBe('COMPLETED');
+    expect(suspended.status.newestSavepoint?.path).toBe(savepoint?.path);
+
+    const resumedHash = await applyJob({ args: ['--rate', '80'] });
+    const resumed = await converge('resume', stableAt(resumedHash));
+    expect(resumed.status.restoredFrom).toBe(savepoint?.path);
+    expect(await countPasses(resumed.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+  });
+
+  it('rolls a crashing version back to the last stable one, state intact', async () => {
+    const before = await job();
+    const goodHash = before.specHash;
+    const countBefore = await countPasses(before.status.jobId ?? '', 0);
+    const badHash = await applyJob({
+      args: ['--rate', '80', '--fail-after-seconds', '1', '--restart-attempts', '0'],
+    });
+    const after = await converge(
+      'rollback',
+      (r) => r.status.rejected?.specHash === badHash && stableAt(goodHash)(r),
+    );
+    expect(after.status.lastError?.code).toBe('NOT_STABLE');
+    expect(after.status.lastApplied?.specHash).toBe(goodHash);
+    expect((await flink.getJob(after.status.jobId ?? '')).state).toBe('RUNNING');
+    expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+    const actions = (await rt.store.listHistory(NAME)).items.map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['rollback-started', 'rolled-back']));
+    // The rejected spec is not tried again on the next cycle.
+    const report = await rt.reconcileOnce();
+    expect(report.planned.find((a) => a.jobName === NAME)).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('rejected') as string,
+    });
+    await applyJob({ args: ['--rate', '80'] });
+  });
+
+  it('recovers a job cancelled behind its back, from the newest state', async () => {
+    const before = await job();
+    const cancelled = before.status.jobId ?? '';
+    const countBefore = await countPasses(cancelled, 0);
+    await flink.cancelJob(cancelled);
+    await flink.awaitJobState(cancelled, ['CANCELED'], { deadlineMs: 30_000 });
+    const after = await converge(
+      'drift recovery',
+      (r) => r.status.jobId !== cancelled && stableAt(before.specHash)(r),
+    );
+    expect(after.status.restoredFrom).toBeDefined();
+    expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+    const recovered = (await rt.store.listHistory(NAME)).items.find(
+      (e) => e.action === 'restart-started',
+    );
+    expect(recovered?.details).toMatchObject({
+      reason: expect.stringContaining('CANCELED') as string,
+    });
+  });
+
+  it('takes over an operation whose worker died and finishes it', async () => {
+    const hash = await applyJob({ args: ['--rate', '90'] });
+    const record = await job();
+    // A worker that recorded an upgrade and died: its lease expired twenty minutes ago.
+    const past = new Date(Date.now() - 20 * 60_000);
+    const leased = await rt.store.acquireLease(NAME, 'dead-worker', 60_000, past);
+    const desired = flinkJobSchema.parse(record.spec);
+    const start = beginOperation(
+      {
+        jobName: NAME,
+        kind: 'upgrade',
+        reason: 'test',
+        expectedVersion: leased.version,
+        clusterRef: 'local',
+      },
+      leased,
+      desired,
+      { operationId: 'op', triggerId: rt.context.newId(), jobId: rt.context.newId() },
+    );
+    if (!start) throw new Error('no operation');
+    await rt.store.transition(
+      NAME,
+      leased.version,
+      {
+        phase: start.phase,
+        operation: {
+          id: 'dead-op',
+          kind: start.kind,
+          step: start.step,
+          startedAt: past.toISOString(),
+          data: start.data,
+        },
+      },
+      { actor: 'test', action: 'upgrade-started' },
+    );
+    const after = await converge('takeover', stableAt(hash));
+    expect(after.status.jobId).not.toBe(record.status.jobId);
+    const report = (await rt.store.listHistory(NAME)).items.map((e) => e.action);
+    expect(report).toContain('stable');
+  });
+
+  it('takes periodic savepoints and disposes of those beyond retention', async () => {
+    await applyJob({ args: ['--rate', '90'], savepointPolicy: { interval: '1s', maxCount: 2 } });
+    const savepoints = async () => (await rt.store.listSavepoints(NAME, { limit: 100 })).items;
+    const deadline = Date.now() + 90_000;
+    while ((await savepoints()).filter((s) => s.triggerKind === 'periodic').length < 3) {
+      if (Date.now() > deadline) throw new Error('fewer than 3 periodic savepoints in 90 s');
+      await converge('a periodic savepoint', () => true);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const all = await savepoints();
+    expect(all.filter((s) => s.status === 'COMPLETED').length).toBeLessThanOrEqual(2);
+    expect(all.filter((s) => s.status === 'DISPOSED').length).toBeGreaterThanOrEqual(1);
+    // The newest savepoint is never disposed of.
+    const newest = (await job()).status.newestSavepoint;
+    expect(all.find((s) => s.path === newest?.path)?.status).toBe('COMPLETED');
+  });
+});
