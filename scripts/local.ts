@@ -1,15 +1,27 @@
 /**
- * `npm run local`: fjc on this machine against a real Flink. For now it brings up the local
- * Flink session cluster (or uses FJC_FLINK_URL), builds the example job, prints the Flink URL
- * and runs until Ctrl-C, then stops Flink cleanly. State lives under `<repo>/.local/`.
+ * `npm run local`: the whole of fjc on this machine. It starts a real Flink session cluster (or
+ * uses FJC_FLINK_URL), builds the example job, starts the control plane (dynalite keeping its
+ * data under .local/, the synthesized state machine, the real handlers), applies the specs in
+ * examples/specs (edits are picked up on the next cycle), reconciles every few seconds and shows
+ * a live status table. Ctrl-C stops everything, Flink included.
  */
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SpecDocument } from '../functions/core/spec/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from './flink/cluster.js';
-import { buildExampleJar } from './flink/example-jar.js';
+import { buildExampleJar, exampleJobDir } from './flink/example-jar.js';
 import { log, repoRoot } from './flink/paths.js';
+import { startLocalRuntime } from './local/local-runtime.js';
+import { SpecFolder, type SpecFileOutcome } from './local/spec-files.js';
+import { renderStatusTable } from './local/status-table.js';
+
+// Metrics are for CloudWatch; locally they would only scramble the status table.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
 const localDir = join(repoRoot, '.local');
+const specsDir = process.env.FJC_SPECS_DIR ?? join(repoRoot, 'examples', 'specs');
+const intervalMs = Number(process.env.FJC_RECONCILE_INTERVAL_SECONDS ?? '5') * 1000;
 
 /** A running piece of the local stack, stopped in reverse order of starting. */
 interface Service {
@@ -18,18 +30,18 @@ interface Service {
 }
 
 /** The Flink to use: FJC_FLINK_URL when set, else a cluster of our own under .local/flink. */
-async function startFlink(services: Service[]): Promise<{ url: string; version: string }> {
+async function startFlink(
+  services: Service[],
+): Promise<{ url: string; version: string; savepointDir?: string }> {
   const external = process.env.FJC_FLINK_URL?.trim().replace(/\/+$/, '');
   if (external !== undefined && external !== '') {
     const response = await fetch(`${external}/config`);
     const config = (await response.json()) as { 'flink-version'?: string };
     return { url: external, version: config['flink-version'] ?? '' };
   }
-  const cluster: FlinkClusterHandle = await startFlinkCluster({
-    workDir: join(localDir, 'flink'),
-  });
+  const cluster: FlinkClusterHandle = await startFlinkCluster({ workDir: join(localDir, 'flink') });
   services.push({ name: 'Flink', stop: () => cluster.stop() });
-  return { url: cluster.url, version: cluster.version };
+  return { url: cluster.url, version: cluster.version, savepointDir: cluster.savepointDir };
 }
 
 async function stopAll(services: Service[]): Promise<void> {
@@ -39,14 +51,27 @@ async function stopAll(services: Service[]): Promise<void> {
   }
 }
 
-/** Runs until SIGINT/SIGTERM, then stops everything it started. */
+function describe(outcomes: readonly SpecFileOutcome[]): string[] {
+  return outcomes.flatMap((o) =>
+    o.status === 'rejected'
+      ? [`spec ${o.file} rejected:`, ...o.problems.map((p) => `  - ${p}`)]
+      : o.status === 'applied'
+        ? [
+            `spec ${o.file} applied (${[...o.result.clusters, ...o.result.jobs].filter((d) => d.changed).length} changed)`,
+          ]
+        : [],
+  );
+}
+
 async function main(): Promise<void> {
   await mkdir(localDir, { recursive: true });
   const services: Service[] = [];
   let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
   const shutdown = (): void => {
     if (stopping) return;
     stopping = true;
+    clearTimeout(timer);
     void stopAll(services).then(
       () => process.exit(0),
       (error: unknown) => {
@@ -59,19 +84,75 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 
-  try {
-    const flink = await startFlink(services);
-    const jar = await buildExampleJar(flink.version);
-    log(`example job jar: ${jar}`);
-    console.log(`Flink: ${flink.url}`);
-    log('running; press Ctrl-C to stop');
-  } catch (error) {
-    await stopAll(services);
-    throw error;
-  }
-  // Keeps the event loop alive even when nothing else would (an external Flink); the signal
-  // handlers above end the process.
-  setInterval(() => undefined, 1 << 30);
+  const flink = await startFlink(services);
+  // The example spec names the jar where `mvn package` would put it.
+  const jar = await buildExampleJar(flink.version);
+  await mkdir(join(exampleJobDir, 'target'), { recursive: true });
+  await copyFile(jar, join(exampleJobDir, 'target', 'stateful-counter.jar'));
+
+  const runtime = await startLocalRuntime({
+    dataDir: join(localDir, 'dynamodb'),
+    baseDir: repoRoot,
+  });
+  services.push({
+    name: 'control plane',
+    stop: async () => {
+      runtime.stateMachine.abortAll();
+      await runtime.stop();
+    },
+  });
+  // The cluster named `local` is this machine's Flink, wherever it was started.
+  const pointAtLocalFlink = (doc: SpecDocument): SpecDocument =>
+    doc.kind === 'FlinkCluster' && doc.metadata.name === 'local'
+      ? {
+          ...doc,
+          spec: {
+            ...doc.spec,
+            url: flink.url,
+            ...(flink.savepointDir
+              ? { defaultSavepointDirectory: `file://${flink.savepointDir}` }
+              : {}),
+          },
+        }
+      : doc;
+  const specs = new SpecFolder(
+    specsDir,
+    (text, file) => runtime.apply(text, file, pointAtLocalFlink),
+    repoRoot,
+  );
+
+  console.log(`Flink: ${flink.url}`);
+  console.log(`API: (served from the API issue; not yet wired)`);
+  log(`specs from ${specsDir}; reconciling every ${intervalMs / 1000}s; press Ctrl-C to stop`);
+
+  let lastView = '';
+  const cycle = async (): Promise<void> => {
+    const messages = describe(
+      (await specs.sync()).filter((o) => !o.file.endsWith('local-cluster.yaml')),
+    );
+    const report = await runtime.reconcileOnce();
+    for (const action of report.planned.filter((a) => a.kind !== 'none'))
+      messages.push(`${action.jobName}: ${action.kind} (${action.reason})`);
+    const jobs = (await runtime.store.listJobs({ limit: 1000 })).items;
+    // Reprinted when something changed, not because "5s ago" became "10s ago".
+    const state = JSON.stringify(jobs.map((j) => [j.name, j.version]));
+    for (const m of messages) log(m);
+    if (state !== lastView || messages.length > 0) {
+      console.log(`\n${new Date().toISOString()}\n${renderStatusTable(jobs, new Date())}\n`);
+      lastView = state;
+    }
+  };
+  const loop = (): void => {
+    if (stopping) return;
+    cycle().then(
+      () => (timer = setTimeout(loop, intervalMs)),
+      (error: unknown) => {
+        log(`reconcile failed: ${error instanceof Error ? error.message : String(error)}`);
+        timer = setTimeout(loop, intervalMs);
+      },
+    );
+  };
+  loop();
 }
 
 await main();

@@ -29,7 +29,8 @@ export async function withCorrelation<T>(
   try {
     return await work();
   } finally {
-    metrics.publishStoredMetrics();
+    // Publishing nothing would only log a warning on every quiet invocation.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     logger.resetKeys();
   }
 }

@@ -5,7 +5,7 @@ import { createObservability } from '../../functions/commons/observability.js';
 import { applySpecDocuments, type ApplyResult } from '../../functions/core/apply.js';
 import type { ControlContext } from '../../functions/core/operations/ports.js';
 import type { ReconcileReport } from '../../functions/core/reconcile.js';
-import { parseSpecDocumentsOrThrow } from '../../functions/core/spec/index.js';
+import { parseSpecDocumentsOrThrow, type SpecDocument } from '../../functions/core/spec/index.js';
 import { createAdvanceHandler } from '../../functions/handlers/advance-handler.js';
 import { createReconcileHandler } from '../../functions/handlers/reconcile-handler.js';
 import { LocalSecretsProvider } from '../../functions/secrets/local-secrets-provider.js';
@@ -32,8 +32,15 @@ export interface LocalRuntime {
   stateMachine: LocalStateMachine;
   /** One reconcile cycle through the real reconcile handler. */
   reconcileOnce(): Promise<ReconcileReport>;
-  /** Validates and stores one spec file's documents (all or nothing). */
-  apply(text: string, filename?: string): Promise<ApplyResult>;
+  /**
+   * Validates and stores one spec file's documents (all or nothing); `rewrite` may adjust the
+   * parsed documents first (the local run points the `local` cluster at its own Flink).
+   */
+  apply(
+    text: string,
+    filename?: string,
+    rewrite?: (doc: SpecDocument) => SpecDocument,
+  ): Promise<ApplyResult>;
   stop(): Promise<void>;
 }
 
@@ -80,10 +87,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     context,
     stateMachine,
     reconcileOnce: () => reconcileHandler({ id: randomBytes(8).toString('hex') }),
-    apply: (text, filename) =>
+    apply: (text, filename, rewrite = (doc) => doc) =>
       applySpecDocuments(
         store,
-        parseSpecDocumentsOrThrow(text, filename === undefined ? {} : { filename }),
+        parseSpecDocumentsOrThrow(text, filename === undefined ? {} : { filename }).map(rewrite),
         'local',
       ),
     stop: async () => {

@@ -18,6 +18,7 @@ export interface LocalTasks {
 export class LocalStateMachine implements StateMachinePort {
   private readonly machine: StateMachine;
   private readonly running = new Set<Promise<unknown>>();
+  private readonly aborts = new Set<() => void>();
   /** Results and failures of finished executions, newest last (for tests and the status view). */
   readonly finished: { correlationId: string; ok: boolean; detail: string }[] = [];
 
@@ -50,9 +51,24 @@ export class LocalStateMachine implements StateMachinePort {
           detail: error instanceof Error ? error.message : String(error),
         }),
     );
+    const abort = () => {
+      execution.abort();
+    };
     this.running.add(done);
-    void done.finally(() => this.running.delete(done));
+    this.aborts.add(abort);
+    void done.finally(() => {
+      this.running.delete(done);
+      this.aborts.delete(abort);
+    });
     return Promise.resolve();
+  }
+
+  /**
+   * Stops every running execution where it is. Safe: each job's operation is recorded step by
+   * step, so the next run takes it over when the lease expires.
+   */
+  abortAll(): void {
+    for (const abort of this.aborts) abort();
   }
 
   /** Resolves when no execution is running. */

@@ -96,6 +96,30 @@ async function countPasses(jobId: string, above: number): Promise<number> {
   }
 }
 
+/**
+ * Splits a finished savepoint upgrade into Flink's own time and fjc's, from the audit trail
+ * (each step is recorded when it happens) and Flink's job timestamps.
+ */
+async function upgradeBreakdown(record: JobRecord, appliedAt: number): Promise<string> {
+  const history = (await rt.store.listHistory(NAME, { limit: 50 })).items;
+  const at = (action: string) => Date.parse(history.find((e) => e.action === action)?.at ?? '');
+  const detail = await flink.getJob(record.status.jobId ?? '');
+  const running = detail.timestamps?.RUNNING ?? Number.NaN;
+  const checkpoints = await flink.getCheckpoints(record.status.jobId ?? '');
+  const firstCheckpointMs = 1_000; // checkpoint interval of the example job
+  const savepoint = at('savepoint-completed') - at('stop-with-savepoint-triggered');
+  const stop = at('job-stopped') - at('savepoint-completed');
+  const start = running - detail['start-time'];
+  const soak = 3_000;
+  const total = at('stable') - appliedAt;
+  const flinkTime = savepoint + stop + start + firstCheckpointMs;
+  return (
+    `upgrade breakdown (ms): total ${total} = Flink ${flinkTime} (savepoint ${savepoint}, stop ${stop}, ` +
+    `restore to RUNNING ${start}, first checkpoint ~${firstCheckpointMs}) + soak window ${soak} + fjc ${total - flinkTime - soak} ` +
+    `(planning, lease, jar upload+run, polling pauses); ${checkpoints.counts.completed} checkpoints at stable`
+  );
+}
+
 async function applyJob(o: JobOverrides = {}): Promise<string> {
   await rt.apply(jobSpec(o), 'counter.yaml');
   return (await job()).specHash;
@@ -150,6 +174,7 @@ describe('control loop on real Flink', () => {
     const hash = await applyJob({ args: ['--rate', '60'] });
     const after = await converge('savepoint upgrade', stableAt(hash));
     console.log(`fjc: savepoint upgrade, spec change to stable: ${Date.now() - started} ms`);
+    console.log(`fjc: ${await upgradeBreakdown(after, started)}`);
     expect(after.status.jobId).not.toBe(oldJob);
     expect((await flink.getJob(oldJob)).state).toBe('FINISHED');
     const savepoints = await rt.store.listSavepoints(NAME);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { JobRecord } from '../../functions/store/job-store.js';
+import { renderStatusTable } from '../../scripts/local/status-table.js';
+
+const now = new Date('2026-11-26T12:00:00Z');
+const record = (
+  over: Partial<JobRecord['status']>,
+  history: JobRecord['recentHistory'] = [],
+): JobRecord => ({
+  name: 'stateful-counter',
+  team: 'platform',
+  clusterRef: 'local',
+  spec: {},
+  specHash: 'h',
+  generation: 2,
+  status: { phase: 'STABLE', attempt: 1, ...over },
+  version: 3,
+  createdAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+  recentHistory: history,
+});
+
+describe('renderStatusTable', () => {
+  it('shows phase, job id, newest savepoint and the last action', () => {
+    const text = renderStatusTable(
+      [
+        record(
+          {
+            jobId: 'a'.repeat(32),
+            newestSavepoint: { path: 'file:/sp/savepoint-ab12-cd34', at: '2026-11-26T11:59:00Z' },
+          },
+          [{ version: 3, actor: 'fjc:upgrade', action: 'stable', at: '2026-11-26T11:59:30Z' }],
+        ),
+      ],
+      now,
+    );
+    const [header, row] = text.split('\n');
+    expect(header).toMatch(/^JOB\s+CLUSTER\s+PHASE\s+FLINK JOB\s+NEWEST SAVEPOINT\s+LAST ACTION$/);
+    expect(row).toContain('STABLE');
+    expect(row).toContain('a'.repeat(32));
+    expect(row).toContain('savepoint-ab12-cd34 (60s ago)');
+    expect(row).toContain('stable (30s ago)');
+  });
+
+  it('shows the step of an operation in flight and the error of a failed job', () => {
+    const upgrading = renderStatusTable(
+      [
+        record({
+          phase: 'UPGRADING',
+          operation: {
+            id: 'o',
+            kind: 'upgrade',
+            step: 'await-savepoint',
+            startedAt: now.toISOString(),
+          },
+        }),
+      ],
+      now,
+    );
+    expect(upgrading).toContain('upgrade: await-savepoint');
+    const failed = renderStatusTable(
+      [
+        record({
+          phase: 'FAILED',
+          lastError: { code: 'NOT_STABLE', message: 'the job ended FAILED', at: now.toISOString() },
+        }),
+      ],
+      now,
+    );
+    expect(failed).toContain('! the job ended FAILED');
+    expect(renderStatusTable([], now)).toContain('(no jobs yet)');
+  });
+});
