@@ -1,8 +1,13 @@
 /**
- * Lambda entry point: ingest. Thin by design: parse the event (zod), call the core, map the result.
- * The implementation lands with its issue; until then it refuses to run rather than pretend.
+ * Lambda `ingest` (EventBridge rule on the spec bucket): a spec file created under `specs/` is
+ * validated as a whole and stored as desired state; a deleted one has its jobs deleted by their
+ * deletion policy. Outcomes go to `results/<key>.result.json` next to the spec.
  */
-import { FjcError } from '../commons/errors.js';
+import { createObservability } from '../commons/observability.js';
+import { awsIngestContext } from '../runtime/aws-ingest-runtime.js';
+import { createIngestHandler } from './ingest-handler.js';
 
-export const handler = (): Promise<never> =>
-  Promise.reject(new FjcError('The ingest handler is not implemented yet'));
+export const handler = createIngestHandler({
+  ...createObservability('ingest'),
+  context: () => awsIngestContext(),
+});

@@ -1,0 +1,151 @@
+/**
+ * Object Created: read the spec file, check all of it, then store all of it — or store nothing
+ * and say why in the result object.
+ */
+import { ValidationError, type FieldIssue } from '../commons/errors.js';
+import { applySpecDocuments } from '../core/apply.js';
+import { specHash } from '../core/change/index.js';
+import { encodeSpecDocument, parseSpecDocuments, type SpecDocument } from '../core/spec/index.js';
+import { MAX_SPEC_BYTES } from '../store/validate.js';
+import { sourceActor } from './actor.js';
+import type { IngestContext, IngestOutcome } from './context.js';
+import type { SpecObjectChange } from './event.js';
+import { publishFailure, publishResult } from './publish-result.js';
+import type { DeclaredJob, JobResult, SpecFileResult, StoredResult } from './result.js';
+import { MAX_SPEC_OBJECT_BYTES } from './spec-object-store.js';
+
+function tooLarge(size: number | undefined): FieldIssue {
+  const actual = size === undefined ? 'larger than that' : `${size} bytes`;
+  return {
+    path: 'file',
+    message: `spec files may be at most ${MAX_SPEC_OBJECT_BYTES} bytes (1 MiB); this one is ${actual}. Split it into several files`,
+  };
+}
+
+/**
+ * The store refuses a spec larger than {@link MAX_SPEC_BYTES} when it writes it. Checking here,
+ * before the first write, keeps a file with one oversized document from being half applied.
+ */
+function storeLimitIssues(documents: readonly SpecDocument[]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const [index, document] of documents.entries()) {
+    const bytes = Buffer.byteLength(JSON.stringify(encodeSpecDocument(document)), 'utf8');
+    if (bytes > MAX_SPEC_BYTES)
+      issues.push({
+        path: `documents[${index}]`,
+        message: `${document.kind} "${document.metadata.name}" is ${bytes} bytes as stored JSON; at most ${MAX_SPEC_BYTES} are allowed`,
+      });
+  }
+  return issues;
+}
+
+/**
+ * Applies the spec file at `key` as a whole. Order of business, and why:
+ * 1. refuse by the event's size, then by the bytes actually read (the read stops at the limit);
+ * 2. parse and validate every document, and check the store's own limits;
+ * 3. {@link applySpecDocuments} checks cluster references before its first write, then writes
+ *    clusters before jobs (a stored job never refers to a cluster not yet stored).
+ * Any mistake found in 1–3 means nothing was written: the result is `rejected` and lists every
+ * issue. A store failure during the writes (throttling, network) can leave the file partly
+ * applied — there are no multi-item transactions — so the result says `failed` and the error is
+ * rethrown for Lambda to retry; a retry re-applies the whole file and converges, because writing
+ * an unchanged document is a no-op.
+ */
+export async function applySpecFile(
+  ctx: IngestContext,
+  change: SpecObjectChange,
+  key: string,
+  previous: StoredResult | undefined,
+): Promise<IngestOutcome> {
+  const base = {
+    at: ctx.now().toISOString(),
+    eventId: change.eventId,
+    // A rejected or failed version changes nothing, so the last applied one stays in force.
+    declared: previous?.declared ?? [],
+  };
+  const eventSource = {
+    bucket: change.bucket,
+    key,
+    ...(change.versionId === undefined ? {} : { versionId: change.versionId }),
+    ...(change.etag === undefined ? {} : { etag: change.etag }),
+    ...(change.sequencer === undefined ? {} : { sequencer: change.sequencer }),
+  };
+  const reject = (source: SpecFileResult['source'], issues: FieldIssue[]): Promise<IngestOutcome> =>
+    publishResult(ctx, {
+      source,
+      status: 'rejected',
+      ...base,
+      actor: sourceActor({ ...change, ...source }),
+      issues,
+    });
+
+  if (change.size !== undefined && change.size > MAX_SPEC_OBJECT_BYTES)
+    return reject(eventSource, [tooLarge(change.size)]);
+  const read = await ctx.objects.get(
+    change.bucket,
+    key,
+    change.versionId === undefined ? {} : { versionId: change.versionId },
+  );
+  if (read.kind === 'missing')
+    return {
+      status: 'ignored',
+      bucket: change.bucket,
+      key,
+      reason:
+        'the object no longer exists; it was deleted or replaced after this event, and the event of that change takes over',
+    };
+  if (read.kind === 'too-large') return reject(eventSource, [tooLarge(read.size)]);
+  if (read.kind === 'not-text')
+    return reject(eventSource, [
+      { path: 'file', message: 'is not UTF-8 text; spec files are YAML or JSON' },
+    ]);
+
+  // What was actually read names the source: without a version id that may be a newer upload.
+  const source = {
+    ...eventSource,
+    ...(read.versionId === undefined ? {} : { versionId: read.versionId }),
+    ...(read.etag === undefined ? {} : { etag: read.etag }),
+  };
+  const parsed = parseSpecDocuments(read.text, { filename: key });
+  if (!parsed.ok) return reject(source, parsed.issues);
+  const limitIssues = storeLimitIssues(parsed.documents);
+  if (limitIssues.length > 0) return reject(source, limitIssues);
+
+  const actor = sourceActor({ ...change, ...source });
+  let applied;
+  try {
+    applied = await applySpecDocuments(ctx.store, parsed.documents, actor);
+  } catch (error) {
+    // Raised by the reference check, before the first write: nothing was stored.
+    if (error instanceof ValidationError) return reject(source, [...error.issues]);
+    await publishFailure(ctx, { source, status: 'failed', ...base, actor }, error);
+    throw error;
+  }
+
+  const hashes = new Map<string, string>();
+  for (const document of parsed.documents)
+    if (document.kind === 'FlinkJob') hashes.set(document.metadata.name, specHash(document));
+  const declared: DeclaredJob[] = applied.jobs.map((job) => ({
+    name: job.name,
+    generation: job.generation,
+    specHash: hashes.get(job.name) ?? '',
+  }));
+  const jobs: JobResult[] = applied.jobs.map((job) => ({
+    name: job.name,
+    outcome: job.created ? 'created' : job.changed ? 'updated' : 'unchanged',
+    generation: job.generation,
+    specHash: hashes.get(job.name) ?? '',
+  }));
+  const names = new Set(declared.map((job) => job.name));
+  const undeclared = base.declared.map((job) => job.name).filter((name) => !names.has(name));
+  return publishResult(ctx, {
+    source,
+    status: 'applied',
+    ...base,
+    actor,
+    jobs,
+    clusters: applied.clusters,
+    declared,
+    ...(undeclared.length === 0 ? {} : { undeclared }),
+  });
+}

@@ -1,0 +1,32 @@
+/** What the ingest logic runs against, and what it reports back to the handler. */
+import type { JobStore } from '../store/job-store.js';
+import type { SpecFileResult, SpecFileStatus } from './result.js';
+import type { SpecObjectStore } from './spec-object-store.js';
+
+/** Where ingest reports things it handles itself (a Powertools Logger fits). */
+export interface IngestLogger {
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/** The ports ingest needs. */
+export interface IngestContext {
+  store: JobStore;
+  objects: SpecObjectStore;
+  now: () => Date;
+  logger?: IngestLogger;
+  /** When set, events about any other bucket are ignored (a misrouted rule, not a spec). */
+  bucket?: string;
+}
+
+/** What one event led to. */
+export type IngestOutcome =
+  /** The result object at `resultKey` was written with this content. */
+  | {
+      status: SpecFileStatus;
+      bucket: string;
+      key: string;
+      resultKey: string;
+      result: SpecFileResult;
+    }
+  /** Nothing to do (stale or misrouted event, folder marker…); nothing was written anywhere. */
+  | { status: 'ignored'; bucket: string; key: string; reason: string };

@@ -1,0 +1,39 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { readEnvironment } from '../commons/env.js';
+import type { IngestContext } from '../ingest/context.js';
+import { S3SpecObjects } from '../ingest/s3-spec-objects.js';
+import { DynamoJobStore } from '../store/dynamo-job-store.js';
+
+let context: Omit<IngestContext, 'logger'> | undefined;
+
+/**
+ * The composition root of the ingest Lambda: the job store on DynamoDB and the spec objects on
+ * S3, built once per cold start from the validated environment. `FJC_BUCKET_NAME` is required:
+ * events about any other bucket are ignored rather than trusted.
+ */
+export function awsIngestContext(
+  env: Record<string, string | undefined> = process.env,
+): Promise<Omit<IngestContext, 'logger'>> {
+  try {
+    context ??= build(env);
+    return Promise.resolve(context);
+  } catch (error) {
+    // A rejected promise, not a synchronous throw: callers await it like any other port.
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function build(env: Record<string, string | undefined>): Omit<IngestContext, 'logger'> {
+  const config = readEnvironment(env, ['FJC_BUCKET_NAME']);
+  return {
+    store: new DynamoJobStore({
+      client: new DynamoDBClient({}),
+      tableName: config.FJC_TABLE_NAME,
+      auditRetentionDays: config.FJC_AUDIT_RETENTION_DAYS,
+    }),
+    objects: new S3SpecObjects(new S3Client({})),
+    now: () => new Date(),
+    ...(config.FJC_BUCKET_NAME === undefined ? {} : { bucket: config.FJC_BUCKET_NAME }),
+  };
+}
