@@ -41,6 +41,10 @@ export const METRIC = {
   JobsNotRunningTooLong: 'JobsNotRunningTooLong',
   /** Jobs whose newest savepoint is older than their policy allows. Alarmed on. */
   SavepointOverdue: 'SavepointOverdue',
+  /** Spec files stored as desired state (one per applied file, unchanged files included). */
+  SpecFilesApplied: 'SpecFilesApplied',
+  /** Spec files refused for their content; nothing was written. */
+  SpecFilesRejected: 'SpecFilesRejected',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -1,3 +1,4 @@
+import { METRIC } from '../commons/metric-names.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -11,11 +12,10 @@ import { ingestSpecFile } from '../ingest/ingest-spec-file.js';
  * Metrics of ingest. Kept here until they join `METRIC` in commons/metric-names.ts (and the
  * dashboard); the names are final.
  */
+/** The ingest metrics, from the shared names the dashboard reads. */
 export const INGEST_METRIC = {
-  /** Spec files stored as desired state (one per applied file, unchanged files included). */
-  SpecFilesApplied: 'SpecFilesApplied',
-  /** Spec files refused for their content; nothing was written. */
-  SpecFilesRejected: 'SpecFilesRejected',
+  SpecFilesApplied: METRIC.SpecFilesApplied,
+  SpecFilesRejected: METRIC.SpecFilesRejected,
 } as const;
 
 /** Logged with a rejection; a file can have hundreds of issues, the result object has them all. */

@@ -215,8 +215,8 @@ export class FjcFunction extends Construct {
   }
 
   /**
-   * Reads objects under `prefix` of the bucket; sets `FJC_BUCKET_NAME`. Read is the only access:
-   * no function writes the bucket (operators and CI upload specs and artifacts).
+   * Reads objects under `prefix` of the bucket; sets `FJC_BUCKET_NAME`. Operators and CI upload
+   * specs and artifacts; the only thing fjc writes there is ingest results ({@link bindResults}).
    */
   bindBucket(bucket: s3.IBucket, _access: 'read', prefix: string): this {
     bucket.grantRead(this.role, `${prefix}*`);
@@ -236,6 +236,24 @@ export class FjcFunction extends Construct {
     this.acknowledge(
       `AwsSolutions-IAM5[Resource::${nagRef(this, bucket.bucketArn)}/${prefix}*]`,
       `Objects under ${prefix} of this one bucket; their keys are not known in advance.`,
+    );
+    return this;
+  }
+
+  /**
+   * Reads and writes the ingest result objects under `prefix` (one per spec file: the uploader's
+   * answer and the manifest a deletion reads). Only the ingest function writes to the bucket.
+   */
+  bindResults(bucket: s3.IBucket, prefix: string): this {
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [bucket.arnForObjects(`${prefix}*`)],
+      }),
+    );
+    this.acknowledge(
+      `AwsSolutions-IAM5[Resource::${nagRef(this, bucket.bucketArn)}/${prefix}*]`,
+      `Ingest result objects under ${prefix} of this one bucket; their keys mirror the spec keys.`,
     );
     return this;
   }

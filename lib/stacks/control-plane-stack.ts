@@ -96,11 +96,14 @@ export class ControlPlaneStack extends Stack {
       handler: 'ingest',
       description: 'fjc: validates a changed spec and stores it as desired state',
       timeout: Duration.seconds(60),
+      // One spec file at a time: two runs for the same key would race on its result object.
+      reservedConcurrentExecutions: 1,
       async: { retryAttempts: 2, maxEventAge: Duration.hours(1) },
       bundle,
     })
       .bindTable(table, 'readWrite', audit)
-      .bindBucket(bucket, 'read', SPECS_PREFIX);
+      .bindBucket(bucket, 'read', SPECS_PREFIX)
+      .bindResults(bucket, 'results/');
 
     const api = new FjcFunction(this, 'Api', {
       handler: 'api',

@@ -137,6 +137,15 @@ describe('per-function settings', () => {
     expect(start[0]?.Resource).toEqual(stateMachineRef);
   });
 
+  it('ingest: one at a time, writes its result objects under results/ and nowhere else', () => {
+    expect(props('ingest')).toMatchObject({ ReservedConcurrentExecutions: 1 });
+    const writes = statementsOf('ingest').filter((s) => actionsOf(s).includes('s3:PutObject'));
+    expect(writes).toHaveLength(1);
+    expect(JSON.stringify(writes[0]?.Resource)).toContain('/results/*');
+    for (const handler of ['reconcile', 'deploy', 'verify', 'api'])
+      expect(statementsOf(handler).some((s) => actionsOf(s).includes('s3:PutObject'))).toBe(false);
+  });
+
   it('only reconcile may start the state machine', () => {
     for (const handler of HANDLERS.filter((h) => h !== 'reconcile'))
       expect(statementsOf(handler).flatMap(actionsOf)).not.toContain('states:StartExecution');
