@@ -97,26 +97,33 @@ async function countPasses(jobId: string, above: number): Promise<number> {
 }
 
 /**
- * Splits a finished savepoint upgrade into Flink's own time and fjc's, from the audit trail
- * (each step is recorded when it happens) and Flink's job timestamps.
+ * Splits a finished savepoint upgrade into Flink's own time and fjc's along one timeline of
+ * measured instants: fjc's audit trail (each step is recorded when it happens) and Flink's job
+ * timestamps. Flink: trigger → old job ended (savepoint + stop), new job created → RUNNING
+ * (restore). Soak: the configured window. fjc: everything else (planning, lease, state machine,
+ * jar upload and run, polling pauses).
  */
-async function upgradeBreakdown(record: JobRecord, appliedAt: number): Promise<string> {
+async function upgradeBreakdown(
+  oldJobId: string,
+  record: JobRecord,
+  appliedAt: number,
+): Promise<string> {
   const history = (await rt.store.listHistory(NAME, { limit: 50 })).items;
   const at = (action: string) => Date.parse(history.find((e) => e.action === action)?.at ?? '');
-  const detail = await flink.getJob(record.status.jobId ?? '');
-  const running = detail.timestamps?.RUNNING ?? Number.NaN;
-  const checkpoints = await flink.getCheckpoints(record.status.jobId ?? '');
-  const firstCheckpointMs = 1_000; // checkpoint interval of the example job
-  const savepoint = at('savepoint-completed') - at('stop-with-savepoint-triggered');
-  const stop = at('job-stopped') - at('savepoint-completed');
-  const start = running - detail['start-time'];
+  const before = await flink.getJob(oldJobId);
+  const after = await flink.getJob(record.status.jobId ?? '');
+  const t1 = at('stop-with-savepoint-triggered');
+  const t2 = before['end-time'];
+  const t3 = after['start-time'];
+  const t4 = after.timestamps?.RUNNING ?? Number.NaN;
+  const t5 = at('stable');
   const soak = 3_000;
-  const total = at('stable') - appliedAt;
-  const flinkTime = savepoint + stop + start + firstCheckpointMs;
+  const flinkMs = t2 - t1 + (t4 - t3);
+  const fjcMs = t1 - appliedAt + (t3 - t2) + (t5 - t4 - soak);
   return (
-    `upgrade breakdown (ms): total ${total} = Flink ${flinkTime} (savepoint ${savepoint}, stop ${stop}, ` +
-    `restore to RUNNING ${start}, first checkpoint ~${firstCheckpointMs}) + soak window ${soak} + fjc ${total - flinkTime - soak} ` +
-    `(planning, lease, jar upload+run, polling pauses); ${checkpoints.counts.completed} checkpoints at stable`
+    `savepoint upgrade (ms): total ${t5 - appliedAt} = Flink ${flinkMs} (savepoint + stop ${t2 - t1}, restore to RUNNING ${t4 - t3}) ` +
+    `+ soak window ${soak} (first checkpoints complete inside it) + fjc ${fjcMs} (until trigger ${t1 - appliedAt}, ` +
+    `old job ended → new job created ${t3 - t2}, gate polling beyond soak ${t5 - t4 - soak})`
   );
 }
 
@@ -174,7 +181,7 @@ describe('control loop on real Flink', () => {
     const hash = await applyJob({ args: ['--rate', '60'] });
     const after = await converge('savepoint upgrade', stableAt(hash));
     console.log(`fjc: savepoint upgrade, spec change to stable: ${Date.now() - started} ms`);
-    console.log(`fjc: ${await upgradeBreakdown(after, started)}`);
+    console.log(`fjc: ${await upgradeBreakdown(oldJob, after, started)}`);
     expect(after.status.jobId).not.toBe(oldJob);
     expect((await flink.getJob(oldJob)).state).toBe('FINISHED');
     const savepoints = await rt.store.listSavepoints(NAME);

@@ -1,6 +1,7 @@
 import type { JobRecord } from '../../store/job-store.js';
 import { isCheckStep, MAX_STEP_FAILURES, readOperationData, type Step } from './operation-data.js';
 import type { ControlContext } from './ports.js';
+import { sleep } from '../../flink/retry.js';
 import { STEPS, type StepResult } from './steps.js';
 
 /** How long a worker may hold a job before another may take it over. */
@@ -21,12 +22,43 @@ const superseded = (why: string): AdvanceOutcome => ({
   summary: why,
 });
 
+/** How long one invocation keeps checking by itself before it hands a pause to the state machine. */
+export const INLINE_CHECK_BUDGET_MS = 3_000;
+const INLINE_CHECK_INTERVAL_MS = 250;
+
 /**
- * Runs the current step of a job's operation and records the result: the next step (or the end
- * of the operation) in ONE conditional write on the job's item, fenced by the lease of `owner`.
- * A worker that lost its lease, or whose operation was replaced, stops without writing.
+ * Advances a job's operation: runs the current step and records the result (the next step, or
+ * the end of the operation) in ONE conditional write on the job's item, fenced by the lease of
+ * `owner`. While the next step is a check (savepoint done? job stopped? stable?), it keeps
+ * checking for a short budget instead of paying a whole state-machine pause per look: Flink
+ * often finishes a savepoint in a fraction of a second. Acting steps always go back to the
+ * state machine, whose Step function holds the permissions to act.
  */
 export async function advanceOperation(
+  ctx: ControlContext,
+  jobName: string,
+  operationId: string,
+  owner: string,
+  inlineBudgetMs: number = INLINE_CHECK_BUDGET_MS,
+): Promise<AdvanceOutcome> {
+  const deadline = Date.now() + inlineBudgetMs;
+  for (;;) {
+    const outcome = await advanceOnce(ctx, jobName, operationId, owner);
+    const left = deadline - Date.now();
+    // Hand the pause to the state machine when the next useful look is beyond the budget.
+    if (
+      outcome.next !== 'wait' ||
+      left <= 0 ||
+      (outcome.event === undefined && outcome.waitSeconds * 1000 > left)
+    )
+      return outcome;
+    // A pure wait wrote nothing: pause briefly before looking again.
+    if (outcome.event === undefined) await sleep(Math.min(INLINE_CHECK_INTERVAL_MS, left));
+  }
+}
+
+/** Runs exactly one step and records its result. */
+async function advanceOnce(
   ctx: ControlContext,
   jobName: string,
   operationId: string,
@@ -86,7 +118,7 @@ async function record_(
           ...operation,
           kind: result.kind ?? operation.kind,
           step: result.step,
-          data: result.data,
+          data: { ...result.data, stepStartedAt: now.toISOString() },
         },
       },
       {

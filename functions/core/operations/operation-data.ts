@@ -56,6 +56,8 @@ export const operationDataSchema = z.object({
   rollbackOf: z.object({ specHash: z.string(), reason: z.string() }).optional(),
   /** The savepoint nonce this operation answers (manual savepoints). */
   savepointNonce: z.number().int().optional(),
+  /** When the current step began (ISO): step deadlines count from here, not from the operation. */
+  stepStartedAt: z.string().optional(),
   /** Steps that failed after all retries; the operation ends FAILED at {@link MAX_STEP_FAILURES}. */
   failures: z.number().int().optional(),
 });

@@ -63,11 +63,11 @@ function nowIso(ctx: ControlContext): string {
   return ctx.now().toISOString();
 }
 
+/** How long the current step has been going (a taken-over operation may be much older). */
 function sinceStart(input: StepInput): number {
-  return (
-    input.ctx.now().getTime() -
-    Date.parse(input.record.status.operation?.startedAt ?? nowIso(input.ctx))
-  );
+  const began =
+    input.data.stepStartedAt ?? input.record.status.operation?.startedAt ?? nowIso(input.ctx);
+  return input.ctx.now().getTime() - Date.parse(began);
 }
 
 /** The phase a job returns to when an operation gives up without changing what runs. */
@@ -425,7 +425,12 @@ async function awaitStable(input: StepInput): Promise<StepResult> {
     Date.parse(data.submittedAt ?? nowIso(ctx)),
     ctx.now().getTime(),
   );
-  if (verdict.verdict === 'pending') return { type: 'wait', seconds: 3, summary: verdict.summary };
+  if (verdict.verdict === 'pending')
+    return {
+      type: 'wait',
+      seconds: Math.min(30, Math.ceil(verdict.recheckInMs / 1000)),
+      summary: verdict.summary,
+    };
   if (verdict.verdict === 'unstable') return unstable(input, data, verdict.reason);
   const rollback = input.kind === 'rollback';
   return {

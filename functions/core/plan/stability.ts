@@ -26,7 +26,11 @@ export interface StabilityEvidence {
 
 export type StabilityVerdict =
   | { verdict: 'stable'; summary: string }
-  | { verdict: 'pending'; summary: string }
+  | {
+      verdict: 'pending';
+      summary: string;
+      /** When another look can change the verdict. */ recheckInMs: number;
+    }
   | { verdict: 'unstable'; reason: string };
 
 /**
@@ -67,5 +71,7 @@ export function judgeStability(
       verdict: 'unstable',
       reason: `not stable within the readiness timeout of ${Math.floor(gate.readinessTimeoutMs / 1000)}s (${summary})${failure}`,
     };
-  return { verdict: 'pending', summary };
+  // Until the soak window is over nothing can pass; before RUNNING, look again soon.
+  const soakLeft = running ? gate.soakWindowMs - soaked : 0;
+  return { verdict: 'pending', summary, recheckInMs: Math.max(1_000, soakLeft) };
 }
