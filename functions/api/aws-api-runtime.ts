@@ -1,0 +1,52 @@
+/**
+ * The composition root of the api Lambda: the API core on DynamoDB (job store and idempotency
+ * keys in the one fjc table) and the team directory from `FJC_API_TEAMS`. Built once per cold
+ * start; a wrong variable fails every request with a 500 (logged, naming the variable).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readEnvironment } from '../commons/env.js';
+import { DynamoJobStore } from '../store/dynamo-job-store.js';
+import { createApi, type ApiHandler } from './app.js';
+import { DynamoIdempotencyStore } from './dynamo-idempotency-store.js';
+import type { ApiLogger } from './router.js';
+import { StaticTeamDirectory, type TeamDirectory } from './team-directory.js';
+
+/** The environment variable holding the team directory (JSON, see team-directory.ts). */
+export const TEAMS_VARIABLE = 'FJC_API_TEAMS';
+
+/**
+ * The team directory from the environment. Unset means "nobody is in a team and nobody is
+ * admin": the API still answers (cluster reads, the OpenAPI document) and denies every job
+ * access with a 403 that says what to do — failing closed, but visibly.
+ */
+export function teamDirectoryFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  logger: ApiLogger,
+): TeamDirectory {
+  const text = env[TEAMS_VARIABLE];
+  if (text === undefined || text.trim() === '') {
+    logger.warn('team directory is empty', { variable: TEAMS_VARIABLE });
+    return new StaticTeamDirectory({});
+  }
+  return StaticTeamDirectory.fromJson(text, TEAMS_VARIABLE);
+}
+
+let api: ApiHandler | undefined;
+
+/** The API core wired to AWS, built on first use. */
+export function awsApi(logger: ApiLogger): ApiHandler {
+  if (api) return api;
+  const env = readEnvironment(process.env);
+  const client = new DynamoDBClient({});
+  api = createApi({
+    store: new DynamoJobStore({
+      client,
+      tableName: env.FJC_TABLE_NAME,
+      auditRetentionDays: env.FJC_AUDIT_RETENTION_DAYS,
+    }),
+    teams: teamDirectoryFromEnvironment(process.env, logger),
+    idempotency: new DynamoIdempotencyStore({ client, tableName: env.FJC_TABLE_NAME }),
+    logger,
+  });
+  return api;
+}

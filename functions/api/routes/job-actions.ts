@@ -1,0 +1,157 @@
+/**
+ * `POST /v1/jobs/{name}/actions/{action}`: operator actions as changes of the desired state, so
+ * that the reconcile loop performs them the way it performs every change (lease, write-ahead
+ * steps, stability gate) and the API never talks to Flink:
+ *
+ * - `savepoint`: bumps `spec.savepointNonce` (the planner takes a manual savepoint);
+ * - `redeploy`: bumps `spec.restartNonce` (an UPGRADE to the same spec, through its upgrade mode);
+ * - `suspend` / `resume`: sets `spec.state`;
+ * - `rollback`: makes the job's last stable spec the desired one again (409 when there is none).
+ *
+ * Each is one putDesired conditional on the generation it was computed from.
+ */
+import { ConflictError, NotFoundError } from '../../commons/errors.js';
+import { specHash } from '../../core/change/index.js';
+import {
+  encodeSpecDocument,
+  flinkJobSchema,
+  type FlinkJob,
+  type FlinkJobInput,
+} from '../../core/spec/index.js';
+import type { JobRecord } from '../../store/job-store.js';
+import { readJsonBody, readQuery } from '../body.js';
+import { jsonResponse } from '../http.js';
+import { actorOf, nameParam } from '../params.js';
+import { checkPrecondition, etag, preconditionOf } from '../preconditions.js';
+import type { Route, RouteContext } from '../router.js';
+import {
+  JOB_ACTIONS,
+  actionBodySchema,
+  actionResultSchema,
+  noQuerySchema,
+  type JobAction,
+} from '../schemas.js';
+import { expectedGeneration, requireJob } from './jobs.js';
+
+function actionParam(context: RouteContext): JobAction {
+  const action = context.params.action ?? '';
+  const known = JOB_ACTIONS.find((a) => a === action);
+  if (known === undefined)
+    throw new NotFoundError(`No such action: ${action.slice(0, 40)}`, {
+      remedy: `Use one of ${JOB_ACTIONS.join(', ')}.`,
+    });
+  return known;
+}
+
+function mustRun(job: FlinkJob, action: JobAction): void {
+  if (job.spec.state === 'suspended')
+    throw new ConflictError(`Cannot ${action} job ${job.metadata.name}: it is suspended`, {
+      remedy: 'Resume the job first.',
+    });
+}
+
+/** The desired spec after the action, in input form, and the teams the change involves. */
+function nextSpec(
+  action: JobAction,
+  record: JobRecord,
+  current: FlinkJob,
+): { next: FlinkJobInput; teams: string[] } {
+  const input = encodeSpecDocument(current) as FlinkJobInput;
+  const spec = input.spec;
+  const teams = [record.team];
+  switch (action) {
+    case 'savepoint': {
+      mustRun(current, action);
+      // Past the last one served, too: a nonce equal to it would be taken as already done.
+      const served = record.status.savepointNonce ?? 0;
+      const nonce = Math.max(current.spec.savepointNonce, served) + 1;
+      return { next: { ...input, spec: { ...spec, savepointNonce: nonce } }, teams };
+    }
+    case 'redeploy':
+      mustRun(current, action);
+      return {
+        next: { ...input, spec: { ...spec, restartNonce: current.spec.restartNonce + 1 } },
+        teams,
+      };
+    case 'suspend':
+      return { next: { ...input, spec: { ...spec, state: 'suspended' } }, teams };
+    case 'resume':
+      return { next: { ...input, spec: { ...spec, state: 'running' } }, teams };
+    case 'rollback': {
+      const stable = record.status.lastStable;
+      if (!stable)
+        throw new ConflictError(`Job ${record.name} has no stable spec to roll back to`, {
+          remedy: 'Put the spec you want with PUT /v1/jobs/{name}.',
+        });
+      const target = flinkJobSchema.parse(stable.spec);
+      const back = encodeSpecDocument(target) as FlinkJobInput;
+      // Keep the current savepoint nonce: an older one would read as a new savepoint request.
+      return {
+        next: { ...back, spec: { ...back.spec, savepointNonce: current.spec.savepointNonce } },
+        teams: [record.team, target.spec.team],
+      };
+    }
+  }
+}
+
+const jobAction: Route = {
+  method: 'POST',
+  path: '/v1/jobs/{name}/actions/{action}',
+  operationId: 'runJobAction',
+  doc: {
+    summary: 'Ask for savepoint, suspend, resume, rollback or redeploy',
+    description:
+      'Recorded as a change of the desired spec; the reconcile loop carries it out. `action` is one of savepoint, suspend, resume, rollback, redeploy.',
+    tags: ['jobs'],
+    query: noQuerySchema,
+    body: { component: 'ActionBody', yaml: false, required: false },
+    responses: {
+      202: { description: 'Accepted.', schema: actionResultSchema, etag: true },
+    },
+    errors: [400, 403, 404, 409, 412, 413, 415, 422],
+    conditional: 'match',
+    idempotent: true,
+  },
+  async handle(context) {
+    const name = nameParam(context);
+    const action = actionParam(context);
+    readQuery(context.request, noQuerySchema);
+    const body = readJsonBody(context.request, actionBodySchema);
+    const precondition = preconditionOf(context.request, false);
+    const record = await requireJob(context, name);
+    context.authorize({ permission: 'job:write', resource: `job/${name}`, teams: [record.team] });
+    checkPrecondition(precondition, record.generation, `Job ${name}`);
+    const current = flinkJobSchema.parse(record.spec);
+    const { next, teams } = nextSpec(action, record, current);
+    if (teams.some((team) => team !== record.team))
+      context.authorize({ permission: 'job:write', resource: `job/${name}`, teams });
+    const job = flinkJobSchema.parse(next);
+    const put = await context.deps.store.putDesired(
+      {
+        name,
+        team: job.spec.team,
+        clusterRef: job.spec.clusterRef,
+        spec: encodeSpecDocument(job),
+        specHash: specHash(job),
+      },
+      {
+        actor: actorOf(context.principal),
+        expectedGeneration: expectedGeneration(precondition, record.generation),
+        details: {
+          via: 'api',
+          action,
+          correlationId: context.request.correlationId,
+          ...(body.reason === undefined ? {} : { reason: body.reason }),
+        },
+      },
+    );
+    return jsonResponse(
+      202,
+      { name, action, generation: put.record.generation, changed: put.changed },
+      { etag: etag(put.record.generation) },
+    );
+  },
+};
+
+/** The action routes. */
+export const jobActionRoutes: readonly Route[] = [jobAction];

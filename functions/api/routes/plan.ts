@@ -1,0 +1,81 @@
+/**
+ * `POST /v1/plan`: a dry run of a spec file. Reads the stored state, writes nothing, and says per
+ * document what applying it would change and what the controller would then do.
+ */
+import { ValidationError } from '../../commons/errors.js';
+import type { ClusterRecord, JobRecord } from '../../store/job-store.js';
+import { readQuery, readSpecBody } from '../body.js';
+import { jsonResponse } from '../http.js';
+import { previewDocuments } from '../preview.js';
+import type { Route } from '../router.js';
+import { noQuerySchema, planResultSchema } from '../schemas.js';
+
+/** Reads in batches, so a 1,000-document file does not open 1,000 requests at once. */
+async function readAll<T>(
+  names: readonly string[],
+  read: (name: string) => Promise<T | undefined>,
+): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  const unique = [...new Set(names)];
+  for (let i = 0; i < unique.length; i += 25) {
+    const batch = unique.slice(i, i + 25);
+    const values = await Promise.all(batch.map(read));
+    batch.forEach((name, index) => {
+      const value = values[index];
+      if (value !== undefined) found.set(name, value);
+    });
+  }
+  return found;
+}
+
+const plan: Route = {
+  method: 'POST',
+  path: '/v1/plan',
+  operationId: 'plan',
+  doc: {
+    summary: 'Dry run: what applying a spec file would do',
+    description:
+      'The body is a spec file: YAML (documents separated by ---) or JSON (one document or an array). Nothing is written.',
+    tags: ['plan'],
+    query: noQuerySchema,
+    body: { component: 'SpecFile', yaml: true, required: true },
+    responses: { 200: { description: 'The plan.', schema: planResultSchema } },
+    errors: [400, 403, 409, 413, 415, 422],
+    idempotent: true,
+  },
+  async handle(context) {
+    readQuery(context.request, noQuerySchema);
+    const parsed = readSpecBody(context.request);
+    if (!parsed.ok) {
+      const count = parsed.issues.length;
+      throw new ValidationError(
+        `The spec has ${count} problem${count === 1 ? '' : 's'}`,
+        parsed.issues,
+      );
+    }
+    const { documents } = parsed;
+    const { store } = context.deps;
+    const jobs = await readAll<JobRecord>(
+      documents.filter((d) => d.kind === 'FlinkJob').map((d) => d.metadata.name),
+      (name) => store.getJob(name),
+    );
+    const clusters = await readAll<ClusterRecord>(
+      documents.map((d) => (d.kind === 'FlinkJob' ? d.spec.clusterRef : d.metadata.name)),
+      (name) => store.getCluster(name),
+    );
+    // The plan shows stored specs' fields, so it needs read access to every stored job it names.
+    for (const record of jobs.values())
+      context.authorize({
+        permission: 'job:read',
+        resource: `job/${record.name}`,
+        teams: [record.team],
+      });
+    const preview = previewDocuments(documents, { jobs, clusters });
+    if (!preview.ok)
+      throw new ValidationError('The spec refers to clusters fjc does not know', preview.issues);
+    return jsonResponse(200, { documents: preview.entries });
+  },
+};
+
+/** The plan route. */
+export const planRoutes: readonly Route[] = [plan];

@@ -1,0 +1,265 @@
+/**
+ * The zod schemas of the API: query parameters, request bodies and every response body. They are
+ * the single source of the OpenAPI document and the contract the tests hold real responses to.
+ * Response schemas describe what the API writes; unknown fields are allowed so that adding a
+ * field to a response is not a breaking change for clients.
+ */
+import { z } from 'zod';
+import { CHANGE_KINDS } from '../core/change/index.js';
+import { SPEC_KINDS, flinkClusterSchema, flinkJobSchema } from '../core/spec/index.js';
+import {
+  JOB_PHASES,
+  OPERATION_KINDS,
+  SAVEPOINT_STATUSES,
+  SAVEPOINT_TRIGGER_KINDS,
+} from '../store/job-store.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A job, team or cluster name in a path or query. */
+export const nameSchema = z
+  .string({ error: 'must be a string' })
+  .max(63, { error: 'must be at most 63 characters' })
+  .regex(DNS_LABEL, {
+    error:
+      "must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit",
+  });
+
+const LIMIT_MESSAGE = 'must be a whole number from 1 to 1000';
+
+/** `cursor` and `limit` of a paged listing. */
+export const pageQueryShape = {
+  cursor: z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .max(4096, { error: 'must be at most 4096 characters' })
+    .optional()
+    .describe('The cursor of the previous page.'),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, { error: LIMIT_MESSAGE })
+    .transform(Number)
+    .pipe(z.number().min(1, { error: LIMIT_MESSAGE }).max(1000, { error: LIMIT_MESSAGE }))
+    .optional()
+    .describe('Page size, 1 to 1000 (default 100).'),
+};
+
+/** Query of `GET /v1/jobs`. */
+export const listJobsQuerySchema = z.strictObject({
+  team: nameSchema.optional().describe('Only jobs of this team.'),
+  cluster: nameSchema.optional().describe('Only jobs on this cluster.'),
+  ...pageQueryShape,
+});
+
+/** Query of paged listings without filters. */
+export const pageQuerySchema = z.strictObject(pageQueryShape);
+
+/** No query parameters. */
+export const noQuerySchema = z.strictObject({});
+
+/** The optional body of `POST /v1/jobs/{name}/actions/{action}`. */
+export const actionBodySchema = z.strictObject({
+  reason: z
+    .string({ error: 'must be a string' })
+    .max(500, { error: 'must be at most 500 characters' })
+    .optional()
+    .describe('Why, recorded in the audit trail.'),
+});
+
+/** The actions a caller can ask of a job. */
+export const JOB_ACTIONS = ['savepoint', 'suspend', 'resume', 'rollback', 'redeploy'] as const;
+/** One of {@link JOB_ACTIONS}. */
+export type JobAction = (typeof JOB_ACTIONS)[number];
+
+// ------------------------------------------------------------------------------- responses
+
+/** One problem with the input. */
+export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+
+/** The body of every error response. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    remedy: z.string().optional(),
+    issues: z.array(fieldIssueSchema).min(1).optional(),
+    correlationId: z.string(),
+  }),
+});
+
+const iso = z.string().describe('ISO-8601 timestamp');
+
+const savepointRefSchema = z.object({ id: z.string().optional(), path: z.string(), at: iso });
+const jobErrorSchema = z.object({ code: z.string(), message: z.string(), at: iso });
+const snapshotRefSchema = z.object({ generation: z.number().int(), specHash: z.string() });
+
+/** One job in a listing. */
+export const jobSummarySchema = z.object({
+  name: z.string(),
+  team: z.string(),
+  cluster: z.string(),
+  phase: z.enum(JOB_PHASES),
+  generation: z.number().int().min(1),
+  specHash: z.string(),
+  jobId: z.string().optional(),
+  newestSavepoint: savepointRefSchema.optional(),
+  lastError: jobErrorSchema.optional(),
+  updatedAt: iso,
+});
+
+/** A page of jobs. */
+export const jobListSchema = z.object({
+  items: z.array(jobSummarySchema),
+  cursor: z.string().optional().describe('Pass as ?cursor= to get the next page.'),
+});
+
+/** The observed status of a job, as the API shows it. */
+export const jobStatusViewSchema = z.object({
+  phase: z.enum(JOB_PHASES),
+  attempt: z.number().int(),
+  jobId: z.string().optional(),
+  lastApplied: snapshotRefSchema.optional(),
+  lastStable: snapshotRefSchema.optional(),
+  operation: z
+    .object({ kind: z.enum(OPERATION_KINDS), step: z.string(), startedAt: iso })
+    .optional(),
+  lastError: jobErrorSchema.optional(),
+  observed: z.object({ state: z.string(), at: iso }).optional(),
+  jobStartedAt: iso.optional(),
+  newestSavepoint: savepointRefSchema.optional(),
+  rejected: z.object({ specHash: z.string(), reason: z.string(), at: iso }).optional(),
+});
+
+/** A job: its desired spec as stored and its status. */
+export const jobViewSchema = z.object({
+  name: z.string(),
+  team: z.string(),
+  cluster: z.string(),
+  generation: z.number().int().min(1),
+  specHash: z.string(),
+  spec: flinkJobSchema,
+  status: jobStatusViewSchema,
+  createdAt: iso,
+  updatedAt: iso,
+});
+
+/** The result of `PUT /v1/jobs/{name}`. */
+export const jobPutResultSchema = jobViewSchema.extend({
+  created: z.boolean(),
+  changed: z.boolean().describe('False when the spec was already stored: nothing was written.'),
+});
+
+/** The result of `DELETE /v1/jobs/{name}`. */
+export const deletionResultSchema = z.object({
+  name: z.string(),
+  action: z.enum(['suspending', 'released']),
+  generation: z.number().int().optional(),
+});
+
+/** The result of a job action. */
+export const actionResultSchema = z.object({
+  name: z.string(),
+  action: z.enum(JOB_ACTIONS),
+  generation: z.number().int().min(1),
+  changed: z.boolean().describe('False when the job was already in the requested state.'),
+});
+
+/** One audit entry. */
+export const auditEntrySchema = z.object({
+  jobName: z.string(),
+  version: z.number().int(),
+  actor: z.string(),
+  action: z.string(),
+  at: iso,
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A page of audit entries, newest first. */
+export const historyListSchema = z.object({
+  items: z.array(auditEntrySchema),
+  cursor: z.string().optional(),
+});
+
+/** One savepoint of the catalog. */
+export const savepointSchema = z.object({
+  jobName: z.string(),
+  id: z.string(),
+  path: z.string().optional(),
+  triggerKind: z.enum(SAVEPOINT_TRIGGER_KINDS),
+  generation: z.number().int(),
+  flinkJobId: z.string(),
+  restoredFrom: z.string().optional(),
+  parentId: z.string().optional(),
+  status: z.enum(SAVEPOINT_STATUSES),
+  failureCause: z.string().optional(),
+  createdAt: iso,
+  updatedAt: iso,
+});
+
+/** A page of savepoints, newest first. */
+export const savepointListSchema = z.object({
+  items: z.array(savepointSchema),
+  cursor: z.string().optional(),
+});
+
+/** A cluster as stored. */
+export const clusterViewSchema = z.object({
+  name: z.string(),
+  version: z.number().int().min(1),
+  spec: flinkClusterSchema,
+  updatedAt: iso,
+});
+
+/** The result of `PUT /v1/clusters/{name}`. */
+export const clusterPutResultSchema = clusterViewSchema.extend({
+  created: z.boolean(),
+  changed: z.boolean(),
+});
+
+/** A page of clusters. */
+export const clusterListSchema = z.object({
+  items: z.array(clusterViewSchema),
+  cursor: z.string().optional(),
+});
+
+const changeKindSchema = z.enum(CHANGE_KINDS);
+
+/** What applying one document would do. */
+export const planEntrySchema = z.object({
+  kind: z.enum(SPEC_KINDS),
+  name: z.string(),
+  action: z.enum(['create', 'update', 'noop']),
+  changeClass: changeKindSchema
+    .optional()
+    .describe('FlinkJob only: the class of the change against the stored desired spec.'),
+  changedFields: z
+    .array(z.object({ field: z.string(), class: z.string() }))
+    .optional()
+    .describe('FlinkJob only: the fields that differ from the stored desired spec.'),
+  desiredState: z
+    .object({
+      from: z.enum(['running', 'suspended']).optional(),
+      to: z.enum(['running', 'suspended']),
+    })
+    .optional(),
+  effect: z
+    .object({
+      basis: z.enum(['initial', 'last-applied']),
+      changeClass: changeKindSchema,
+      savepoint: z.boolean().describe('Whether a savepoint is taken.'),
+      restart: z.boolean().describe('Whether the running job is stopped and started again.'),
+      summary: z.string(),
+    })
+    .optional()
+    .describe('FlinkJob only: what the controller will do to the running job.'),
+});
+
+/** The result of `POST /v1/plan`. Nothing is written. */
+export const planResultSchema = z.object({ documents: z.array(planEntrySchema) });
+
+/** The OpenAPI document (loosely: it is checked structurally by the tests). */
+export const openApiDocumentSchema = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});

@@ -1,0 +1,174 @@
+/**
+ * The authorization matrix: each role × each endpoint → the expected status, through real HTTP.
+ * Denials leave the table untouched, and every decision (allow and deny) leaves an audit line.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { specHash } from '../../../functions/core/change/index.js';
+import { encodeSpecDocument, flinkJobSchema } from '../../../functions/core/spec/index.js';
+import { clusterDoc, jobDoc, startHarness, type Harness, type Role } from './harness.js';
+
+let h: Harness;
+let counter = 0;
+
+async function seedJob(team = 'payments'): Promise<string> {
+  const name = `job-${++counter}`;
+  const job = flinkJobSchema.parse(jobDoc(name, team));
+  await h.store.putDesired(
+    { name, team, clusterRef: 'eu-1', spec: encodeSpecDocument(job), specHash: specHash(job) },
+    { actor: 'seed' },
+  );
+  return name;
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  await h.store.putCluster({
+    name: 'eu-1',
+    spec: clusterDoc(),
+  });
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+type Expect = Record<Role, number>;
+interface Case {
+  name: string;
+  request: (job: string) => {
+    method: string;
+    path: string;
+    body?: Record<string, unknown> | unknown[];
+  };
+  expected: Expect;
+}
+
+const owner = (ok: number): Expect => ({
+  alice: ok,
+  bob: 403,
+  root: ok,
+  nobody: 403,
+  anonymous: 401,
+});
+const anyone = (ok: number): Expect => ({
+  alice: ok,
+  bob: ok,
+  root: ok,
+  nobody: ok,
+  anonymous: 401,
+});
+
+const CASES: Case[] = [
+  {
+    name: 'list jobs',
+    request: () => ({ method: 'GET', path: '/v1/jobs' }),
+    expected: { ...anyone(200), nobody: 403 },
+  },
+  {
+    name: 'list jobs of a team',
+    request: () => ({ method: 'GET', path: '/v1/jobs?team=payments' }),
+    expected: owner(200),
+  },
+  {
+    name: 'get job',
+    request: (j) => ({ method: 'GET', path: `/v1/jobs/${j}` }),
+    expected: owner(200),
+  },
+  {
+    name: 'change job',
+    request: (j) => ({
+      method: 'PUT',
+      path: `/v1/jobs/${j}`,
+      body: jobDoc(j, 'payments', { parallelism: 2 }),
+    }),
+    expected: owner(200),
+  },
+  {
+    name: 'create job',
+    request: (j) => ({ method: 'PUT', path: `/v1/jobs/${j}-new`, body: jobDoc(`${j}-new`) }),
+    expected: owner(201),
+  },
+  {
+    name: 'hand job to another team',
+    request: (j) => ({ method: 'PUT', path: `/v1/jobs/${j}`, body: jobDoc(j, 'search') }),
+    expected: { ...owner(200), alice: 403 },
+  },
+  {
+    name: 'delete job',
+    request: (j) => ({ method: 'DELETE', path: `/v1/jobs/${j}` }),
+    expected: owner(202),
+  },
+  {
+    name: 'job action',
+    request: (j) => ({ method: 'POST', path: `/v1/jobs/${j}/actions/suspend` }),
+    expected: owner(202),
+  },
+  {
+    name: 'job history',
+    request: (j) => ({ method: 'GET', path: `/v1/jobs/${j}/history` }),
+    expected: owner(200),
+  },
+  {
+    name: 'job savepoints',
+    request: (j) => ({ method: 'GET', path: `/v1/jobs/${j}/savepoints` }),
+    expected: owner(200),
+  },
+  {
+    name: 'plan over a stored job',
+    request: (j) => ({
+      method: 'POST',
+      path: '/v1/plan',
+      body: [jobDoc(j, 'payments', { parallelism: 4 })],
+    }),
+    expected: owner(200),
+  },
+  {
+    name: 'list clusters',
+    request: () => ({ method: 'GET', path: '/v1/clusters' }),
+    expected: anyone(200),
+  },
+  {
+    name: 'get cluster',
+    request: () => ({ method: 'GET', path: '/v1/clusters/eu-1' }),
+    expected: anyone(200),
+  },
+  {
+    name: 'put cluster',
+    request: () => ({
+      method: 'PUT',
+      path: '/v1/clusters/eu-2',
+      body: clusterDoc('eu-2'),
+    }),
+    expected: { alice: 403, bob: 403, root: 201, nobody: 403, anonymous: 401 },
+  },
+  {
+    name: 'openapi',
+    request: () => ({ method: 'GET', path: '/v1/openapi.json' }),
+    expected: anyone(200),
+  },
+];
+
+const ROLES: Role[] = ['alice', 'bob', 'root', 'nobody', 'anonymous'];
+
+describe('authorization matrix', () => {
+  const rows = CASES.flatMap((c) =>
+    ROLES.map((role) => ({ ...c, role, status: c.expected[role] })),
+  );
+  it.each(rows)('$name as $role → $status', async ({ request, role, status }) => {
+    const job = await seedJob();
+    const { method, path, body } = request(job);
+    const before = await h.snapshot();
+    const reply = await h.call(method, path, { as: role, ...(body === undefined ? {} : { body }) });
+    expect(reply.status, reply.text).toBe(status);
+    if (status >= 400) expect(await h.snapshot()).toBe(before);
+    const correlationId = reply.headers.get('x-correlation-id');
+    const decisions = h.logger.lines.filter(
+      (l) => l.message === 'authorization' && l.attributes.correlationId === correlationId,
+    );
+    if (role === 'anonymous' || path === '/v1/openapi.json') expect(decisions).toEqual([]);
+    else {
+      expect(decisions.length).toBeGreaterThan(0);
+      expect(decisions.some((d) => d.attributes.allowed === (status !== 403))).toBe(true);
+      if (status === 403) expect(decisions.at(-1)?.attributes.allowed).toBe(false);
+    }
+  });
+});
