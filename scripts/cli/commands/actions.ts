@@ -1,0 +1,58 @@
+/**
+ * `fjc savepoint|suspend|resume|rollback|redeploy NAME`: asks the controller for an operation.
+ * The API records it as a change of the desired spec and answers 202; the reconcile loop carries
+ * it out. Every invocation sends an Idempotency-Key (random unless given), so a retried request
+ * after a lost response is not performed twice.
+ */
+import type { ActionResult, JobAction } from '../api-types.js';
+import type { CommandContext } from '../context.js';
+import { EXIT, type ExitCode } from '../errors.js';
+import { formatValue, type OutputFormat } from '../render/output.js';
+
+/** Options of an action command. */
+export interface ActionOptions {
+  idempotencyKey?: string | undefined;
+  reason?: string | undefined;
+  /** Only if the job is at this generation (If-Match). */
+  ifGeneration?: number | undefined;
+  output: OutputFormat;
+}
+
+const DONE: Record<JobAction, string> = {
+  savepoint: 'savepoint requested',
+  suspend: 'suspend requested',
+  resume: 'resume requested',
+  rollback: 'rollback to the last stable spec requested',
+  redeploy: 'redeploy requested',
+};
+
+/** Runs an action. */
+export async function actionCommand(
+  ctx: CommandContext,
+  action: JobAction,
+  name: string,
+  options: ActionOptions,
+): Promise<ExitCode> {
+  const client = await ctx.client();
+  const headers: Record<string, string> = {
+    'idempotency-key': options.idempotencyKey ?? ctx.io.randomId(),
+    ...(options.ifGeneration === undefined ? {} : { 'if-match': `"${options.ifGeneration}"` }),
+  };
+  const reply = await client.request<ActionResult>(
+    'POST',
+    `/v1/jobs/${encodeURIComponent(name)}/actions/${action}`,
+    {
+      headers,
+      ...(options.reason === undefined ? {} : { body: { json: { reason: options.reason } } }),
+    },
+  );
+  const result = reply.body;
+  if (options.output !== 'table') ctx.io.stdout(formatValue(result, options.output));
+  else
+    ctx.io.stdout(
+      result.changed
+        ? `${result.name}: ${DONE[action]} (generation ${result.generation}); the controller carries it out on its next cycle\n`
+        : `${result.name}: nothing to do, the job already is as ${action} would make it (generation ${result.generation})\n`,
+    );
+  return EXIT.OK;
+}

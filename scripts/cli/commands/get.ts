@@ -1,0 +1,58 @@
+/**
+ * `fjc get [NAME]`: the jobs the caller may see as a table (every page), or one job in detail;
+ * `-o json|yaml` prints the API's response as it came.
+ */
+import type { JobSummary, JobView, Page } from '../api-types.js';
+import type { CommandContext } from '../context.js';
+import { EXIT, type ExitCode } from '../errors.js';
+import { renderJobDetail, renderJobTable } from '../render/jobs.js';
+import { formatValue, type OutputFormat } from '../render/output.js';
+
+/** Options of `fjc get`. */
+export interface GetOptions {
+  output: OutputFormat;
+  cluster?: string | undefined;
+  team?: string | undefined;
+}
+
+/** More pages than this is a runaway cursor, not a fleet (1000 jobs a page). */
+const MAX_PAGES = 100;
+
+async function listAll(ctx: CommandContext, options: GetOptions): Promise<JobSummary[]> {
+  const client = await ctx.client();
+  const items: JobSummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const reply = await client.request<Page<JobSummary>>('GET', '/v1/jobs', {
+      query: { cluster: options.cluster, team: options.team, cursor, limit: 1000 },
+    });
+    items.push(...reply.body.items);
+    cursor = reply.body.cursor;
+    if (cursor === undefined) break;
+  }
+  return items;
+}
+
+/** Shows one job or the list. */
+export async function getCommand(
+  ctx: CommandContext,
+  name: string | undefined,
+  options: GetOptions,
+): Promise<ExitCode> {
+  const { io } = ctx;
+  if (name !== undefined) {
+    const client = await ctx.client();
+    const reply = await client.request<JobView>('GET', `/v1/jobs/${encodeURIComponent(name)}`);
+    io.stdout(
+      options.output === 'table'
+        ? `${renderJobDetail(reply.body, io.now())}\n`
+        : formatValue(reply.body, options.output),
+    );
+    return EXIT.OK;
+  }
+  const items = await listAll(ctx, options);
+  if (options.output !== 'table') io.stdout(formatValue({ items }, options.output));
+  else if (items.length === 0) io.stderr('No jobs found.\n');
+  else io.stdout(`${renderJobTable(items, io.now())}\n`);
+  return EXIT.OK;
+}

@@ -1,0 +1,20 @@
+/**
+ * `fjc plan FILE…`: validates offline, then shows what applying the files would change and
+ * what the controller would then do to each job. Writes nothing.
+ */
+import type { CommandContext } from '../context.js';
+import { EXIT, type ExitCode } from '../errors.js';
+import { planFiles } from '../plan.js';
+import { renderPlan } from '../render/plan.js';
+import { loadSpecFiles } from '../spec-files.js';
+
+/** Plans files and prints the plan. */
+export async function planCommand(
+  ctx: CommandContext,
+  files: readonly string[],
+): Promise<ExitCode> {
+  const specs = await loadSpecFiles(files, ctx.io.cwd);
+  const planned = await planFiles(await ctx.client(), specs);
+  ctx.io.stdout(`${renderPlan(planned)}\n`);
+  return EXIT.OK;
+}

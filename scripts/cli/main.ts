@@ -1,0 +1,225 @@
+/**
+ * The `fjc` command line: the commander program and its entry point. Each command lives in
+ * `commands/`; this file only declares options and wires them to the commands, so that the help
+ * text and the behaviour cannot drift apart.
+ *
+ * Run it through `bin/fjc.js` (`npx fjc --help`), or directly: `tsx scripts/cli/main.ts --help`.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { JOB_ACTIONS, type JobAction } from './api-types.js';
+import { actionCommand, type ActionOptions } from './commands/actions.js';
+import { applyCommand, DEFAULT_WAIT_TIMEOUT_MS } from './commands/apply.js';
+import { deleteCommand, type DeleteOptions } from './commands/delete.js';
+import { getCommand, type GetOptions } from './commands/get.js';
+import { planCommand } from './commands/plan.js';
+import { historyCommand, savepointsCommand, type TrailOptions } from './commands/trail.js';
+import { validateCommand } from './commands/validate.js';
+import { commandContext, type GlobalOptions } from './context.js';
+import { parseDuration } from './duration.js';
+import { EXIT } from './errors.js';
+import { processIo, writeLines, type CliIo } from './io.js';
+import { OUTPUT_FORMATS } from './render/output.js';
+import { describeError } from './render/error.js';
+
+const HELP_FOOTER = `
+Endpoint and credentials:
+  --endpoint, else FJC_ENDPOINT, else the local runtime (.local/api.json written by npm run local).
+  Hosts ending in .amazonaws.com (or --sigv4) are called with AWS SigV4 and the default AWS
+  credential chain (environment, profile/SSO, instance role); other hosts with a bearer token
+  (--token, else FJC_TOKEN, else the local runtime's token).
+
+Exit codes:
+  0  success
+  1  the operation failed (server error, network, timeout, rollout failed or rolled back)
+  2  invalid input (spec errors, bad request, unknown name)
+  3  conflict (someone else changed the resource first: read again and retry)
+`;
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function positiveInteger(name: string, max: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 1 || value > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
+    return value;
+  };
+}
+
+function outputOption(): Option {
+  return new Option('-o, --output <format>', 'output format')
+    .choices(OUTPUT_FORMATS)
+    .default('table');
+}
+
+/** Builds the program; `done` receives the exit code of the command that ran. */
+export function buildProgram(io: CliIo, done: (exitCode: number) => void): Command {
+  const program = new Command('fjc')
+    .description(
+      'fjc: keep Flink jobs in their declared state. Validate, plan and apply FlinkJob and FlinkCluster specs.',
+    )
+    .version(packageVersion())
+    .option('--endpoint <url>', 'API base URL (env FJC_ENDPOINT; default: the local runtime)')
+    .option('--token <token>', 'bearer token for the local API (env FJC_TOKEN)')
+    .option('--region <region>', 'AWS region for SigV4 (default: from the host, else AWS_REGION)')
+    .option('--sigv4', 'sign requests with AWS SigV4 even if the host is not *.amazonaws.com')
+    .option(
+      '--timeout <duration>',
+      'time limit of the whole command, e.g. 30s or 10m (default 60s; apply --wait: 10m)',
+      parseDuration,
+    )
+    .addHelpText('after', HELP_FOOTER)
+    .showHelpAfterError('(run fjc --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const globals = (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>();
+
+  program
+    .command('validate')
+    .description('check spec files offline; prints every problem as file:line:col: path: message')
+    .argument('<files...>', 'spec files (YAML or JSON)')
+    .action(async (files: string[]) => {
+      done(await validateCommand(io, files));
+    });
+
+  program
+    .command('plan')
+    .description('show what applying spec files would change (writes nothing)')
+    .argument('<files...>', 'spec files (YAML or JSON)')
+    .action(async (files: string[], _options: unknown, command: Command) => {
+      done(await planCommand(commandContext(io, globals(command)), files));
+    });
+
+  program
+    .command('apply')
+    .description(
+      'plan, then write the changed documents (clusters first), each conditional on what the plan read',
+    )
+    .argument('<files...>', 'spec files (YAML or JSON)')
+    .option(
+      '--wait',
+      'follow the changed jobs until STABLE (exit 0) or rejected/rolled back (exit 1)',
+    )
+    .action(async (files: string[], _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions & { wait?: boolean }>();
+      const wait = options.wait === true;
+      const ctx = commandContext(io, options, wait ? DEFAULT_WAIT_TIMEOUT_MS : undefined);
+      done(await applyCommand(ctx, files, { wait }));
+    });
+
+  program
+    .command('get')
+    .description('list jobs as a table, or show one job in detail')
+    .argument('[name]', 'a job name')
+    .addOption(outputOption())
+    .option('--cluster <name>', 'only jobs on this cluster')
+    .option('--team <team>', 'only jobs of this team')
+    .action(async (name: string | undefined, _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions & GetOptions>();
+      done(await getCommand(commandContext(io, options), name, options));
+    });
+
+  const trail = (
+    name: 'history' | 'savepoints',
+    description: string,
+    run: typeof historyCommand,
+  ): void => {
+    program
+      .command(name)
+      .description(description)
+      .argument('<name>', 'a job name')
+      .addOption(outputOption())
+      .option(
+        '--limit <n>',
+        'how many entries, newest first (1-1000)',
+        positiveInteger('--limit', 1000),
+        100,
+      )
+      .action(async (job: string, _options: unknown, command: Command) => {
+        const options = command.optsWithGlobals<GlobalOptions & TrailOptions>();
+        done(await run(commandContext(io, options), job, options));
+      });
+  };
+  trail('history', "a job's audit trail, newest first", historyCommand);
+  trail('savepoints', "a job's savepoint catalog, newest first", savepointsCommand);
+
+  const summaries: Record<JobAction, string> = {
+    savepoint: 'take a savepoint of a running job',
+    suspend: 'stop a job with a savepoint (state kept)',
+    resume: 'start a suspended job from its newest savepoint',
+    rollback: "make the job's last stable spec the desired one again",
+    redeploy: 'restart a job through its upgrade mode, same spec',
+  };
+  for (const action of JOB_ACTIONS)
+    program
+      .command(action)
+      .description(`${summaries[action]} (carried out by the controller)`)
+      .argument('<name>', 'a job name')
+      .option(
+        '--idempotency-key <key>',
+        'reuse a key to retry safely (default: random per invocation)',
+      )
+      .option('--reason <text>', 'why, recorded in the audit trail')
+      .option(
+        '--if-generation <n>',
+        'only if the job is at this generation',
+        positiveInteger('--if-generation', Number.MAX_SAFE_INTEGER),
+      )
+      .addOption(outputOption())
+      .action(async (job: string, _options: unknown, command: Command) => {
+        const options = command.optsWithGlobals<GlobalOptions & ActionOptions>();
+        done(await actionCommand(commandContext(io, options), action, job, options));
+      });
+
+  program
+    .command('delete')
+    .description(
+      'delete a job by its deletionPolicy (default: suspend with a savepoint, keep the state)',
+    )
+    .argument('<name>', 'a job name')
+    .option(
+      '--if-generation <n>',
+      'only if the job is at this generation',
+      positiveInteger('--if-generation', Number.MAX_SAFE_INTEGER),
+    )
+    .addOption(outputOption())
+    .action(async (job: string, _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions & DeleteOptions>();
+      done(await deleteCommand(commandContext(io, options), job, options));
+    });
+
+  return program;
+}
+
+/**
+ * Runs the CLI with the user's arguments (without `node` and the script) and returns the exit
+ * code. Never throws: every failure is printed (without a stack trace unless FJC_DEBUG=1).
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  try {
+    const program = buildProgram(io, (code) => {
+      exitCode = code;
+    });
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    const described = describeError(error, io.env.FJC_DEBUG === '1');
+    writeLines(io.stderr, described.lines);
+    return described.exitCode;
+  }
+}
+
+// Run when executed directly (`tsx scripts/cli/main.ts …`); bin/fjc.js calls runCli itself.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.exitCode = await runCli(process.argv.slice(2));
