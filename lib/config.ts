@@ -1,3 +1,4 @@
+import { teamDirectoryConfigSchema } from '../functions/api/team-directory.js';
 import type { Node } from 'constructs';
 
 /** Settings of one fjc deployment, read from CDK context (`-c fjc:…=…` or cdk.json). */
@@ -21,6 +22,12 @@ export interface FjcConfig {
    * inspect the template turn it off: a placeholder inline handler keeps them fast.
    */
   readonly bundle: boolean;
+  /**
+   * Who may do what through the API (`fjc:apiTeams`, JSON `{admins: [principal patterns],
+   * teams: {team: [principal patterns]}}`); checked at synth. Empty: nobody but admins… of which
+   * there are none, so the API refuses job access until it is set.
+   */
+  readonly apiTeams: string;
 }
 
 export const DEFAULT_CONFIG: FjcConfig = {
@@ -31,7 +38,26 @@ export const DEFAULT_CONFIG: FjcConfig = {
   executionTimeoutSeconds: 3600,
   auditRetentionDays: 400,
   bundle: true,
+  apiTeams: '{"admins":[],"teams":{}}',
 };
+
+function apiTeams(raw: string | undefined): string {
+  if (raw === undefined) return DEFAULT_CONFIG.apiTeams;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error(
+      'Context fjc:apiTeams must be JSON: {"admins": [...], "teams": {"team": [...]}}',
+    );
+  }
+  const result = teamDirectoryConfigSchema.safeParse(parsed);
+  if (!result.success)
+    throw new Error(
+      `Context fjc:apiTeams is invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return JSON.stringify(result.data);
+}
 
 /** Reads the fjc context keys; a wrong value fails the synth naming the key. */
 export function readConfig(node: Node): FjcConfig {
@@ -70,5 +96,6 @@ export function readConfig(node: Node): FjcConfig {
     ),
     auditRetentionDays: positiveInt('fjc:auditRetentionDays', DEFAULT_CONFIG.auditRetentionDays),
     bundle: bundleRaw === undefined ? true : bundleRaw !== false && bundleRaw !== 'false',
+    apiTeams: apiTeams(text('fjc:apiTeams')),
   };
 }

@@ -16,6 +16,10 @@ export const lambdaEnvironmentSchema = z.object({
   FJC_BUCKET_NAME: z.string().optional(),
   /** Days an audit entry is kept before DynamoDB's TTL removes it. */
   FJC_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(400),
+  /** Minutes a job may stay not RUNNING before reconcile counts it for the alarm. */
+  FJC_JOB_NOT_RUNNING_MINUTES: z.coerce.number().int().positive().default(15),
+  /** The API's team directory (JSON), api only. */
+  FJC_API_TEAMS: z.string().optional(),
   POWERTOOLS_SERVICE_NAME: z.string().default('fjc'),
 });
 export type LambdaEnvironment = z.infer<typeof lambdaEnvironmentSchema>;

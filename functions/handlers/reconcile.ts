@@ -2,6 +2,7 @@
  * Lambda `reconcile` (EventBridge schedule): observe every cluster once, plan every job, start
  * the work in the control-loop state machine.
  */
+import { readEnvironment } from '../commons/env.js';
 import { createObservability } from '../commons/observability.js';
 import { awsControlContext } from '../runtime/aws-runtime.js';
 import { createReconcileHandler } from './reconcile-handler.js';
@@ -9,4 +10,5 @@ import { createReconcileHandler } from './reconcile-handler.js';
 export const handler = createReconcileHandler({
   ...createObservability('reconcile'),
   context: awsControlContext,
+  notRunningLimitMs: readEnvironment().FJC_JOB_NOT_RUNNING_MINUTES * 60_000,
 });

@@ -65,6 +65,12 @@ export class FleetDashboard extends Construct {
           fleetMetric(name, { period: fiveMinutes, label: name }),
         ),
       ),
+      graph(
+        'Spec files from S3',
+        [METRIC.SpecFilesApplied, METRIC.SpecFilesRejected].map((name) =>
+          fleetMetric(name, { period: fiveMinutes, label: name }),
+        ),
+      ),
       graph('Savepoints and clusters', [
         fleetMetric(METRIC.NewestSavepointAgeSeconds, { statistic: 'Maximum' }),
         fleetMetric(METRIC.ClustersUnreachable, { statistic: 'Maximum' }),

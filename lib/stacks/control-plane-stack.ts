@@ -111,6 +111,7 @@ export class ControlPlaneStack extends Stack {
       timeout: Duration.seconds(29),
       bundle,
     }).bindTable(table, 'readWrite', audit);
+    api.fn.addEnvironment('FJC_API_TEAMS', config.apiTeams);
 
     this.functions = { reconcile, deploy, verify, ingest, api };
 

@@ -146,6 +146,30 @@ describe('per-function settings', () => {
       expect(statementsOf(handler).some((s) => actionsOf(s).includes('s3:PutObject'))).toBe(false);
   });
 
+  it('api: gets its team directory from fjc:apiTeams, checked at synth', () => {
+    const teams = {
+      admins: ['arn:aws:iam::111122223333:role/platform-admin'],
+      teams: { payments: ['arn:aws:sts::111122223333:assumed-role/payments-ci/*'] },
+    };
+    const other = synthesize({ 'fjc:apiTeams': JSON.stringify(teams) });
+    const api = Object.values(
+      resourcesOf(other.controlPlaneTemplate, 'AWS::Lambda::Function'),
+    ).find(
+      (f) =>
+        (f.Properties?.Environment as { Variables?: Record<string, string> } | undefined)?.Variables
+          ?.FJC_API_TEAMS !== undefined,
+    );
+    expect(
+      JSON.parse(
+        (api?.Properties?.Environment as { Variables: Record<string, string> }).Variables
+          .FJC_API_TEAMS ?? '',
+      ),
+    ).toEqual(teams);
+    expect(() => synthesize({ 'fjc:apiTeams': '{"teams":{"Bad Team":[]}}' })).toThrow(
+      /fjc:apiTeams/,
+    );
+  });
+
   it('only reconcile may start the state machine', () => {
     for (const handler of HANDLERS.filter((h) => h !== 'reconcile'))
       expect(statementsOf(handler).flatMap(actionsOf)).not.toContain('states:StartExecution');
