@@ -5,12 +5,15 @@
  * examples/specs (edits are picked up on the next cycle), reconciles every few seconds and shows
  * a live status table. Ctrl-C stops everything, Flink included.
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { StaticTeamDirectory } from '../functions/api/team-directory.js';
 import { join } from 'node:path';
 import type { SpecDocument } from '../functions/core/spec/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from './flink/cluster.js';
 import { buildExampleJar, exampleJobDir } from './flink/example-jar.js';
 import { log, repoRoot } from './flink/paths.js';
+import { startApiServer } from './local/api-server.js';
 import { startLocalRuntime } from './local/local-runtime.js';
 import { SpecFolder, type SpecFileOutcome } from './local/spec-files.js';
 import { renderStatusTable } from './local/status-table.js';
@@ -22,6 +25,22 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const localDir = join(repoRoot, '.local');
 const specsDir = process.env.FJC_SPECS_DIR ?? join(repoRoot, 'examples', 'specs');
 const intervalMs = Number(process.env.FJC_RECONCILE_INTERVAL_SECONDS ?? '5') * 1000;
+
+/**
+ * The local API's bearer token, kept across restarts in .local/api.json (where `fjc` finds the
+ * endpoint and token); the only principal is a local admin.
+ */
+async function localToken(): Promise<string> {
+  try {
+    const saved = JSON.parse(await readFile(join(localDir, 'api.json'), 'utf8')) as {
+      token?: unknown;
+    };
+    if (typeof saved.token === 'string' && saved.token.length >= 32) return saved.token;
+  } catch {
+    // First run: make one.
+  }
+  return randomBytes(24).toString('hex');
+}
 
 /** A running piece of the local stack, stopped in reverse order of starting. */
 interface Service {
@@ -121,8 +140,21 @@ async function main(): Promise<void> {
     repoRoot,
   );
 
+  const token = await localToken();
+  const api = await startApiServer({
+    store: runtime.store,
+    teams: new StaticTeamDirectory({ admins: ['local-admin'] }),
+    tokens: { [token]: 'local-admin' },
+    port: Number(process.env.FJC_API_PORT ?? '0'),
+  });
+  services.push({ name: 'API', stop: () => api.stop() });
+  await writeFile(join(localDir, 'api.json'), JSON.stringify({ url: api.url, token }, null, 2), {
+    mode: 0o600,
+  });
+
   console.log(`Flink: ${flink.url}`);
-  console.log(`API: (served from the API issue; not yet wired)`);
+  console.log(`API: ${api.url}`);
+  log('the fjc CLI finds the local API in .local/api.json: try `npx fjc get`');
   log(`specs from ${specsDir}; reconciling every ${intervalMs / 1000}s; press Ctrl-C to stop`);
 
   let lastView = '';
