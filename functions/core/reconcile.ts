@@ -74,7 +74,12 @@ async function observe(
         const flink = await ctx.flink(name);
         const jobs = new Map<string, ObservedJob>();
         for (const job of await flink.listJobs())
-          jobs.set(job.jid, { jobId: job.jid, state: job.state, startTime: job['start-time'] });
+          jobs.set(job.jid, {
+            jobId: job.jid,
+            state: job.state,
+            startTime: job['start-time'],
+            ...(job.schedulerType === undefined ? {} : { schedulerType: job.schedulerType }),
+          });
         observations.set(name, { reachable: true, jobs, at });
       } catch (error) {
         observations.set(name, {

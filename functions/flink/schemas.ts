@@ -59,6 +59,7 @@ export const jobOverviewSchema = z.looseObject({
   'end-time': z.number(),
   'last-modification': z.number().optional(),
   duration: z.number().optional(),
+  schedulerType: z.string().optional(),
 });
 export type JobOverview = z.infer<typeof jobOverviewSchema>;
 

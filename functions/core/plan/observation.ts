@@ -6,6 +6,8 @@ export interface ObservedJob {
   jobId: string;
   state: string;
   startTime: number;
+  /** `Default`, `Adaptive` or `AdaptiveBatch`; Flink reports it from 2.0 on. */
+  schedulerType?: string;
 }
 
 export type ClusterObservation =

@@ -46,7 +46,10 @@ export interface JobView {
   record: JobRecord;
   desired: FlinkJob;
   lastApplied: FlinkJob | undefined;
-  /** The cluster runs the adaptive scheduler, so parallelism can change in place. */
+  /**
+   * The job runs under the adaptive scheduler, so its parallelism can change in place. When not
+   * given, the observation says (Flink 2.x reports it per job); otherwise a savepoint upgrade.
+   */
   adaptiveScheduler?: boolean;
 }
 
@@ -156,7 +159,7 @@ export function planJob(
           fields: change.changes.map((c) => c.field),
         });
       case 'SCALE':
-        return view.adaptiveScheduler
+        return (view.adaptiveScheduler ?? live?.schedulerType === 'Adaptive')
           ? act('scale', 'parallelism changed: rescaling in place', { fields })
           : act('upgrade', 'parallelism changed: the cluster cannot rescale in place', { fields });
       case 'UPGRADE':

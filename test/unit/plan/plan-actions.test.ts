@@ -125,6 +125,23 @@ describe('planJob', () => {
     expect(planJob({ ...v, adaptiveScheduler: true }, cluster(), NOW).kind).toBe('scale');
   });
 
+  it('learns from the observation whether the job runs under the adaptive scheduler', () => {
+    const v = running(job({ parallelism: 2 }), job());
+    const adaptive = new Map([
+      [
+        'local',
+        {
+          reachable: true as const,
+          at: NOW,
+          jobs: new Map([
+            [JOB_ID, { jobId: JOB_ID, state: 'RUNNING', startTime: 0, schedulerType: 'Adaptive' }],
+          ]),
+        },
+      ],
+    ]);
+    expect(planJob(v, adaptive, NOW).kind).toBe('scale');
+  });
+
   it('adopts changes that do not touch the running job', () => {
     expect(planJob(running(job({}, { tier: 'gold' }), job()), cluster(), NOW)).toMatchObject({
       kind: 'adopt',
