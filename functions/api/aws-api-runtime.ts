@@ -10,6 +10,7 @@ import { createApi, type ApiHandler } from './app.js';
 import { DynamoIdempotencyStore } from './dynamo-idempotency-store.js';
 import type { ApiLogger } from './router.js';
 import { StaticTeamDirectory, type TeamDirectory } from './team-directory.js';
+import { traced } from '../runtime/tracing.js';
 
 /** The environment variable holding the team directory (JSON, see team-directory.ts). */
 export const TEAMS_VARIABLE = 'FJC_API_TEAMS';
@@ -37,7 +38,7 @@ let api: ApiHandler | undefined;
 export function awsApi(logger: ApiLogger): ApiHandler {
   if (api) return api;
   const env = readEnvironment(process.env);
-  const client = new DynamoDBClient({});
+  const client = traced(new DynamoDBClient({}));
   api = createApi({
     store: new DynamoJobStore({
       client,

@@ -152,7 +152,8 @@ export function readJsonBody<T extends z.ZodType>(request: ApiRequest, schema: T
 /** Validates query parameters against `schema`; 400 listing every problem. */
 export function readQuery<T extends z.ZodType>(request: ApiRequest, schema: T): z.output<T> {
   const issues: FieldIssue[] = [];
-  const single: Record<string, string> = {};
+  // No prototype: `__proto__` must arrive as the unknown parameter it is.
+  const single = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(request.query)) {
     if (typeof value === 'string') single[name] = value;
     else issues.push({ path: formatPath(['query', name]), message: 'must be given at most once' });

@@ -10,6 +10,19 @@ export const MAX_BODY_BYTES = 1_048_576;
 /** One query parameter: a parameter given twice arrives as a list (and is refused by validation). */
 export type QueryValue = string | readonly string[];
 
+/**
+ * Builds the query map of a request. The map has no prototype: on a plain object a parameter
+ * named `__proto__` would silently set the prototype instead of arriving as a key, and slip past
+ * the unknown-parameter check.
+ */
+export function queryFrom(
+  entries: Iterable<readonly [string, QueryValue]>,
+): Record<string, QueryValue> {
+  const query = Object.create(null) as Record<string, QueryValue>;
+  for (const [name, value] of entries) query[name] = value;
+  return query;
+}
+
 /** A request as the API core sees it. */
 export interface ApiRequest {
   method: string;

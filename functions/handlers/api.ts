@@ -14,6 +14,7 @@ import {
   normalizeHeaders,
   serializeResponse,
   type ApiRequest,
+  queryFrom,
   type QueryValue,
 } from '../api/http.js';
 import type { ApiLogger } from '../api/router.js';
@@ -56,13 +57,11 @@ export interface ProxyResult {
 }
 
 function queryOf(event: z.output<typeof restProxyEventSchema>): Record<string, QueryValue> {
-  const query: Record<string, QueryValue> = {};
-  for (const [name, value] of Object.entries(event.queryStringParameters ?? {}))
-    query[name] = value;
   // Repeated parameters only show in the multi-value map; keep them as lists (then refused).
-  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {}))
-    if (values.length > 1) query[name] = values;
-  return query;
+  const repeated = Object.entries(event.multiValueQueryStringParameters ?? {}).filter(
+    ([, values]) => values.length > 1,
+  );
+  return queryFrom([...Object.entries(event.queryStringParameters ?? {}), ...repeated]);
 }
 
 /** The transport-neutral request of an event. Identity: IAM user/role ARN, else the caller id. */

@@ -11,6 +11,7 @@ import type { ControlContext } from '../core/operations/ports.js';
 import type { StateMachinePort } from '../core/reconcile.js';
 import { AwsSecretsProvider } from '../secrets/aws-secrets-provider.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
+import { traced } from './tracing.js';
 
 let runtime: (ControlContext & { stateMachine: StateMachinePort }) | undefined;
 
@@ -22,7 +23,7 @@ export function awsControlContext(): Promise<ControlContext & { stateMachine: St
   if (runtime) return Promise.resolve(runtime);
   const env = readEnvironment(process.env);
   const store = new DynamoJobStore({
-    client: new DynamoDBClient({}),
+    client: traced(new DynamoDBClient({})),
     tableName: env.FJC_TABLE_NAME,
     auditRetentionDays: env.FJC_AUDIT_RETENTION_DAYS,
   });
@@ -35,11 +36,11 @@ export function awsControlContext(): Promise<ControlContext & { stateMachine: St
     store,
     flink: (name) => clients.get(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
-    artifacts: new S3ArtifactSource(new S3Client({})),
+    artifacts: new S3ArtifactSource(traced(new S3Client({}))),
     now: () => new Date(),
     newId: () => randomBytes(16).toString('hex'),
     stateMachine: arn
-      ? new SfnStateMachine(new SFNClient({}), arn)
+      ? new SfnStateMachine(traced(new SFNClient({})), arn)
       : {
           start: () =>
             Promise.reject(

@@ -25,6 +25,7 @@ import {
   normalizeHeaders,
   serializeResponse,
   type ApiRequest,
+  queryFrom,
   type QueryValue,
 } from '../../functions/api/http.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from '../../functions/api/idempotency.js';
@@ -121,12 +122,12 @@ async function readBody(request: IncomingMessage): Promise<{ text: string; bytes
 }
 
 function queryOf(url: URL): Record<string, QueryValue> {
-  const query: Record<string, QueryValue> = {};
-  for (const name of new Set(url.searchParams.keys())) {
-    const values = url.searchParams.getAll(name);
-    query[name] = values.length === 1 ? (values[0] ?? '') : values;
-  }
-  return query;
+  return queryFrom(
+    [...new Set(url.searchParams.keys())].map((name) => {
+      const values = url.searchParams.getAll(name);
+      return [name, values.length === 1 ? (values[0] ?? '') : values] as const;
+    }),
+  );
 }
 
 /** Starts the local API server on 127.0.0.1. */
