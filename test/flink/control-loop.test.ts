@@ -4,6 +4,12 @@ import { FlinkRestClient } from '../../functions/flink/index.js';
 import type { JobRecord } from '../../functions/store/job-store.js';
 import { beginOperation } from '../../functions/core/operations/begin.js';
 import { flinkJobSchema } from '../../functions/core/spec/index.js';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StaticTeamDirectory } from '../../functions/api/team-directory.js';
+import { runCli } from '../../scripts/cli/main.js';
+import { startApiServer } from '../../scripts/local/api-server.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
 
@@ -336,5 +342,54 @@ describe('control loop on real Flink', () => {
     // The newest savepoint is never disposed of.
     const newest = (await job()).status.newestSavepoint;
     expect(all.find((s) => s.path === newest?.path)?.status).toBe('COMPLETED');
+  });
+
+  it('fjc apply --wait drives a real upgrade to stable through the API', async () => {
+    const token = 'e2e-token-0123456789abcdef';
+    const api = await startApiServer({
+      store: rt.store,
+      teams: new StaticTeamDirectory({ admins: ['e2e-admin'] }),
+      tokens: { [token]: 'e2e-admin' },
+    });
+    // The control loop runs on its own, as under `npm run local`.
+    const control = { looping: true };
+    const loop = (async () => {
+      while (control.looping) {
+        await rt.reconcileOnce();
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
+    try {
+      const file = join(tmpdir(), `fjc-e2e-${Date.now()}.yaml`);
+      await writeFile(file, jobSpec({ args: ['--rate', '95'] }));
+      const before = await job();
+      const out: string[] = [];
+      const code = await runCli(
+        ['--endpoint', api.url, '--token', token, 'apply', '--wait', file],
+        {
+          stdout: (t) => out.push(t),
+          stderr: (t) => out.push(t),
+          env: {},
+          cwd: process.cwd(),
+          now: () => new Date(),
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          randomId: () => rt.context.newId(),
+          fetch,
+          localApiFile: join(tmpdir(), 'no-such-api.json'),
+        },
+      );
+      const text = out.join('');
+      expect(code, text).toBe(0);
+      expect(text).toContain('update FlinkJob/counter (UPGRADE: spec.args)');
+      expect(text).toMatch(/counter: STABLE at generation \d+/);
+      const after = await job();
+      expect(after.status.jobId).not.toBe(before.status.jobId);
+      expect(after.status.lastStable?.specHash).toBe(after.specHash);
+    } finally {
+      control.looping = false;
+      await loop;
+      await rt.stateMachine.idle();
+      await api.stop();
+    }
   });
 });
