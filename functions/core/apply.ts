@@ -1,6 +1,6 @@
+import { desiredJobOf } from './desired-job.js';
 import { ValidationError, type FieldIssue } from '../commons/errors.js';
 import type { JobStore } from '../store/job-store.js';
-import { specHash } from './change/index.js';
 import {
   encodeSpecDocument,
   type FlinkCluster,
@@ -47,16 +47,7 @@ export async function applySpecDocuments(
     result.clusters.push({ name: cluster.metadata.name, changed });
   }
   for (const job of jobs) {
-    const put = await store.putDesired(
-      {
-        name: job.metadata.name,
-        team: job.spec.team,
-        clusterRef: job.spec.clusterRef,
-        spec: encodeSpecDocument(job),
-        specHash: specHash(job),
-      },
-      { actor },
-    );
+    const put = await store.putDesired(desiredJobOf(job), { actor });
     result.jobs.push({
       name: job.metadata.name,
       generation: put.record.generation,

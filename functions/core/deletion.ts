@@ -1,6 +1,6 @@
+import { desiredJobOf } from './desired-job.js';
 import { ConflictError, NotFoundError } from '../commons/errors.js';
 import type { JobStore } from '../store/job-store.js';
-import { specHash } from './change/index.js';
 import { encodeSpecDocument, flinkJobSchema } from './spec/index.js';
 
 /** What a deletion request did, by the job's deletion policy. */
@@ -42,21 +42,12 @@ export async function requestJobDeletion(
     ...encodeSpecDocument(job),
     spec: { ...encodeSpecDocument(job).spec, state: 'suspended' },
   });
-  const put = await store.putDesired(
-    {
-      name,
-      team: suspended.spec.team,
-      clusterRef: suspended.spec.clusterRef,
-      spec: encodeSpecDocument(suspended),
-      specHash: specHash(suspended),
-    },
-    {
-      actor: options.actor,
-      details: { deletion: job.spec.deletionPolicy },
-      ...(options.expectedGeneration === undefined
-        ? {}
-        : { expectedGeneration: options.expectedGeneration }),
-    },
-  );
+  const put = await store.putDesired(desiredJobOf(suspended), {
+    actor: options.actor,
+    details: { deletion: job.spec.deletionPolicy },
+    ...(options.expectedGeneration === undefined
+      ? {}
+      : { expectedGeneration: options.expectedGeneration }),
+  });
   return { action: 'suspending', generation: put.record.generation };
 }

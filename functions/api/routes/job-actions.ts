@@ -10,8 +10,8 @@
  *
  * Each is one putDesired conditional on the generation it was computed from.
  */
+import { desiredJobOf } from '../../core/desired-job.js';
 import { ConflictError, NotFoundError } from '../../commons/errors.js';
-import { specHash } from '../../core/change/index.js';
 import {
   encodeSpecDocument,
   flinkJobSchema,
@@ -126,25 +126,16 @@ const jobAction: Route = {
     if (teams.some((team) => team !== record.team))
       context.authorize({ permission: 'job:write', resource: `job/${name}`, teams });
     const job = flinkJobSchema.parse(next);
-    const put = await context.deps.store.putDesired(
-      {
-        name,
-        team: job.spec.team,
-        clusterRef: job.spec.clusterRef,
-        spec: encodeSpecDocument(job),
-        specHash: specHash(job),
+    const put = await context.deps.store.putDesired(desiredJobOf(job), {
+      actor: actorOf(context.principal),
+      expectedGeneration: expectedGeneration(precondition, record.generation),
+      details: {
+        via: 'api',
+        action,
+        correlationId: context.request.correlationId,
+        ...(body.reason === undefined ? {} : { reason: body.reason }),
       },
-      {
-        actor: actorOf(context.principal),
-        expectedGeneration: expectedGeneration(precondition, record.generation),
-        details: {
-          via: 'api',
-          action,
-          correlationId: context.request.correlationId,
-          ...(body.reason === undefined ? {} : { reason: body.reason }),
-        },
-      },
-    );
+    });
     return jsonResponse(
       202,
       { name, action, generation: put.record.generation, changed: put.changed },

@@ -6,10 +6,9 @@
  * caller's If-Match, or the one just read): so a job cannot change owner between the check and
  * the write. Without If-Match, losing such a race is a 409 (retry); with it, a 412.
  */
+import { desiredJobOf } from '../../core/desired-job.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../commons/errors.js';
-import { specHash } from '../../core/change/index.js';
 import { requestJobDeletion } from '../../core/deletion.js';
-import { encodeSpecDocument } from '../../core/spec/index.js';
 import { VersionConflictError } from '../../store/errors.js';
 import type { JobRecord } from '../../store/job-store.js';
 import { readOneDocument, readQuery } from '../body.js';
@@ -153,20 +152,11 @@ const putJob: Route = {
           message: `no FlinkCluster named "${job.spec.clusterRef}" is stored`,
         },
       ]);
-    const put = await store.putDesired(
-      {
-        name,
-        team: job.spec.team,
-        clusterRef: job.spec.clusterRef,
-        spec: encodeSpecDocument(job),
-        specHash: specHash(job),
-      },
-      {
-        actor: actorOf(context.principal),
-        expectedGeneration: expectedGeneration(precondition, current?.generation),
-        details: { via: 'api', correlationId: context.request.correlationId },
-      },
-    );
+    const put = await store.putDesired(desiredJobOf(job), {
+      actor: actorOf(context.principal),
+      expectedGeneration: expectedGeneration(precondition, current?.generation),
+      details: { via: 'api', correlationId: context.request.correlationId },
+    });
     return jsonResponse(
       put.created ? 201 : 200,
       { ...jobView(put.record), created: put.created, changed: put.changed },

@@ -1,0 +1,17 @@
+import type { DesiredJob } from '../store/job-store.js';
+import { specHash } from './change/index.js';
+import { encodeSpecDocument, type FlinkJob } from './spec/index.js';
+
+/**
+ * The desired-state record of a FlinkJob document: what the store keeps (the encoded document,
+ * so durations stay as written and defaults are visible) and the identity of its content.
+ */
+export function desiredJobOf(job: FlinkJob): DesiredJob {
+  return {
+    name: job.metadata.name,
+    team: job.spec.team,
+    clusterRef: job.spec.clusterRef,
+    spec: encodeSpecDocument(job),
+    specHash: specHash(job),
+  };
+}
