@@ -310,7 +310,12 @@ describe('bad requests (fast-check)', () => {
   it('refuses query parameters named like Object.prototype members', async () => {
     // Found by the property below: `__proto__` once vanished into the prototype of the query object.
     for (const name of ['__proto__', 'constructor', 'toString'])
-      await check({ method: 'GET', path: `/v1/jobs?${name}=`, status: 400, issuePaths: [`query.${name}`] });
+      await check({
+        method: 'GET',
+        path: `/v1/jobs?${name}=`,
+        status: 400,
+        issuePaths: [`query.${name}`],
+      });
   });
 
   it('bad queries → 400 naming each parameter', async () => {
