@@ -1,0 +1,338 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerOptions } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as Tls from 'node:tls';
+import { TLSSocket } from 'node:tls';
+import { inspect } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FlinkClients } from '../../../functions/adapters/flink-clients.js';
+import { ConfigurationError, NotFoundError } from '../../../functions/commons/errors.js';
+import { FlinkRequestRejectedError } from '../../../functions/flink/index.js';
+import { LocalSecretsProvider } from '../../../functions/secrets/index.js';
+import { DynamoJobStore } from '../../../functions/store/index.js';
+import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+
+/**
+ * FlinkClients maps a stored cluster and its secret to a Flink client: a security path. Every
+ * credential type is checked on the wire against a loopback HTTPS server of a private CA.
+ */
+const PASSWORD = 'pa55-w0rd-very-secret';
+const TOKEN = 'tok-0123456789-secret';
+const SECRET = 'fjc/clusters/eu-1';
+const ENV_VAR = 'FJC_SECRET_FJC_CLUSTERS_EU_1';
+
+type Pki = Record<'ca' | 'serverCert' | 'serverKey' | 'clientCert' | 'clientKey', string>;
+
+function makePki(dir: string): Pki {
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ssl(
+    'req',
+    '-x509',
+    ...key,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=fjc-ca',
+  );
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  for (const who of ['server', 'client']) {
+    ssl('req', ...key, '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who}`);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${who}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${who}.pem`,
+      '-days',
+      '1',
+      '-extfile',
+      'san.ext',
+    );
+  }
+  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+  return {
+    ca: read('ca.pem'),
+    serverCert: read('server.pem'),
+    serverKey: read('server.key'),
+    clientCert: read('client.pem'),
+    clientKey: read('client.key'),
+  };
+}
+
+interface Seen {
+  url: string;
+  headers: IncomingHttpHeaders;
+  clientCertCn: string | undefined;
+}
+
+let dir: string;
+let pki: Pki;
+let server: Server;
+let url: string;
+let seen: Seen[];
+let status = 200;
+let dynamo: LocalDynamo;
+let store: DynamoJobStore;
+let env: Record<string, string | undefined>;
+let clients: FlinkClients;
+
+async function httpsServer(options: ServerOptions): Promise<Server> {
+  const s = createServer(options, (req, res) => {
+    // Without a client certificate, Node answers an empty object (no subject at all).
+    const cert: Partial<Tls.PeerCertificate> =
+      req.socket instanceof TLSSocket ? req.socket.getPeerCertificate() : {};
+    seen.push({
+      url: req.url ?? '',
+      headers: req.headers,
+      clientCertCn: typeof cert.subject?.CN === 'string' ? cert.subject.CN : undefined,
+    });
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(status === 200 ? { jobs: [] } : { errors: ['Unauthorized'] }));
+  });
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return s;
+}
+
+/**
+ * Basic and bearer clusters rely on the system's CAs; the test server's CA is added to what
+ * undici's TLS connector trusts (the one thing a test cannot get from the system store).
+ */
+function trustTestCa(): void {
+  const tls = createRequire(import.meta.url)('node:tls') as typeof Tls;
+  const connect = tls.connect.bind(tls) as (options: Tls.ConnectionOptions) => Tls.TLSSocket;
+  vi.spyOn(tls, 'connect').mockImplementation(((options: Tls.ConnectionOptions) =>
+    connect({ ...options, ca: options.ca ?? pki.ca })) as typeof tls.connect);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fjc-pki-'));
+  pki = makePki(dir);
+  server = await httpsServer({
+    cert: pki.serverCert,
+    key: pki.serverKey,
+    ca: pki.ca,
+    requestCert: true,
+    rejectUnauthorized: false,
+  });
+  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dynamo = await startDynalite();
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await dynamo.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function setup(): Promise<void> {
+  seen = [];
+  status = 200;
+  const tableName = `fjc-${randomUUID()}`;
+  await createTable(dynamo.client, tableName);
+  store = new DynamoJobStore({ client: dynamo.client, tableName });
+  env = {};
+  clients = new FlinkClients(store, new LocalSecretsProvider({ prefix: 'fjc/', env }));
+}
+
+afterEach(async () => {
+  await clients.closeAll();
+  vi.restoreAllMocks();
+});
+
+function cluster(spec: Record<string, unknown>, name = 'eu-1') {
+  return {
+    name,
+    spec: {
+      apiVersion: 'fjc.dev/v1',
+      kind: 'FlinkCluster',
+      metadata: { name },
+      spec: { url, flinkVersion: '1.20', ...spec },
+    },
+  };
+}
+
+/** Everything an error could leak through. */
+function rendered(value: unknown): string {
+  return [String(value), JSON.stringify(value), inspect(value, { depth: 10 })].join('\n');
+}
+
+describe('FlinkClients', () => {
+  it('sends no credentials for auth none', async () => {
+    await setup();
+    trustTestCa();
+    await store.putCluster(cluster({ auth: { type: 'none' } }));
+    await (await clients.get('eu-1')).listJobs();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.headers.authorization).toBeUndefined();
+    expect(seen[0]?.clientCertCn).toBeUndefined();
+  });
+
+  it('sends basic credentials from the cluster’s secret', async () => {
+    await setup();
+    trustTestCa();
+    env[ENV_VAR] = JSON.stringify({ type: 'basic', username: 'fjc', password: PASSWORD });
+    await store.putCluster(cluster({ auth: { type: 'basic', secretRef: SECRET } }));
+    const client = await clients.get('eu-1');
+    await client.listJobs();
+    expect(seen[0]?.url).toBe('/jobs/overview');
+    expect(seen[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`fjc:${PASSWORD}`).toString('base64')}`,
+    );
+    expect(rendered(client)).not.toContain(PASSWORD);
+  });
+
+  it('sends a bearer token, and never renders it into Flink’s refusal', async () => {
+    await setup();
+    trustTestCa();
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: TOKEN });
+    await store.putCluster(cluster({ auth: { type: 'bearer', secretRef: SECRET } }));
+    const client = await clients.get('eu-1');
+    await client.listJobs();
+    expect(seen[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    status = 401;
+    const error: unknown = await client.listJobs().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlinkRequestRejectedError);
+    expect(rendered(error)).not.toContain(TOKEN);
+    expect(rendered(client)).not.toContain(TOKEN);
+  });
+
+  it('presents the client certificate for mtls, trusting the secret’s CA; no key material shown', async () => {
+    await setup();
+    env[ENV_VAR] = JSON.stringify({
+      type: 'mtls',
+      certPem: pki.clientCert,
+      keyPem: pki.clientKey,
+      caPem: pki.ca,
+    });
+    await store.putCluster(cluster({ auth: { type: 'mtls', secretRef: SECRET } }));
+    const client = await clients.get('eu-1');
+    await client.listJobs();
+    expect(seen[0]?.clientCertCn).toBe('client');
+    expect(seen[0]?.headers.authorization).toBeUndefined();
+    expect(client.toJSON()).toEqual({ url });
+    expect(rendered(client)).not.toMatch(/PRIVATE KEY|BEGIN/);
+  });
+
+  it('builds an mtls client without a CA (system trust)', async () => {
+    await setup();
+    env[ENV_VAR] = JSON.stringify({ type: 'mtls', certPem: pki.clientCert, keyPem: pki.clientKey });
+    await store.putCluster(cluster({ auth: { type: 'mtls', secretRef: SECRET } }));
+    const client = await clients.get('eu-1');
+    expect(JSON.stringify(client)).toBe(JSON.stringify({ url }));
+    expect(rendered(client)).not.toContain(pki.clientKey.split('\n')[1] ?? 'x');
+  });
+
+  it('refuses a secret whose type differs from the cluster’s declared auth, sending nothing', async () => {
+    // A `basic` cluster whose secret says {"type":"none"} must not quietly go out unauthenticated.
+    await setup();
+    env[ENV_VAR] = JSON.stringify({ type: 'none' });
+    await store.putCluster(cluster({ auth: { type: 'basic', secretRef: SECRET } }));
+    const error: unknown = await clients.get('eu-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain(
+      'holds none credentials, the cluster declares basic',
+    );
+    expect(seen).toHaveLength(0);
+  });
+
+  it('refuses a caBundle it cannot honour rather than ignoring it', async () => {
+    await setup();
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: 'tok-0123456789' });
+    await store.putCluster(
+      cluster({ auth: { type: 'bearer', secretRef: SECRET }, caBundle: { secretRef: SECRET } }),
+    );
+    const error: unknown = await clients.get('eu-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain('caBundle');
+    expect(JSON.stringify(error)).not.toContain('tok-0123456789');
+  });
+
+  it('names a cluster that is not declared, with a remedy', async () => {
+    await setup();
+    const error: unknown = await clients.get('nowhere').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({
+      message: 'Cluster nowhere is not declared',
+      remedy: expect.stringContaining('Apply a FlinkCluster named nowhere') as string,
+    });
+    await expect(clients.savepointDirectory('nowhere')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('refuses a stored cluster that no longer validates', async () => {
+    await setup();
+    await store.putCluster({
+      name: 'eu-1',
+      spec: { kind: 'FlinkCluster', spec: { url: 'ftp://x' } },
+    });
+    await expect(clients.get('eu-1')).rejects.toBeInstanceOf(ConfigurationError);
+    // Basic credentials over plain http are refused as well, before any secret is read.
+    const plain = cluster({
+      url: 'http://127.0.0.1:1',
+      auth: { type: 'basic', secretRef: SECRET },
+    });
+    await store.putCluster(plain, { expectedVersion: 1 });
+    await expect(clients.get('eu-1')).rejects.toThrow(/no longer valid/);
+  });
+
+  it('keeps secrets out of the error of a bad secret', async () => {
+    await setup();
+    env[ENV_VAR] = `{"type":"basic","username":"fjc","password":"${PASSWORD}"`;
+    await store.putCluster(cluster({ auth: { type: 'basic', secretRef: SECRET } }));
+    const error: unknown = await clients.get('eu-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(rendered(error)).not.toContain(PASSWORD);
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: '' });
+    const invalid: unknown = await clients.get('eu-1').catch((e: unknown) => e);
+    expect(rendered(invalid)).toMatch(/token/);
+  });
+
+  it('reuses the client while the record is unchanged, rebuilds and closes the old one when it changes', async () => {
+    await setup();
+    await store.putCluster(
+      cluster({ auth: { type: 'none' }, defaultSavepointDirectory: 's3://sp/one' }),
+    );
+    const first = await clients.get('eu-1');
+    expect(await clients.get('eu-1')).toBe(first);
+    expect(await clients.savepointDirectory('eu-1')).toBe('s3://sp/one');
+    const close = vi.spyOn(first, 'close');
+    await store.putCluster(
+      cluster({ auth: { type: 'none' }, defaultSavepointDirectory: 's3://sp/two' }),
+      { expectedVersion: 1 },
+    );
+    expect(await clients.savepointDirectory('eu-1')).toBe('s3://sp/two');
+    const second = await clients.get('eu-1');
+    expect(second).not.toBe(first);
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it('has no savepoint directory when the cluster names none; closeAll closes every client', async () => {
+    await setup();
+    await store.putCluster(cluster({ auth: { type: 'none' } }));
+    await store.putCluster(cluster({ auth: { type: 'none' } }, 'us-1'));
+    expect(await clients.savepointDirectory('eu-1')).toBeUndefined();
+    const a = await clients.get('eu-1');
+    const b = await clients.get('us-1');
+    const closes = [vi.spyOn(a, 'close'), vi.spyOn(b, 'close')];
+    await clients.closeAll();
+    for (const close of closes) expect(close).toHaveBeenCalledTimes(1);
+    expect(await clients.get('eu-1')).not.toBe(a);
+  });
+});

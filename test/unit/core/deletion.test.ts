@@ -1,0 +1,84 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '../../../functions/commons/errors.js';
+import { requestJobDeletion } from '../../../functions/core/deletion.js';
+import { flinkJobSchema } from '../../../functions/core/spec/index.js';
+import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+import { JOB_ID, NAME, bench, job, seed, type Bench } from '../operations/harness.js';
+
+let dynamo: LocalDynamo;
+let b: Bench;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+beforeEach(async () => {
+  b = await bench(dynamo);
+});
+afterEach(async () => {
+  await b.cleanup();
+});
+
+async function withSavepoint(): Promise<void> {
+  await b.store.addSavepoint({
+    jobName: NAME,
+    triggerKind: 'manual',
+    generation: 1,
+    flinkJobId: JOB_ID,
+    status: 'COMPLETED',
+    path: 'file:///sp/1',
+  });
+}
+
+describe('requestJobDeletion', () => {
+  it('releases a keep-running job: record gone, savepoints and history kept', async () => {
+    const keep = job({ deletionPolicy: 'keep-running' });
+    await seed(b, keep, keep);
+    await withSavepoint();
+    expect(await requestJobDeletion(b.store, NAME, { actor: 'alice' })).toEqual({
+      action: 'released',
+    });
+    expect(await b.store.getJob(NAME)).toBeUndefined();
+    expect((await b.store.listSavepoints(NAME)).items).toHaveLength(1);
+    expect((await b.store.listHistory(NAME)).items.length).toBeGreaterThan(0);
+  });
+
+  it('by default, makes the desired state suspended and keeps everything', async () => {
+    const v1 = job();
+    const before = await seed(b, v1, v1);
+    await withSavepoint();
+    const outcome = await requestJobDeletion(b.store, NAME, {
+      actor: 'alice',
+      expectedGeneration: before.generation,
+    });
+    expect(outcome).toEqual({ action: 'suspending', generation: before.generation + 1 });
+    const record = await b.get();
+    expect(flinkJobSchema.parse(record.spec).spec.state).toBe('suspended');
+    expect(record.status.jobId).toBe(JOB_ID);
+    expect(record.recentHistory.at(-1)).toMatchObject({
+      actor: 'alice',
+      details: { deletion: 'suspend-with-savepoint' },
+    });
+    expect((await b.store.listSavepoints(NAME)).items).toHaveLength(1);
+  });
+
+  it('refuses a stale generation with a ConflictError, changing nothing', async () => {
+    const v1 = job();
+    const before = await seed(b, v1, v1);
+    const error: unknown = await requestJobDeletion(b.store, NAME, {
+      actor: 'alice',
+      expectedGeneration: before.generation + 5,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).remedy).toMatch(/current generation/);
+    expect((await b.get()).version).toBe(before.version);
+  });
+
+  it('refuses an unknown job with a NotFoundError', async () => {
+    await expect(requestJobDeletion(b.store, 'ghost', { actor: 'alice' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+});

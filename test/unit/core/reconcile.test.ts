@@ -1,0 +1,208 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LEASE_TTL_MS } from '../../../functions/core/operations/advance.js';
+import {
+  reconcile,
+  type ExecutionAction,
+  type StateMachinePort,
+} from '../../../functions/core/reconcile.js';
+import { FlinkUnreachableError, type JobOverview } from '../../../functions/flink/index.js';
+import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+import {
+  JOB_ID,
+  MUTATIONS,
+  NAME,
+  bench,
+  job,
+  seed,
+  withOperation,
+  snap,
+  type Bench,
+} from '../operations/harness.js';
+
+let dynamo: LocalDynamo;
+let b: Bench;
+let starts: { correlationId: string; actions: ExecutionAction[] }[];
+let stateMachine: StateMachinePort;
+let start: ReturnType<typeof vi.fn<StateMachinePort['start']>>;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+beforeEach(async () => {
+  b = await bench(dynamo);
+  starts = [];
+  start = vi.fn((input: { correlationId: string; actions: ExecutionAction[] }) => {
+    starts.push(input);
+    return Promise.resolve();
+  });
+  stateMachine = { start };
+});
+afterEach(async () => {
+  await b.cleanup();
+});
+
+const cycle = (options: { maxOperationsPerCluster?: number } = {}) =>
+  reconcile({ ...b.ctx, stateMachine }, { correlationId: 'cycle-1', ...options });
+
+function overview(state: JobOverview['state'], jid = JOB_ID): JobOverview {
+  return { jid, name: NAME, state, 'start-time': 1, 'end-time': -1 };
+}
+
+describe('reconcile', () => {
+  it('marks jobs of an unreachable cluster UNKNOWN once, and touches nothing on Flink', async () => {
+    const v1 = job();
+    await seed(b, v1, v1);
+    b.flink.listJobs.mockRejectedValue(new FlinkUnreachableError('http://flink:8081'));
+    const first = await cycle();
+    expect(first.clustersUnreachable).toEqual(['local']);
+    expect(first.flinkCalls).toBe(1);
+    expect(first.planned).toMatchObject([{ kind: 'mark-unknown' }]);
+    expect(first.statusUpdates).toBe(1);
+    const record = await b.get();
+    expect(record.status.phase).toBe('UNKNOWN');
+    expect(record.status.observed).toEqual({ state: 'UNREACHABLE', at: b.now().toISOString() });
+
+    const second = await cycle();
+    expect(second.planned).toMatchObject([{ kind: 'none' }]);
+    expect(second.statusUpdates).toBe(0);
+    expect((await b.get()).version).toBe(record.version);
+    for (const call of MUTATIONS) expect(b.flink[call]).not.toHaveBeenCalled();
+    expect(start).not.toHaveBeenCalled();
+  });
+
+  it('reports an unreachable cluster whose client cannot even be built', async () => {
+    await seed(b, job(), job());
+    const ctx = { ...b.ctx, stateMachine, flink: () => Promise.reject(new Error('no secret')) };
+    const report = await reconcile(ctx, { correlationId: 'c' });
+    expect(report.planned).toMatchObject([
+      { kind: 'mark-unknown', reason: expect.stringContaining('no secret') as string },
+    ]);
+  });
+
+  it('skips a job whose stored spec no longer parses, saying why', async () => {
+    await b.store.putDesired(
+      {
+        name: 'broken',
+        team: 'platform',
+        clusterRef: 'local',
+        spec: { kind: 'FlinkJob' },
+        specHash: 'h',
+      },
+      { actor: 'test' },
+    );
+    const report = await cycle();
+    expect(report.skipped).toEqual([
+      {
+        jobName: 'broken',
+        reason: expect.stringContaining('stored spec no longer valid') as string,
+      },
+    ]);
+    expect(report.planned).toEqual([]);
+    expect(report.flinkCalls).toBe(0);
+  });
+
+  it('skips a status change that lost against a concurrent writer', async () => {
+    await seed(b, job(), job());
+    b.flink.listJobs.mockImplementation(async () => {
+      // Somebody changes the job while the cluster is observed.
+      const current = await b.get();
+      await b.store.transition(
+        NAME,
+        current.version,
+        { observed: null },
+        { actor: 'api', action: 'x' },
+      );
+      throw new FlinkUnreachableError('http://flink:8081');
+    });
+    const report = await cycle();
+    expect(report.planned).toMatchObject([{ kind: 'mark-unknown' }]);
+    expect(report.skipped).toEqual([{ jobName: NAME, reason: 'changed concurrently' }]);
+    expect(report.statusUpdates).toBe(0);
+    expect((await b.get()).status.phase).toBe('STABLE');
+  });
+
+  it('starts at most maxOperationsPerCluster operations, in one execution', async () => {
+    for (const name of ['job-a', 'job-b', 'job-c']) await seed(b, job(), undefined, {}, name);
+    const report = await cycle({ maxOperationsPerCluster: 2 });
+    expect(report.planned.map((p) => p.kind)).toEqual(['deploy', 'deploy', 'deploy']);
+    expect(report.started).toHaveLength(2);
+    expect(starts).toEqual([{ correlationId: 'cycle-1', actions: report.started }]);
+    for (const action of report.started) {
+      expect(action).toMatchObject({ clusterRef: 'local', kind: 'deploy' });
+      const record = await b.store.getJob(action.jobName);
+      expect(record?.lease?.owner).toBe(action.owner);
+      expect(record?.status.operation).toMatchObject({ id: action.operationId, step: 'submit' });
+      expect(record?.status.phase).toBe('DEPLOYING');
+      expect(record?.recentHistory.at(-1)?.action).toBe('deploy-started');
+    }
+    const left = ['job-a', 'job-b', 'job-c'].filter(
+      (n) => !report.started.some((s) => s.jobName === n),
+    );
+    expect((await b.store.getJob(left[0] ?? ''))?.status.operation).toBeUndefined();
+  });
+
+  it('records why an upgrade was started', async () => {
+    const v1 = job();
+    const v2 = job({ args: ['--rate', '9'] });
+    await seed(b, v2, v1);
+    b.flink.listJobs.mockResolvedValue([overview('RUNNING')]);
+    const report = await cycle();
+    expect(report.started).toMatchObject([{ kind: 'upgrade' }]);
+    expect((await b.get()).recentHistory.at(-1)).toMatchObject({
+      action: 'upgrade-started',
+      details: { fields: expect.arrayContaining(['spec.args']) as string[] },
+    });
+  });
+
+  it('takes over an operation whose worker vanished (expired lease)', async () => {
+    const v1 = job();
+    await seed(b, v1, v1);
+    const opId = await withOperation(
+      b,
+      'savepoint',
+      'await-savepoint',
+      {
+        mode: 'savepoint',
+        target: snap(v1, 1),
+        reason: 'test',
+      },
+      'dead-worker',
+    );
+    b.advance(LEASE_TTL_MS + 1);
+    const report = await cycle();
+    expect(report.planned).toMatchObject([{ kind: 'resume-operation' }]);
+    expect(report.started).toHaveLength(1);
+    const [action] = report.started;
+    expect(action).toMatchObject({ jobName: NAME, kind: 'savepoint', operationId: opId });
+    expect(action?.owner).not.toBe('dead-worker');
+    const record = await b.get();
+    expect(record.lease?.owner).toBe(action?.owner);
+    expect(record.status.operation?.id).toBe(opId);
+  });
+
+  it('settles, adopts and marks suspended without starting anything', async () => {
+    const v1 = job();
+    await seed(b, v1, v1, { phase: 'UNKNOWN' }, 'settling');
+    await seed(b, job({}, { tier: 'gold' }), v1, {}, 'adopting');
+    await seed(b, job({ state: 'suspended' }), v1, { jobId: 'c'.repeat(32) }, 'suspending');
+    b.flink.listJobs.mockResolvedValue([overview('RUNNING')]);
+    const report = await cycle();
+    const kinds = Object.fromEntries(report.planned.map((p) => [p.jobName, p.kind]));
+    expect(kinds).toEqual({ settling: 'settle', adopting: 'adopt', suspending: 'mark-suspended' });
+    expect(report.statusUpdates).toBe(3);
+    expect(report.started).toEqual([]);
+    expect(start).not.toHaveBeenCalled();
+    expect((await b.store.getJob('settling'))?.status).toMatchObject({
+      phase: 'STABLE',
+      observed: { state: 'RUNNING' },
+    });
+    const adopted = await b.store.getJob('adopting');
+    expect(adopted?.status.lastApplied?.specHash).toBe(adopted?.specHash);
+    expect(adopted?.status.lastStable?.specHash).toBe(adopted?.specHash);
+    expect((await b.store.getJob('suspending'))?.status.phase).toBe('SUSPENDED');
+    expect(report.fleet.byPhase).toMatchObject({ UNKNOWN: 1, STABLE: 2 });
+  });
+});

@@ -1,0 +1,291 @@
+/**
+ * The engine's unit-test bench: the real store (DynamoJobStore on dynalite), real jars on disk
+ * (FileArtifactSource on a temporary folder), an injectable clock and ids, and a scripted
+ * `FlinkPort` whose methods are `vi.fn`s. Stubbing Flink is for ERROR paths: the real cluster
+ * covers the happy paths in test/flink/control-loop.test.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { vi, type Mock } from 'vitest';
+import { FileArtifactSource } from '../../../functions/adapters/file-artifact-source.js';
+import { specHash } from '../../../functions/core/change/index.js';
+import { beginOperation } from '../../../functions/core/operations/begin.js';
+import { LEASE_TTL_MS } from '../../../functions/core/operations/advance.js';
+import type { ControlContext, FlinkPort } from '../../../functions/core/operations/ports.js';
+import type { PlannedAction } from '../../../functions/core/plan/plan-actions.js';
+import { encodeSpecDocument, type FlinkJob } from '../../../functions/core/spec/index.js';
+import { FlinkJobNotFoundError } from '../../../functions/flink/index.js';
+import type { JobDetail } from '../../../functions/flink/index.js';
+import { DynamoJobStore } from '../../../functions/store/index.js';
+import type {
+  JobRecord,
+  JobStatusPatch,
+  OperationKind,
+} from '../../../functions/store/job-store.js';
+import { createTable, type LocalDynamo } from '../../support/dynalite.js';
+import { JOB_ID, NOW, job } from '../plan/fixtures.js';
+
+export { JOB_ID, NOW, job };
+export const NAME = 'counter';
+export const OWNER = 'worker-1';
+
+/** A Flink port whose every method is a `vi.fn`: unscripted calls fail loudly. */
+export type FlinkStub = { [K in keyof FlinkPort]: Mock<FlinkPort[K]> };
+
+export function flinkStub(): FlinkStub {
+  const unscripted = (name: string) =>
+    vi.fn(() => Promise.reject(new Error(`unscripted Flink call ${name}`)));
+  return {
+    listJobs: vi.fn(() => Promise.resolve([])),
+    getJob: vi.fn((jobId: string) =>
+      Promise.reject(new FlinkJobNotFoundError(jobId, 'job detail', 'Job not found')),
+    ),
+    getExceptions: vi.fn(() => Promise.resolve([])),
+    getLatestFailure: vi.fn(() => Promise.resolve(undefined)),
+    getCheckpoints: unscripted('getCheckpoints'),
+    uploadJar: vi.fn(() => Promise.resolve({ jarId: 'jar-1_counter.jar' })),
+    runJar: vi.fn((_jarId: string, options: { jobId?: string }) =>
+      Promise.resolve({ jobId: options.jobId ?? JOB_ID }),
+    ),
+    deleteJar: vi.fn(() => Promise.resolve()),
+    triggerSavepoint: vi.fn((_jobId: string, options?: { triggerId?: string }) =>
+      Promise.resolve({ triggerId: options?.triggerId ?? 'none' }),
+    ),
+    stopWithSavepoint: vi.fn((_jobId: string, options?: { triggerId?: string }) =>
+      Promise.resolve({ triggerId: options?.triggerId ?? 'none' }),
+    ),
+    getSavepointStatus: unscripted('getSavepointStatus'),
+    cancelJob: vi.fn(() => Promise.resolve()),
+    disposeSavepoint: unscripted('disposeSavepoint'),
+    awaitDisposal: vi.fn(() => Promise.resolve()),
+    getResourceRequirements: unscripted('getResourceRequirements'),
+    setResourceRequirements: vi.fn(() => Promise.resolve()),
+  };
+}
+
+/** Flink calls that change something on the cluster. */
+export const MUTATIONS = [
+  'uploadJar',
+  'runJar',
+  'deleteJar',
+  'triggerSavepoint',
+  'stopWithSavepoint',
+  'cancelJob',
+  'disposeSavepoint',
+  'setResourceRequirements',
+] as const;
+
+export function jobDetail(
+  state: JobDetail['state'],
+  jid = JOB_ID,
+  runningSince?: number,
+): JobDetail {
+  return {
+    jid,
+    name: NAME,
+    state,
+    'start-time': 0,
+    'end-time': -1,
+    vertices: [],
+    ...(runningSince === undefined ? {} : { timestamps: { RUNNING: runningSince } }),
+  };
+}
+
+export function savepointDone(location: string) {
+  return { status: { id: 'COMPLETED' as const }, operation: { location } };
+}
+
+export function savepointFailed(cls: string, trace: string) {
+  return {
+    status: { id: 'COMPLETED' as const },
+    operation: { 'failure-cause': { class: cls, 'stack-trace': trace } },
+  };
+}
+
+export const savepointInProgress = () => ({ status: { id: 'IN_PROGRESS' as const } });
+
+export function checkpoints(path: string | undefined, completed = 1, ackAt = 0) {
+  return {
+    counts: { completed, failed: 0, in_progress: 0, restored: 0, total: completed },
+    latest: {
+      completed:
+        path === undefined ? null : { id: 1, external_path: path, latest_ack_timestamp: ackAt },
+    },
+  };
+}
+
+export interface Bench {
+  ctx: ControlContext;
+  store: DynamoJobStore;
+  flink: FlinkStub;
+  /** Which clusters `ctx.flink` was asked for. */
+  clusterCalls: string[];
+  /** Moves the clock on. */
+  advance(ms: number): void;
+  /** The current time of the clock. */
+  now(): Date;
+  /** Reads the job (fails when it is gone). */
+  get(): Promise<JobRecord>;
+  cleanup(): Promise<void>;
+}
+
+/** A new table, a new jar folder, a new stub. */
+export async function bench(dynamo: LocalDynamo): Promise<Bench> {
+  const tableName = `fjc-${randomUUID()}`;
+  await createTable(dynamo.client, tableName);
+  let t = NOW.getTime();
+  const now = () => new Date(t);
+  const store = new DynamoJobStore({ client: dynamo.client, tableName, clock: now });
+  const dir = await mkdtemp(join(tmpdir(), 'fjc-ops-'));
+  await mkdir(join(dir, 'jobs'));
+  await writeFile(join(dir, 'jobs', 'counter.jar'), 'PK\u0003\u0004 not really a jar');
+  const flink = flinkStub();
+  const clusterCalls: string[] = [];
+  let next = 0;
+  const ctx: ControlContext = {
+    store,
+    flink: (cluster) => {
+      clusterCalls.push(cluster);
+      return Promise.resolve(flink);
+    },
+    savepointDirectory: () => Promise.resolve('file:///savepoints'),
+    artifacts: new FileArtifactSource(dir),
+    now,
+    newId: () => (++next).toString(16).padStart(32, '0'),
+  };
+  return {
+    ctx,
+    store,
+    flink,
+    clusterCalls,
+    advance: (ms) => {
+      t += ms;
+    },
+    now,
+    get: async () => {
+      const record = await store.getJob(NAME);
+      if (!record) throw new Error('job is gone');
+      return record;
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export function snap(doc: FlinkJob, generation: number) {
+  return {
+    spec: encodeSpecDocument(doc) as Record<string, unknown>,
+    specHash: specHash(doc),
+    generation,
+  };
+}
+
+/**
+ * Stores `desired` for job `counter` and, when `applied` is given, a status in which that spec
+ * runs (stable) as Flink job JOB_ID.
+ */
+export async function seed(
+  b: Bench,
+  desired: FlinkJob,
+  applied?: FlinkJob,
+  status: JobStatusPatch = {},
+  name = NAME,
+): Promise<JobRecord> {
+  const put = await b.store.putDesired(
+    {
+      name,
+      team: desired.spec.team,
+      clusterRef: desired.spec.clusterRef,
+      spec: encodeSpecDocument(desired),
+      specHash: specHash(desired),
+    },
+    { actor: 'test', now: b.now() },
+  );
+  if (!applied && Object.keys(status).length === 0) return put.record;
+  const appliedSnap = applied ? snap(applied, 1) : undefined;
+  return b.store.transition(
+    name,
+    put.record.version,
+    {
+      phase: 'STABLE',
+      ...(appliedSnap
+        ? {
+            jobId: JOB_ID,
+            attempt: 1,
+            lastApplied: appliedSnap,
+            lastStable: appliedSnap,
+            jobStartedAt: b.now().toISOString(),
+          }
+        : {}),
+      ...status,
+    },
+    { actor: 'test', action: 'seeded' },
+    b.now(),
+  );
+}
+
+/** Starts an operation the way reconcile does: lease first, then the operation from beginOperation. */
+export async function begin(
+  b: Bench,
+  kind: PlannedAction['kind'],
+  desired: FlinkJob,
+  extra: Partial<PlannedAction> = {},
+  owner = OWNER,
+): Promise<string> {
+  const leased = await b.store.acquireLease(NAME, owner, LEASE_TTL_MS, b.now());
+  const start = beginOperation(
+    {
+      jobName: NAME,
+      kind,
+      reason: 'test',
+      expectedVersion: leased.version,
+      clusterRef: desired.spec.clusterRef,
+      ...extra,
+    },
+    leased,
+    desired,
+    { operationId: b.ctx.newId(), triggerId: b.ctx.newId(), jobId: b.ctx.newId() },
+  );
+  if (!start) throw new Error(`no operation for ${kind}`);
+  return record(b, leased, start.kind, start.step, start.data, start.phase);
+}
+
+/** Records an arbitrary operation (a step and data no planner would produce), under a lease. */
+export async function withOperation(
+  b: Bench,
+  kind: OperationKind,
+  step: string,
+  data: Record<string, unknown>,
+  owner = OWNER,
+): Promise<string> {
+  const leased = await b.store.acquireLease(NAME, owner, LEASE_TTL_MS, b.now());
+  return record(b, leased, kind, step, data);
+}
+
+async function record(
+  b: Bench,
+  leased: JobRecord,
+  kind: OperationKind,
+  step: string,
+  data: Record<string, unknown>,
+  phase?: JobStatusPatch['phase'],
+): Promise<string> {
+  const id = b.ctx.newId();
+  await b.store.transition(
+    NAME,
+    leased.version,
+    {
+      ...(phase ? { phase } : {}),
+      operation: { id, kind, step, startedAt: b.now().toISOString(), data },
+    },
+    { actor: 'test', action: `${kind}-started` },
+    b.now(),
+  );
+  return id;
+}
+
+/** The audit actions of the job, oldest first. */
+export async function actions(b: Bench): Promise<string[]> {
+  return (await b.get()).recentHistory.map((e) => e.action);
+}

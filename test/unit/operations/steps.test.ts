@@ -1,0 +1,635 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { advanceOperation } from '../../../functions/core/operations/advance.js';
+import {
+  DeadlineExceededError,
+  FlinkDuplicateJobError,
+  FlinkJobNotFoundError,
+  FlinkRequestRejectedError,
+  FlinkUnreachableError,
+} from '../../../functions/flink/index.js';
+import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+import {
+  JOB_ID,
+  NAME,
+  OWNER,
+  actions,
+  begin,
+  bench,
+  checkpoints,
+  job,
+  jobDetail,
+  savepointDone,
+  savepointFailed,
+  savepointInProgress,
+  seed,
+  snap,
+  withOperation,
+  type Bench,
+} from './harness.js';
+
+const MIN = 60_000;
+let dynamo: LocalDynamo;
+let b: Bench;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+beforeEach(async () => {
+  b = await bench(dynamo);
+});
+afterEach(async () => {
+  await b.cleanup();
+});
+
+/** One step, no inline checking: exactly what one state-machine task does. */
+const step = (opId: string, owner = OWNER) => advanceOperation(b.ctx, NAME, opId, owner, 0);
+
+async function catalog() {
+  return (await b.store.listSavepoints(NAME, { limit: 50 })).items;
+}
+
+describe('savepoint upgrade: the savepoint fails', () => {
+  const v1 = job();
+  const v2 = job({ args: ['--rate', '5'] });
+
+  async function triggered(): Promise<string> {
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    const outcome = await step(opId);
+    expect(outcome).toMatchObject({ next: 'wait', event: 'stop-with-savepoint-triggered' });
+    const record = await b.get();
+    const triggerId = record.status.operation?.data?.triggerId as string;
+    expect(b.flink.stopWithSavepoint).toHaveBeenCalledWith(JOB_ID, {
+      triggerId,
+      targetDirectory: 'file:///savepoints',
+      drain: false,
+    });
+    expect(record.status).toMatchObject({ phase: 'UPGRADING' });
+    expect(record.status.operation?.step).toBe('await-savepoint');
+    expect(await catalog()).toMatchObject([{ triggerId, status: 'IN_PROGRESS' }]);
+    return opId;
+  }
+
+  async function expectAborted(cause: RegExp) {
+    const record = await b.get();
+    expect(record.status.operation).toBeUndefined();
+    expect(record.lease).toBeUndefined();
+    expect(record.status.phase).toBe('STABLE');
+    expect(record.status.lastError).toMatchObject({ code: 'SAVEPOINT_FAILED' });
+    expect(record.status.lastError?.message).toMatch(cause);
+    expect(record.status.lastApplied?.specHash).toBe(snap(v1, 1).specHash);
+    expect((await catalog())[0]).toMatchObject({ status: 'FAILED' });
+    expect((await catalog())[0]?.failureCause).toMatch(cause);
+    expect(b.flink.runJar).not.toHaveBeenCalled();
+    expect(b.flink.cancelJob).not.toHaveBeenCalled();
+    expect(await actions(b)).toContain('upgrade-aborted');
+  }
+
+  it('ends the operation on a failure cause, catalogue entry FAILED, phase back to STABLE', async () => {
+    const opId = await triggered();
+    b.flink.getSavepointStatus.mockResolvedValue(
+      savepointFailed(
+        'java.io.IOException',
+        'java.io.IOException: No space left on device\n\tat org.apache.flink.Foo.bar(Foo.java:1)',
+      ),
+    );
+    expect(await step(opId)).toMatchObject({ next: 'failed', summary: 'upgrade-aborted' });
+    await expectAborted(/No space left on device/);
+  });
+
+  it('goes back to RUNNING, not STABLE, when what runs had not been stable', async () => {
+    await seed(b, v2, v1, { lastStable: snap(job({ parallelism: 3 }), 1) });
+    const opId = await begin(b, 'upgrade', v2);
+    await step(opId);
+    b.flink.getSavepointStatus.mockResolvedValue(savepointFailed('X', 'X: broken'));
+    await step(opId);
+    expect((await b.get()).status.phase).toBe('RUNNING');
+  });
+
+  it('waits while IN_PROGRESS (renewing the lease), then gives up after 10 minutes', async () => {
+    const opId = await triggered();
+    b.flink.getSavepointStatus.mockResolvedValue(savepointInProgress());
+    const version = (await b.get()).version;
+    expect(await step(opId)).toMatchObject({ next: 'wait', waitSeconds: 2 });
+    expect((await b.get()).version).toBe(version);
+
+    b.advance(6 * MIN);
+    expect(await step(opId)).toMatchObject({ next: 'wait' });
+    const renewed = await b.get();
+    expect(renewed.lease).toEqual({
+      owner: OWNER,
+      expiresAt: new Date(b.now().getTime() + 10 * MIN).toISOString(),
+    });
+    expect(renewed.status.operation?.step).toBe('await-savepoint');
+
+    b.advance(5 * MIN);
+    expect(await step(opId)).toMatchObject({ next: 'failed' });
+    await expectAborted(/did not complete within 10 minutes/);
+  });
+
+  it('gives up when the job is gone while its savepoint is awaited', async () => {
+    const opId = await triggered();
+    b.flink.getSavepointStatus.mockRejectedValue(
+      new FlinkJobNotFoundError(JOB_ID, 'savepoint status', 'Job not found'),
+    );
+    await step(opId);
+    await expectAborted(/Job not found/);
+  });
+
+  it('gives up when Flink reports neither a location nor a cause', async () => {
+    const opId = await triggered();
+    b.flink.getSavepointStatus.mockResolvedValue({
+      status: { id: 'COMPLETED' },
+      operation: null,
+    });
+    await step(opId);
+    await expectAborted(/no savepoint location/);
+  });
+
+  it('rethrows any other Flink error, leaving the step to be retried', async () => {
+    const opId = await triggered();
+    const before = await b.get();
+    b.flink.getSavepointStatus.mockRejectedValue(new FlinkUnreachableError('http://flink:8081'));
+    await expect(step(opId)).rejects.toBeInstanceOf(FlinkUnreachableError);
+    expect((await b.get()).version).toBe(before.version);
+  });
+
+  it('re-runs a step whose trigger timed out without cataloguing the savepoint twice', async () => {
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    b.flink.stopWithSavepoint.mockRejectedValueOnce(
+      new DeadlineExceededError('stop with savepoint', 10_000, true),
+    );
+    await expect(step(opId)).rejects.toBeInstanceOf(DeadlineExceededError);
+    expect((await b.get()).status.operation?.step).toBe('stop-with-savepoint');
+    expect(await step(opId)).toMatchObject({ event: 'stop-with-savepoint-triggered' });
+    expect(await catalog()).toHaveLength(1);
+    expect(b.flink.stopWithSavepoint).toHaveBeenCalledTimes(2);
+  });
+
+  it('completes: records the newest savepoint, then waits for the old job to stop', async () => {
+    const opId = await triggered();
+    b.flink.getSavepointStatus.mockResolvedValue(savepointDone('file:///savepoints/sp-1'));
+    expect(await step(opId)).toMatchObject({ next: 'wait', event: 'savepoint-completed' });
+    const record = await b.get();
+    expect(record.status.operation?.step).toBe('await-stopped');
+    expect(record.status.operation?.data?.restorePath).toBe('file:///savepoints/sp-1');
+    expect(record.status.newestSavepoint).toMatchObject({ path: 'file:///savepoints/sp-1' });
+    expect((await catalog())[0]).toMatchObject({
+      status: 'COMPLETED',
+      path: 'file:///savepoints/sp-1',
+    });
+  });
+
+  it('refuses a savepoint step without a job id', async () => {
+    await seed(b, v2);
+    const opId = await withOperation(b, 'savepoint', 'trigger-savepoint', {
+      mode: 'savepoint',
+      target: snap(v2, 1),
+      reason: 'test',
+      triggerId: 'f'.repeat(32),
+    });
+    expect(await step(opId)).toMatchObject({ next: 'failed' });
+    expect((await b.get()).status.lastError?.code).toBe('OPERATION_INVALID');
+    expect(b.flink.triggerSavepoint).not.toHaveBeenCalled();
+  });
+});
+
+describe('stopping the old job', () => {
+  const v1 = job({ upgradeMode: 'stateless' });
+  const v2 = job({ upgradeMode: 'stateless', args: ['--rate', '5'] });
+
+  it('gives up when the job stays RUNNING for more than 5 minutes after cancel', async () => {
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    expect((await b.get()).status.operation?.step).toBe('cancel');
+    expect(await step(opId)).toMatchObject({ next: 'wait', event: 'cancel-requested' });
+    expect(b.flink.cancelJob).toHaveBeenCalledWith(JOB_ID);
+    b.flink.getJob.mockResolvedValue(jobDetail('RUNNING'));
+    expect(await step(opId)).toMatchObject({
+      next: 'wait',
+      summary: `waiting for job ${JOB_ID} to stop (RUNNING)`,
+    });
+    b.advance(5 * MIN + 1);
+    expect(await step(opId)).toMatchObject({ next: 'failed' });
+    const record = await b.get();
+    expect(record.status).toMatchObject({
+      phase: 'STABLE',
+      lastError: { code: 'CANCEL_TIMEOUT' },
+    });
+    expect(record.status.operation).toBeUndefined();
+    expect(b.flink.uploadJar).not.toHaveBeenCalled();
+  });
+
+  it('counts a job Flink refuses to cancel (already terminal) as stopped', async () => {
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    b.flink.cancelJob.mockRejectedValue(
+      new FlinkRequestRejectedError(409, 'job cancel', 'Job is already FINISHED'),
+    );
+    expect(await step(opId)).toMatchObject({ event: 'cancel-requested' });
+    b.flink.getJob.mockResolvedValue(jobDetail('CANCELED'));
+    expect(await step(opId)).toMatchObject({ next: 'step', event: 'job-stopped' });
+    expect((await b.get()).status.operation?.step).toBe('submit');
+  });
+
+  it('rethrows a cancel that failed for another reason', async () => {
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    b.flink.cancelJob.mockRejectedValue(new FlinkUnreachableError('http://flink:8081'));
+    await expect(step(opId)).rejects.toBeInstanceOf(FlinkUnreachableError);
+    expect((await b.get()).status.operation?.step).toBe('cancel');
+  });
+
+  it('suspends a stateless job by cancelling it, and ends SUSPENDED', async () => {
+    const suspended = job({ upgradeMode: 'stateless', state: 'suspended' });
+    await seed(b, suspended, v1);
+    const opId = await begin(b, 'suspend', suspended);
+    expect((await b.get()).status.phase).toBe('SUSPENDING');
+    await step(opId);
+    expect(await step(opId)).toMatchObject({ event: 'job-stopped' });
+    expect(await step(opId)).toMatchObject({ next: 'done', event: 'suspended' });
+    expect((await b.get()).status.phase).toBe('SUSPENDED');
+  });
+});
+
+describe('last-state upgrade', () => {
+  const v1 = job({ upgradeMode: 'last-state' });
+  const v2 = job({ upgradeMode: 'last-state', args: ['--rate', '5'] });
+
+  it('stops with NO_CHECKPOINT when there is no checkpoint, never degrading to stateless', async () => {
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(undefined, 0));
+    expect(await step(opId)).toMatchObject({ next: 'failed' });
+    const record = await b.get();
+    expect(record.status.lastError?.code).toBe('NO_CHECKPOINT');
+    expect(record.status.operation).toBeUndefined();
+    for (const call of ['cancelJob', 'uploadJar', 'runJar'] as const)
+      expect(b.flink[call]).not.toHaveBeenCalled();
+  });
+
+  it('counts unreadable checkpoint statistics as no checkpoint', async () => {
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    b.flink.getCheckpoints.mockRejectedValue(new FlinkUnreachableError('http://flink:8081'));
+    await step(opId);
+    expect((await b.get()).status.lastError?.code).toBe('NO_CHECKPOINT');
+  });
+
+  it('restores the new job from the latest checkpoint, NO_CLAIM, retained on cancel', async () => {
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///checkpoints/chk-7'));
+    expect(await step(opId)).toMatchObject({ event: 'checkpoint-located' });
+    await step(opId); // cancel
+    await step(opId); // await-stopped: gone
+    expect(await step(opId)).toMatchObject({ next: 'wait', event: 'job-submitted' });
+    const record = await b.get();
+    const pending = record.status.operation?.data?.pendingJobId as string;
+    expect(b.flink.runJar).toHaveBeenCalledWith('jar-1_counter.jar', {
+      jobId: pending,
+      entryClass: 'dev.fjc.examples.StatefulCounter',
+      args: ['--rate', '5'],
+      parallelism: 1,
+      savepointPath: 'file:///checkpoints/chk-7',
+      allowNonRestoredState: false,
+      claimMode: 'NO_CLAIM',
+      flinkConfiguration: {
+        'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+        'pipeline.name': NAME,
+      },
+    });
+    expect(b.flink.deleteJar).toHaveBeenCalledWith('jar-1_counter.jar');
+    expect(record.status).toMatchObject({
+      jobId: pending,
+      attempt: 2,
+      restoredFrom: 'file:///checkpoints/chk-7',
+      lastApplied: { specHash: snap(v2, 1).specHash },
+    });
+  });
+});
+
+describe('submit', () => {
+  const v1 = job({ upgradeMode: 'stateless' });
+  const v2 = job({ upgradeMode: 'stateless', args: ['--rate', '5'] });
+
+  /** A stateless upgrade brought to its submit step. */
+  async function atSubmit(desired = v2, status = {}): Promise<{ opId: string; pending: string }> {
+    await seed(b, desired, v1, status);
+    const opId = await begin(b, 'upgrade', desired);
+    await step(opId); // cancel
+    await step(opId); // await-stopped: the old job is gone
+    const record = await b.get();
+    expect(record.status.operation?.step).toBe('submit');
+    return { opId, pending: record.status.operation?.data?.pendingJobId as string };
+  }
+
+  it('finds the job of an earlier attempt whose answer was lost: no second upload or run', async () => {
+    const { opId, pending } = await atSubmit();
+    b.flink.getJob.mockImplementation((jobId) =>
+      jobId === pending
+        ? Promise.resolve(jobDetail('RUNNING', pending))
+        : Promise.reject(new FlinkJobNotFoundError(jobId, 'job detail', 'not found')),
+    );
+    expect(await step(opId)).toMatchObject({ event: 'job-submitted' });
+    expect(b.flink.uploadJar).not.toHaveBeenCalled();
+    expect(b.flink.runJar).not.toHaveBeenCalled();
+    const record = await b.get();
+    expect(record.status.jobId).toBe(pending);
+    expect(record.status.operation?.step).toBe('await-stable');
+  });
+
+  it('carries on when Flink says the job id is taken already', async () => {
+    const { opId, pending } = await atSubmit();
+    b.flink.runJar.mockRejectedValue(new FlinkDuplicateJobError(pending, 'duplicate job id'));
+    expect(await step(opId)).toMatchObject({ event: 'job-submitted' });
+    expect(b.flink.deleteJar).toHaveBeenCalledTimes(1);
+    expect((await b.get()).status.jobId).toBe(pending);
+  });
+
+  it('rethrows a run whose deadline passed (the state machine retries), cleaning up the jar', async () => {
+    const { opId } = await atSubmit();
+    const before = await b.get();
+    b.flink.runJar.mockRejectedValue(new DeadlineExceededError('jar run', 60_000, true));
+    b.flink.deleteJar.mockRejectedValue(new Error('already gone'));
+    await expect(step(opId)).rejects.toBeInstanceOf(DeadlineExceededError);
+    expect(b.flink.deleteJar).toHaveBeenCalled();
+    const after = await b.get();
+    expect(after.version).toBe(before.version);
+    expect(after.status.operation?.step).toBe('submit');
+  });
+
+  it('rolls back to the last stable spec when Flink refuses the submission', async () => {
+    const { opId, pending } = await atSubmit();
+    b.flink.runJar.mockRejectedValueOnce(
+      new FlinkRequestRejectedError(400, 'jar run', 'ClassNotFoundException: Main'),
+    );
+    expect(await step(opId)).toMatchObject({ next: 'step', event: 'rollback-started' });
+    const record = await b.get();
+    expect(record.status).toMatchObject({
+      phase: 'ROLLING_BACK',
+      rejected: { specHash: snap(v2, 1).specHash },
+      lastError: { code: 'NOT_STABLE' },
+      lastApplied: { specHash: snap(v1, 1).specHash },
+    });
+    expect(record.status.rejected?.reason).toContain('ClassNotFoundException: Main');
+    const operation = record.status.operation;
+    expect(operation).toMatchObject({ id: opId, kind: 'rollback', step: 'cancel' });
+    expect(operation?.data).toMatchObject({
+      target: { specHash: snap(v1, 1).specHash },
+      previousJobId: pending,
+      rollbackOf: { specHash: snap(v2, 1).specHash },
+    });
+    expect(operation?.data?.pendingJobId).not.toBe(pending);
+
+    // The rollback itself: cancel, stopped, submit (lastApplied untouched), stable.
+    await step(opId);
+    await step(opId);
+    expect(await step(opId)).toMatchObject({ event: 'job-submitted' });
+    const rolled = await b.get();
+    expect(rolled.status.lastApplied?.specHash).toBe(snap(v1, 1).specHash);
+    const rollbackJob = rolled.status.jobId ?? '';
+    b.flink.getJob.mockResolvedValue(
+      jobDetail('RUNNING', rollbackJob, b.now().getTime() - 2 * MIN),
+    );
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///c/1', 3));
+    expect(await step(opId)).toMatchObject({ next: 'failed', event: 'rolled-back' });
+    const done = await b.get();
+    expect(done.status).toMatchObject({
+      phase: 'STABLE',
+      lastStable: { specHash: snap(v1, 1).specHash },
+      lastApplied: { specHash: snap(v1, 1).specHash },
+      lastError: { code: 'NOT_STABLE' },
+    });
+    expect(done.status.operation).toBeUndefined();
+  });
+
+  it('ends FAILED and rejected when rollback is disabled', async () => {
+    const noRollback = job({
+      upgradeMode: 'stateless',
+      args: ['--rate', '5'],
+      rollback: { enabled: false },
+    });
+    const { opId } = await atSubmit(noRollback);
+    b.flink.runJar.mockRejectedValue(new FlinkRequestRejectedError(400, 'jar run', 'bad args'));
+    expect(await step(opId)).toMatchObject({ next: 'failed', event: 'failed' });
+    const record = await b.get();
+    expect(record.status).toMatchObject({
+      phase: 'FAILED',
+      rejected: { specHash: snap(noRollback, 1).specHash },
+      lastError: { code: 'NOT_STABLE' },
+    });
+    expect(record.status.operation).toBeUndefined();
+    expect(record.lease).toBeUndefined();
+  });
+
+  it('ends FAILED with ROLLBACK_FAILED when the rollback fails too, never rolling back twice', async () => {
+    const { opId } = await atSubmit();
+    b.flink.runJar.mockRejectedValue(new FlinkRequestRejectedError(400, 'jar run', 'cluster full'));
+    expect(await step(opId)).toMatchObject({ event: 'rollback-started' });
+    await step(opId); // cancel
+    await step(opId); // await-stopped
+    expect(await step(opId)).toMatchObject({ next: 'failed', event: 'rollback-failed' });
+    const record = await b.get();
+    expect(record.status.phase).toBe('FAILED');
+    expect(record.status.lastError?.code).toBe('ROLLBACK_FAILED');
+    // What stays rejected is the spec that failed first, not the stable one we fell back to.
+    expect(record.status.rejected?.specHash).toBe(snap(v2, 1).specHash);
+    expect(record.status.operation).toBeUndefined();
+    expect((await actions(b)).filter((a) => a === 'rollback-started')).toHaveLength(1);
+  });
+
+  it('refuses a submit step without a recorded job id', async () => {
+    await seed(b, v2, v1);
+    const opId = await withOperation(b, 'deploy', 'submit', {
+      mode: 'stateless',
+      target: snap(v2, 1),
+      reason: 'test',
+    });
+    expect(await step(opId)).toMatchObject({ next: 'failed' });
+    expect((await b.get()).status.lastError?.code).toBe('OPERATION_INVALID');
+  });
+});
+
+describe('the stability gate', () => {
+  const v1 = job({ upgradeMode: 'stateless' });
+  const v2 = job({ upgradeMode: 'stateless', args: ['--rate', '5'] });
+
+  async function submitted(): Promise<{ opId: string; jobId: string }> {
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    await step(opId);
+    await step(opId);
+    await step(opId);
+    const record = await b.get();
+    return { opId, jobId: record.status.jobId ?? '' };
+  }
+
+  it('waits while pending, then passes and clears the last error', async () => {
+    const { opId, jobId } = await submitted();
+    b.flink.getJob.mockResolvedValue(jobDetail('RUNNING', jobId, b.now().getTime()));
+    b.flink.getCheckpoints.mockRejectedValue(new Error('no stats yet'));
+    const pending = await step(opId);
+    expect(pending).toMatchObject({ next: 'wait', waitSeconds: 30 });
+    b.advance(2 * MIN);
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///c/2', 2));
+    expect(await step(opId)).toMatchObject({ next: 'done', event: 'stable' });
+    const record = await b.get();
+    expect(record.status).toMatchObject({
+      phase: 'STABLE',
+      lastStable: { specHash: snap(v2, 1).specHash },
+    });
+    expect(record.status.lastError).toBeUndefined();
+  });
+
+  it('rolls back a job that fails after starting, naming Flink’s reason', async () => {
+    const { opId, jobId } = await submitted();
+    b.flink.getJob.mockResolvedValue(jobDetail('FAILED', jobId));
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(undefined, 0));
+    b.flink.getExceptions.mockResolvedValue([
+      {
+        exceptionName: 'java.lang.IllegalStateException',
+        stacktrace: 'java.lang.IllegalStateException: boom\n\tat x.y(Z.java:1)',
+        timestamp: b.now().getTime(),
+      },
+    ]);
+    expect(await step(opId)).toMatchObject({ event: 'rollback-started' });
+    const record = await b.get();
+    expect(record.status.rejected?.reason).toMatch(/ended FAILED.*boom/);
+    expect(record.status.operation?.data?.previousJobId).toBe(jobId);
+  });
+
+  it('counts a job the cluster forgot as unstable', async () => {
+    const { opId } = await submitted();
+    expect(await step(opId)).toMatchObject({ event: 'rollback-started' });
+    expect((await b.get()).status.rejected?.reason).toMatch(/no longer knows/);
+  });
+});
+
+describe('rescale', () => {
+  it('sets the new parallelism as the upper bound of every vertex', async () => {
+    const v1 = job({ parallelism: 2 });
+    const v2 = job({ parallelism: 4 });
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'scale', v2, { fields: ['spec.parallelism'] });
+    b.flink.getResourceRequirements.mockResolvedValue({
+      source: { parallelism: { lowerBound: 1, upperBound: 2 } },
+      sink: { parallelism: { lowerBound: 2, upperBound: 2 } },
+    });
+    expect(await step(opId)).toMatchObject({ next: 'wait', event: 'rescale-requested' });
+    expect(b.flink.getResourceRequirements).toHaveBeenCalledWith(JOB_ID);
+    expect(b.flink.setResourceRequirements).toHaveBeenCalledWith(JOB_ID, {
+      source: { parallelism: { lowerBound: 1, upperBound: 4 } },
+      sink: { parallelism: { lowerBound: 1, upperBound: 4 } },
+    });
+    const record = await b.get();
+    expect(record.status.operation).toMatchObject({ step: 'await-stable' });
+    expect(record.status.operation?.data?.pendingJobId).toBe(JOB_ID);
+    expect(record.status.lastApplied?.specHash).toBe(snap(v2, 1).specHash);
+    expect(b.flink.runJar).not.toHaveBeenCalled();
+  });
+});
+
+describe('manual savepoint and retention', () => {
+  it('disposes of savepoints beyond the policy, keeping those whose disposal failed', async () => {
+    const applied = job();
+    const desired = job({ savepointNonce: 1 });
+    await seed(b, desired, applied);
+    const old = (days: number, path: string) =>
+      b.store.addSavepoint({
+        jobName: NAME,
+        triggerKind: 'periodic',
+        generation: 1,
+        flinkJobId: JOB_ID,
+        status: 'COMPLETED',
+        path,
+        createdAt: new Date(b.now().getTime() - days * 24 * 60 * MIN),
+      });
+    const kept = await old(1, 'file:///sp/recent');
+    const stuck = await old(8, 'file:///sp/stuck');
+    const doomed = await old(9, 'file:///sp/doomed');
+    const opId = await begin(b, 'savepoint', desired, { savepointKind: 'manual' });
+    const record = await b.get();
+    expect(record.status.operation).toMatchObject({ kind: 'savepoint', step: 'trigger-savepoint' });
+    expect(record.status.operation?.data).toMatchObject({
+      savepointKind: 'manual',
+      savepointNonce: 1,
+    });
+
+    expect(await step(opId)).toMatchObject({ event: 'savepoint-triggered' });
+    expect(b.flink.triggerSavepoint).toHaveBeenCalledWith(JOB_ID, {
+      triggerId: record.status.operation?.data?.triggerId,
+      targetDirectory: 'file:///savepoints',
+    });
+    expect(b.flink.stopWithSavepoint).not.toHaveBeenCalled();
+    b.flink.getSavepointStatus.mockResolvedValue(savepointDone('file:///sp/new'));
+    expect(await step(opId)).toMatchObject({ next: 'step', event: 'savepoint-completed' });
+    expect((await b.get()).status.operation?.step).toBe('retention');
+
+    b.flink.disposeSavepoint.mockImplementation((path) =>
+      path === 'file:///sp/stuck'
+        ? Promise.reject(new FlinkRequestRejectedError(500, 'savepoint disposal', 'denied'))
+        : Promise.resolve({ triggerId: 'd'.repeat(32) }),
+    );
+    expect(await step(opId)).toMatchObject({ next: 'done', event: 'savepoint-retention' });
+    expect(b.flink.disposeSavepoint).toHaveBeenCalledTimes(2);
+    expect(b.flink.awaitDisposal).toHaveBeenCalledWith('d'.repeat(32), {
+      deadlineMs: 30_000,
+      intervalMs: 250,
+    });
+    const byId = new Map((await catalog()).map((s) => [s.id, s.status]));
+    expect(byId.get(kept.id)).toBe('COMPLETED');
+    expect(byId.get(stuck.id)).toBe('COMPLETED');
+    expect(byId.get(doomed.id)).toBe('DISPOSED');
+    const done = await b.get();
+    expect(done.status).toMatchObject({
+      savepointNonce: 1,
+      newestSavepoint: { path: 'file:///sp/new' },
+      phase: 'STABLE',
+    });
+    expect(done.recentHistory.at(-1)?.details).toMatchObject({ disposed: [doomed.id] });
+  });
+});
+
+describe('recovery', () => {
+  const v1 = job();
+
+  async function recover(status = {}): Promise<string> {
+    await seed(b, v1, v1, status);
+    const opId = await begin(b, 'recover', v1);
+    expect((await b.get()).status.operation?.step).toBe('locate-restore-point');
+    return opId;
+  }
+
+  it('restores from a checkpoint newer than the newest savepoint', async () => {
+    const opId = await recover({
+      newestSavepoint: {
+        path: 'file:///sp/1',
+        at: new Date(b.now().getTime() - MIN).toISOString(),
+      },
+    });
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///chk/9', 5, b.now().getTime()));
+    await step(opId);
+    expect((await b.get()).status.operation?.data?.restorePath).toBe('file:///chk/9');
+  });
+
+  it('restores from the savepoint when it is newer, or when checkpoints cannot be read', async () => {
+    const opId = await recover({
+      newestSavepoint: { path: 'file:///sp/1', at: b.now().toISOString() },
+    });
+    b.flink.getCheckpoints.mockRejectedValue(new Error('gone'));
+    await step(opId);
+    expect((await b.get()).status.operation?.data?.restorePath).toBe('file:///sp/1');
+  });
+
+  it('starts empty when there is nothing to restore', async () => {
+    const opId = await recover();
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(undefined, 0));
+    expect(await step(opId)).toMatchObject({ event: 'restore-point-located' });
+    expect((await b.get()).status.operation?.data?.restorePath).toBeUndefined();
+  });
+});
