@@ -61,10 +61,29 @@ export class FlinkClients {
       });
     const cluster = parsed.data;
     const auth = cluster.spec.auth;
-    const { auth: flinkAuth, tls } =
-      auth.type === 'none'
-        ? { auth: { type: 'none' as const }, tls: undefined }
-        : authOf(await this.secrets.getSecret(auth.secretRef));
+    if (cluster.spec.caBundle !== undefined)
+      throw new ConfigurationError(
+        `Cluster ${name} declares a caBundle, which fjc cannot use yet`,
+        {
+          remedy:
+            'For mutual TLS put the CA into the mtls secret as caPem; otherwise remove caBundle and use a CA the runtime trusts.',
+        },
+      );
+    let flinkAuth: FlinkAuth = { type: 'none' };
+    let tls: FlinkTls | undefined;
+    if (auth.type !== 'none') {
+      const credentials = await this.secrets.getSecret(auth.secretRef);
+      // The cluster says how it authenticates; a secret of another kind must not quietly win
+      // (a `basic` cluster must never go out without credentials because its secret says none).
+      if (credentials.type !== auth.type)
+        throw new ConfigurationError(
+          `Secret ${auth.secretRef} holds ${credentials.type} credentials, the cluster declares ${auth.type}`,
+          {
+            remedy: `Store ${auth.type} credentials in the secret, or change the cluster's auth.type.`,
+          },
+        );
+      ({ auth: flinkAuth, tls } = authOf(credentials));
+    }
     const client = new FlinkRestClient({
       baseUrl: cluster.spec.url,
       auth: flinkAuth,

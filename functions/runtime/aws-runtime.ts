@@ -19,8 +19,7 @@ let runtime: (ControlContext & { stateMachine: StateMachinePort }) | undefined;
  * The composition root of the Lambdas: AWS adapters behind the core's ports, built once per cold
  * start from the validated environment (a wrong variable fails the cold start, naming it).
  */
-export function awsControlContext(): Promise<ControlContext & { stateMachine: StateMachinePort }> {
-  if (runtime) return Promise.resolve(runtime);
+function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
   const env = readEnvironment(process.env);
   const store = new DynamoJobStore({
     client: traced(new DynamoDBClient({})),
@@ -32,7 +31,7 @@ export function awsControlContext(): Promise<ControlContext & { stateMachine: St
     new AwsSecretsProvider({ prefix: env.FJC_SECRET_PREFIX }),
   );
   const arn = env.FJC_STATE_MACHINE_ARN;
-  runtime = {
+  return {
     store,
     flink: (name) => clients.get(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
@@ -48,5 +47,17 @@ export function awsControlContext(): Promise<ControlContext & { stateMachine: St
             ),
         },
   };
-  return Promise.resolve(runtime);
+}
+
+/**
+ * The Lambdas' control context, built once per cold start; a bad environment is a rejected
+ * promise naming the variable, like every other failure of the call.
+ */
+export function awsControlContext(): Promise<ControlContext & { stateMachine: StateMachinePort }> {
+  try {
+    runtime ??= buildRuntime();
+    return Promise.resolve(runtime);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }

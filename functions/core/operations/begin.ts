@@ -33,11 +33,11 @@ export function beginOperation(
 ): OperationStart | undefined {
   const status = record.status;
   const mode = desired.spec.upgradeMode;
-  const target: Target = {
-    spec: record.spec,
-    specHash: record.specHash,
-    generation: record.generation,
-  };
+  // A recovery while the desired spec stands rejected brings back what last ran, not the reject.
+  const target: Target =
+    action.keepLastApplied && status.lastApplied
+      ? status.lastApplied
+      : { spec: record.spec, specHash: record.specHash, generation: record.generation };
   const base = {
     mode,
     target,

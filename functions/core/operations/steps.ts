@@ -456,7 +456,10 @@ function unstable(input: StepInput, data: OperationData, reason: string): StepRe
   const { ctx, record, kind } = input;
   const spec = targetSpec(data.target);
   const lastStable = record.status.lastStable;
-  const rejected = { specHash: data.target.specHash, reason, at: nowIso(ctx) };
+  // A failed rollback keeps the original culprit rejected, not the stable spec it fell back to.
+  const rejected = data.rollbackOf
+    ? { ...data.rollbackOf, at: nowIso(ctx) }
+    : { specHash: data.target.specHash, reason, at: nowIso(ctx) };
   const canRollBack =
     kind !== 'rollback' &&
     spec.spec.rollback.enabled &&
