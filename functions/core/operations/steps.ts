@@ -247,7 +247,12 @@ async function awaitStopped(input: StepInput): Promise<StepResult> {
       };
     }
   }
-  const next: Step = input.kind === 'suspend' ? 'finish-suspend' : 'submit';
+  const next: Step =
+    input.kind === 'suspend'
+      ? 'finish-suspend'
+      : input.data.mode === 'last-state' && input.data.restorePath === undefined
+        ? 'locate-restore-point'
+        : 'submit';
   return { type: 'continue', step: next, data: input.data, audit: 'job-stopped' };
 }
 
@@ -264,10 +269,12 @@ async function readCheckpoint(input: StepInput): Promise<StepResult> {
       'NO_CHECKPOINT',
       'last-state upgrade needs a completed, retained checkpoint and found none',
     );
+  // Only a check that state exists: the path itself is read after the stop, because while the
+  // cancel takes effect newer checkpoints complete and Flink discards this one.
   return {
     type: 'continue',
     step: 'cancel',
-    data: { ...input.data, restorePath: path },
+    data: input.data,
     audit: 'checkpoint-located',
     details: { path },
   };

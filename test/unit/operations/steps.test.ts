@@ -280,6 +280,22 @@ describe('last-state upgrade', () => {
     expect((await b.get()).status.lastError?.code).toBe('NO_CHECKPOINT');
   });
 
+  it('restores the checkpoint that exists after the stop, not one seen before the cancel', async () => {
+    // While the cancel takes effect a newer checkpoint completes and Flink discards the older
+    // one (found on a loaded machine): the path must be read once the job has stopped.
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///checkpoints/chk-7'));
+    await step(opId); // there is a checkpoint: safe to cancel
+    b.flink.getCheckpoints.mockResolvedValue(
+      checkpoints('file:///checkpoints/chk-8', 2, Date.now()),
+    );
+    for (let i = 0; i < 6 && b.flink.runJar.mock.calls.length === 0; i++) await step(opId);
+    expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({
+      savepointPath: 'file:///checkpoints/chk-8',
+    });
+  });
+
   it('restores the new job from the latest checkpoint, NO_CLAIM, retained on cancel', async () => {
     await seed(b, v2, v1);
     const opId = await begin(b, 'upgrade', v2);
@@ -287,6 +303,7 @@ describe('last-state upgrade', () => {
     expect(await step(opId)).toMatchObject({ event: 'checkpoint-located' });
     await step(opId); // cancel
     await step(opId); // await-stopped: gone
+    expect(await step(opId)).toMatchObject({ event: 'restore-point-located' });
     expect(await step(opId)).toMatchObject({ next: 'wait', event: 'job-submitted' });
     const record = await b.get();
     const pending = record.status.operation?.data?.pendingJobId as string;
