@@ -14,6 +14,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Guards against hangs, not speed targets: synthesizing the CDK app with cdk-nag takes
+          // seconds, more on a loaded 2-core machine.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
