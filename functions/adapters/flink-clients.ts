@@ -5,10 +5,11 @@ import type { SecretsProvider } from '../secrets/secrets-provider.js';
 import type { ClusterCredentials } from '../secrets/credentials.js';
 import type { JobStore } from '../store/job-store.js';
 
-function authOf(credentials: ClusterCredentials): { auth: FlinkAuth; tls?: FlinkTls } {
+function authOf(credentials: Exclude<ClusterCredentials, { type: 'none' }>): {
+  auth: FlinkAuth;
+  tls?: FlinkTls;
+} {
   switch (credentials.type) {
-    case 'none':
-      return { auth: { type: 'none' } };
     case 'basic':
       return {
         auth: {
