@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
@@ -10,6 +9,7 @@ import { join } from 'node:path';
 import * as Tls from 'node:tls';
 import { TLSSocket } from 'node:tls';
 import { inspect } from 'node:util';
+import { makePki, type Pki } from '../../support/pki.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FlinkClients } from '../../../functions/adapters/flink-clients.js';
 import { ConfigurationError, NotFoundError } from '../../../functions/commons/errors.js';
@@ -26,55 +26,6 @@ const PASSWORD = 'pa55-w0rd-very-secret';
 const TOKEN = 'tok-0123456789-secret';
 const SECRET = 'fjc/clusters/eu-1';
 const ENV_VAR = 'FJC_SECRET_FJC_CLUSTERS_EU_1';
-
-type Pki = Record<'ca' | 'serverCert' | 'serverKey' | 'clientCert' | 'clientKey', string>;
-
-function makePki(dir: string): Pki {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  ssl(
-    'req',
-    '-x509',
-    ...key,
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=fjc-ca',
-  );
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  for (const who of ['server', 'client']) {
-    ssl('req', ...key, '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who}`);
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      `${who}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${who}.pem`,
-      '-days',
-      '1',
-      '-extfile',
-      'san.ext',
-    );
-  }
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  return {
-    ca: read('ca.pem'),
-    serverCert: read('server.pem'),
-    serverKey: read('server.key'),
-    clientCert: read('client.pem'),
-    clientKey: read('client.key'),
-  };
-}
 
 interface Seen {
   url: string;

