@@ -1,25 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../functions/commons/errors.js';
 import { requestJobDeletion } from '../../../functions/core/deletion.js';
 import { flinkJobSchema } from '../../../functions/core/spec/index.js';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { JOB_ID, NAME, bench, job, seed, type Bench } from '../operations/harness.js';
+import { JOB_ID, NAME, useBench, job, seed, type Bench } from '../operations/harness.js';
 
-let dynamo: LocalDynamo;
 let b: Bench;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
-beforeEach(async () => {
-  b = await bench(dynamo);
-});
-afterEach(async () => {
-  await b.cleanup();
-});
+useBench((fresh) => (b = fresh));
 
 async function withSavepoint(): Promise<void> {
   await b.store.addSavepoint({

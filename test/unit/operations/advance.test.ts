@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FjcError } from '../../../functions/commons/errors.js';
 import {
   LEASE_TTL_MS,
@@ -6,13 +6,12 @@ import {
   recordStepFailure,
 } from '../../../functions/core/operations/advance.js';
 import { MAX_STEP_FAILURES } from '../../../functions/core/operations/operation-data.js';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import {
   MUTATIONS,
   NAME,
   OWNER,
   begin,
-  bench,
+  useBench,
   job,
   savepointInProgress,
   seed,
@@ -21,21 +20,8 @@ import {
   type Bench,
 } from './harness.js';
 
-let dynamo: LocalDynamo;
 let b: Bench;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
-beforeEach(async () => {
-  b = await bench(dynamo);
-});
-afterEach(async () => {
-  await b.cleanup();
-});
+useBench((fresh) => (b = fresh));
 
 const v1 = job();
 const v2 = job({ args: ['--rate', '5'] });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi, type Mock } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, vi, type Mock } from 'vitest';
 import { FileArtifactSource } from '../../../functions/adapters/file-artifact-source.js';
 import { specHash } from '../../../functions/core/change/index.js';
 import { beginOperation } from '../../../functions/core/operations/begin.js';
@@ -24,7 +24,7 @@ import type {
   JobStatusPatch,
   OperationKind,
 } from '../../../functions/store/job-store.js';
-import { createTable, type LocalDynamo } from '../../support/dynalite.js';
+import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { JOB_ID, NOW, job } from '../plan/fixtures.js';
 
 export { JOB_ID, NOW, job };
@@ -288,4 +288,27 @@ async function record(
 /** The audit actions of the job, oldest first. */
 export async function actions(b: Bench): Promise<string[]> {
   return (await b.get()).recentHistory.map((e) => e.action);
+}
+
+/**
+ * Registers the usual lifecycle: one dynalite for the file, a fresh bench (own table, stub Flink,
+ * clock) for each test, cleaned up after it. `set` receives each test's bench.
+ */
+export function useBench(set: (fresh: Bench) => void): void {
+  let dynamo: LocalDynamo | undefined;
+  let current: Bench | undefined;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo?.stop();
+  });
+  beforeEach(async () => {
+    if (!dynamo) throw new Error('dynalite did not start');
+    current = await bench(dynamo);
+    set(current);
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+  });
 }

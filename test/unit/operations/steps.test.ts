@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { advanceOperation } from '../../../functions/core/operations/advance.js';
 import {
   DeadlineExceededError,
@@ -7,14 +7,13 @@ import {
   FlinkRequestRejectedError,
   FlinkUnreachableError,
 } from '../../../functions/flink/index.js';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import {
   JOB_ID,
   NAME,
   OWNER,
   actions,
   begin,
-  bench,
+  useBench,
   checkpoints,
   job,
   jobDetail,
@@ -28,21 +27,8 @@ import {
 } from './harness.js';
 
 const MIN = 60_000;
-let dynamo: LocalDynamo;
 let b: Bench;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
-beforeEach(async () => {
-  b = await bench(dynamo);
-});
-afterEach(async () => {
-  await b.cleanup();
-});
+useBench((fresh) => (b = fresh));
 
 /** One step, no inline checking: exactly what one state-machine task does. */
 const step = (opId: string, owner = OWNER) => advanceOperation(b.ctx, NAME, opId, owner, 0);
