@@ -225,9 +225,13 @@ async function startOperation(
   now: Date,
 ): Promise<ExecutionAction | undefined> {
   const owner = `reconcile:${ctx.newId()}`;
-  // The lease write is the claim; it fails if anything changed since the plan was made.
-  if (v.record.version !== action.expectedVersion) return undefined;
   const leased = await ctx.store.acquireLease(v.record.name, owner, LEASE_TTL_MS, now);
+  // Taking the lease bumps the version by one; more means someone wrote the job after it was
+  // planned, so the plan is stale: give the lease back and plan it afresh next cycle.
+  if (leased.version !== action.expectedVersion + 1) {
+    await ctx.store.releaseLease(leased.name, owner, now);
+    return undefined;
+  }
   if (action.kind === 'resume-operation') {
     const operation = leased.status.operation;
     if (!operation) return undefined;

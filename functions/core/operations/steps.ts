@@ -105,8 +105,9 @@ async function startSavepoint(input: StepInput, stop: boolean): Promise<StepResu
   if (jobId === undefined || triggerId === undefined)
     return giveUp(input, 'OPERATION_INVALID', 'savepoint step without a job or trigger id');
   const { flink, spec } = await clusterOf(input);
+  let savepointId: string | undefined;
   try {
-    await ctx.store.addSavepoint({
+    ({ id: savepointId } = await ctx.store.addSavepoint({
       jobName: record.name,
       idSuffix: triggerId,
       triggerId,
@@ -119,10 +120,11 @@ async function startSavepoint(input: StepInput, stop: boolean): Promise<StepResu
       ...(record.status.restoredFrom === undefined
         ? {}
         : { restoredFrom: record.status.restoredFrom }),
-    });
+    }));
   } catch (error) {
-    // Catalogued by an earlier attempt of this very step.
+    // Catalogued by an earlier attempt of this very step: find that entry once.
     if (!(error instanceof ConflictError)) throw error;
+    savepointId = await findCatalogEntry(input, triggerId);
   }
   const targetDirectory = await savepointDir(input, spec);
   const options = { triggerId, ...(targetDirectory === undefined ? {} : { targetDirectory }) };
@@ -131,7 +133,7 @@ async function startSavepoint(input: StepInput, stop: boolean): Promise<StepResu
   return {
     type: 'continue',
     step: 'await-savepoint',
-    data,
+    data: { ...data, ...(savepointId === undefined ? {} : { savepointId }) },
     audit: stop ? 'stop-with-savepoint-triggered' : 'savepoint-triggered',
     details: { triggerId, flinkJobId: jobId },
   };
@@ -142,7 +144,6 @@ async function awaitSavepoint(input: StepInput): Promise<StepResult> {
   const jobId = data.previousJobId ?? '';
   const triggerId = data.triggerId ?? '';
   const { flink } = await clusterOf(input);
-  const catalog = await findCatalogEntry(input, triggerId);
   let location: string | undefined;
   let failure: string | undefined;
   try {
@@ -162,6 +163,8 @@ async function awaitSavepoint(input: StepInput): Promise<StepResult> {
     if (!(error instanceof FlinkJobNotFoundError)) throw error;
     failure = error.message;
   }
+  // Operations recorded before the id was kept fall back to one lookup, once Flink has answered.
+  const catalog = data.savepointId ?? (await findCatalogEntry(input, triggerId));
   if (failure !== undefined || location === undefined) {
     if (catalog)
       await ctx.store.updateSavepoint(record.name, catalog, {
@@ -191,7 +194,8 @@ async function awaitSavepoint(input: StepInput): Promise<StepResult> {
 }
 
 async function findCatalogEntry(input: StepInput, triggerId: string): Promise<string | undefined> {
-  const page = await input.ctx.store.listSavepoints(input.record.name, { limit: 50 });
+  // The store's maximum page: the entry is among the newest, since it was just made.
+  const page = await input.ctx.store.listSavepoints(input.record.name, { limit: 1000 });
   return page.items.find((s) => s.triggerId === triggerId)?.id;
 }
 

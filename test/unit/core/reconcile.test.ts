@@ -124,6 +124,27 @@ describe('reconcile', () => {
     expect((await b.get()).status.phase).toBe('STABLE');
   });
 
+  it('does not start an operation on a job that changed between plan and claim', async () => {
+    await seed(b, job(), undefined);
+    b.flink.listJobs.mockImplementation(async () => {
+      // Somebody writes the job while the cluster is observed, after the jobs were read.
+      const current = await b.get();
+      await b.store.transition(
+        NAME,
+        current.version,
+        { observed: null },
+        { actor: 'api', action: 'x' },
+      );
+      return [];
+    });
+    const report = await cycle();
+    expect(report.planned).toMatchObject([{ kind: 'deploy' }]);
+    expect(report.started).toEqual([]);
+    const record = await b.get();
+    expect(record.status.operation).toBeUndefined();
+    expect(record.lease).toBeUndefined();
+  });
+
   it('starts at most maxOperationsPerCluster operations, in one execution', async () => {
     for (const name of ['job-a', 'job-b', 'job-c']) await seed(b, job(), undefined, {}, name);
     const report = await cycle({ maxOperationsPerCluster: 2 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { advanceOperation } from '../../../functions/core/operations/advance.js';
 import {
   DeadlineExceededError,
@@ -114,6 +114,16 @@ describe('savepoint upgrade: the savepoint fails', () => {
     b.advance(5 * MIN);
     expect(await step(opId)).toMatchObject({ next: 'failed' });
     await expectAborted(/did not complete within 10 minutes/);
+  });
+
+  it('polls Flink without querying the savepoint catalog: the entry id is in the operation', async () => {
+    const opId = await triggered();
+    expect((await b.get()).status.operation?.data?.savepointId).toEqual(expect.any(String));
+    b.flink.getSavepointStatus.mockResolvedValue(savepointInProgress());
+    const list = vi.spyOn(b.store, 'listSavepoints');
+    await step(opId);
+    await step(opId);
+    expect(list).not.toHaveBeenCalled();
   });
 
   it('gives up when the job is gone while its savepoint is awaited', async () => {
