@@ -1,4 +1,5 @@
 import { FjcError, type FjcErrorOptions } from '../commons/errors.js';
+import type { JobState } from './schemas.js';
 
 /** Base of every error raised while talking to a Flink cluster. */
 export class FlinkError extends FjcError {
@@ -132,4 +133,20 @@ export class FlinkProtocolError extends FlinkError {
 /** Input to the client itself is wrong (bad URL, unreadable jar, invalid id). */
 export class FlinkClientInputError extends FlinkError {
   override readonly code: string = 'FLINK_CLIENT_INPUT';
+}
+
+/** A job that ended in a terminal state while fjc waited for it to run. */
+export class FlinkJobFailedError extends FlinkError {
+  override readonly code: string = 'FLINK_JOB_FAILED';
+
+  constructor(
+    readonly jobId: string,
+    readonly state: JobState,
+    readonly failureCause: string,
+  ) {
+    super(`Job ${jobId} ended ${state}: ${failureCause}`, {
+      remedy:
+        'Read the cause above (bad savepoint path, failing main(), missing class) and fix the spec or the job.',
+    });
+  }
 }

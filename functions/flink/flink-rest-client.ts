@@ -8,6 +8,7 @@ import type { FlinkAuth, FlinkTls } from './auth.js';
 import {
   FlinkClientInputError,
   FlinkError,
+  FlinkJobFailedError,
   FlinkJobNotFoundError,
   SavepointFailedError,
 } from './errors.js';
@@ -529,22 +530,6 @@ export class FlinkRestClient {
       json: requirements,
       idempotent: true,
       jobId,
-    });
-  }
-}
-
-/** A job that ended in a terminal state while fjc waited for it to run. */
-export class FlinkJobFailedError extends FlinkError {
-  override readonly code: string = 'FLINK_JOB_FAILED';
-
-  constructor(
-    readonly jobId: string,
-    readonly state: JobState,
-    readonly failureCause: string,
-  ) {
-    super(`Job ${jobId} ended ${state}: ${failureCause}`, {
-      remedy:
-        'Read the cause above (bad savepoint path, failing main(), missing class) and fix the spec or the job.',
     });
   }
 }
