@@ -39,22 +39,38 @@ function authOf(credentials: Exclude<ClusterCredentials, { type: 'none' }>): {
 export class FlinkClients {
   private readonly clients = new Map<
     string,
-    { version: number; client: FlinkRestClient; cluster: FlinkCluster }
+    { version: number; client: FlinkRestClient; cluster: FlinkCluster; checkedAt: number }
   >();
+  private readonly refreshMs: number;
+  private readonly now: () => number;
 
+  /**
+   * `refreshMs`: how long a cluster record is trusted before it is read again (default 10 s).
+   * Steps look at a cluster many times a second while they wait; a changed cluster (new URL,
+   * rotated secret reference) still takes effect within this interval.
+   */
   constructor(
     private readonly store: JobStore,
     private readonly secrets: SecretsProvider,
-  ) {}
+    options: { refreshMs?: number; now?: () => number } = {},
+  ) {
+    this.refreshMs = options.refreshMs ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
 
   private async entry(name: string) {
+    const fresh = this.clients.get(name);
+    if (fresh && this.now() - fresh.checkedAt < this.refreshMs) return fresh;
     const record = await this.store.getCluster(name);
     if (!record)
       throw new NotFoundError(`Cluster ${name} is not declared`, {
         remedy: `Apply a FlinkCluster named ${name}, or fix the job's clusterRef.`,
       });
     const cached = this.clients.get(name);
-    if (cached?.version === record.version) return cached;
+    if (cached?.version === record.version) {
+      cached.checkedAt = this.now();
+      return cached;
+    }
     const parsed = flinkClusterSchema.safeParse(record.spec);
     if (!parsed.success)
       throw new ConfigurationError(`Stored cluster ${name} is no longer valid`, {
@@ -94,9 +110,9 @@ export class FlinkClients {
         : { flinkVersion: cluster.spec.flinkVersion }),
     });
     await cached?.client.close();
-    const fresh = { version: record.version, client, cluster };
-    this.clients.set(name, fresh);
-    return fresh;
+    const built = { version: record.version, client, cluster, checkedAt: this.now() };
+    this.clients.set(name, built);
+    return built;
   }
 
   async get(name: string): Promise<FlinkRestClient> {

@@ -100,7 +100,10 @@ async function setup(): Promise<void> {
   await createTable(dynamo.client, tableName);
   store = new DynamoJobStore({ client: dynamo.client, tableName });
   env = {};
-  clients = new FlinkClients(store, new LocalSecretsProvider({ prefix: 'fjc/', env }));
+  // Every call re-reads the cluster record here, so a change shows at once.
+  clients = new FlinkClients(store, new LocalSecretsProvider({ prefix: 'fjc/', env }), {
+    refreshMs: 0,
+  });
 }
 
 afterEach(async () => {
@@ -272,6 +275,25 @@ describe('FlinkClients', () => {
     const second = await clients.get('eu-1');
     expect(second).not.toBe(first);
     expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the cluster record at most once per refresh interval', async () => {
+    await setup();
+    let now = 0;
+    const cached = new FlinkClients(store, new LocalSecretsProvider({ prefix: 'fjc/', env }), {
+      refreshMs: 10_000,
+      now: () => now,
+    });
+    await store.putCluster(cluster({ auth: { type: 'none' } }));
+    const reads = vi.spyOn(store, 'getCluster');
+    const first = await cached.get('eu-1');
+    await cached.savepointDirectory('eu-1');
+    expect(await cached.get('eu-1')).toBe(first);
+    expect(reads).toHaveBeenCalledTimes(1);
+    now = 10_001;
+    await cached.get('eu-1');
+    expect(reads).toHaveBeenCalledTimes(2);
+    await cached.closeAll();
   });
 
   it('has no savepoint directory when the cluster names none; closeAll closes every client', async () => {
