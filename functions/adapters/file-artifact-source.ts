@@ -3,8 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { FjcError, ValidationError } from '../commons/errors.js';
-import type { ArtifactSource } from '../core/operations/ports.js';
-import type { JarSource } from '../flink/index.js';
+import type { ArtifactSource, ArtifactStream } from '../core/ports/index.js';
 
 /** The artifact's bytes do not match the sha256 the spec pins. */
 export class ArtifactDigestMismatchError extends FjcError {
@@ -25,7 +24,7 @@ async function sha256Of(path: string): Promise<string> {
 export class FileArtifactSource implements ArtifactSource {
   constructor(private readonly baseDir: string) {}
 
-  async open(uri: string, sha256?: string): Promise<JarSource> {
+  async open(uri: string, sha256?: string): Promise<ArtifactStream> {
     if (uri.startsWith('s3://'))
       throw new ValidationError('This runtime reads artifacts from files only', [
         {

@@ -3,7 +3,7 @@ import { flinkClusterSchema, type FlinkCluster } from '../core/spec/index.js';
 import { FlinkRestClient, type FlinkAuth, type FlinkTls } from '../flink/index.js';
 import type { SecretsProvider } from '../secrets/secrets-provider.js';
 import type { ClusterCredentials } from '../secrets/credentials.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobStore } from '../core/ports/index.js';
 
 function authOf(credentials: Exclude<ClusterCredentials, { type: 'none' }>): {
   auth: FlinkAuth;

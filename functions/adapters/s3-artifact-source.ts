@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FjcError, ValidationError } from '../commons/errors.js';
-import type { ArtifactSource } from '../core/operations/ports.js';
-import type { JarSource } from '../flink/index.js';
+import type { ArtifactSource, ArtifactStream } from '../core/ports/index.js';
 import { ArtifactDigestMismatchError } from './file-artifact-source.js';
 
 /**
@@ -22,7 +21,7 @@ export class S3ArtifactSource implements ArtifactSource {
     private readonly dir: string = join(tmpdir(), 'fjc-artifacts'),
   ) {}
 
-  async open(uri: string, sha256?: string): Promise<JarSource> {
+  async open(uri: string, sha256?: string): Promise<ArtifactStream> {
     const match = /^s3:\/\/([^/]+)\/(.+\.jar)$/.exec(uri);
     if (!match?.[1] || !match[2])
       throw new ValidationError('Artifacts must be S3 objects here', [

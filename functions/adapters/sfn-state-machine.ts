@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { ExecutionAction, StateMachinePort } from '../core/reconcile.js';
+import type { ExecutionAction, StateMachinePort } from '../core/ports/index.js';
 
 /**
  * Starts the control-loop state machine in AWS Step Functions. The execution is named after the

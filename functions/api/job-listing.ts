@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { InvalidPageRequestError } from '../store/errors.js';
-import type { JobRecord, JobStore, Page } from '../store/job-store.js';
+import type { JobRecord, Page } from '../core/model/index.js';
+import type { JobStore } from '../core/ports/index.js';
 import type { Principal } from './authorization.js';
 import { pageOf } from './params.js';
 

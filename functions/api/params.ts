@@ -3,7 +3,7 @@
  * paging arguments handed to the store.
  */
 import { ValidationError } from '../commons/errors.js';
-import type { PageRequest } from '../store/job-store.js';
+import type { PageRequest } from '../core/model/index.js';
 import type { Principal } from './authorization.js';
 import type { RouteContext } from './router.js';
 import { nameSchema } from './schemas.js';

@@ -14,7 +14,7 @@ import {
   type SpecDocument,
 } from '../core/spec/index.js';
 import { canonicalJson } from '../core/change/index.js';
-import type { ClusterRecord, JobRecord } from '../store/job-store.js';
+import type { ClusterRecord, JobRecord } from '../core/model/index.js';
 import type { z } from 'zod';
 import type { planEntrySchema } from './schemas.js';
 

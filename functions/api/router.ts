@@ -4,7 +4,7 @@
  * document cannot list a route that does not exist or miss one that does.
  */
 import type { z } from 'zod';
-import type { JobStore } from '../store/job-store.js';
+import type { JobStore } from '../core/ports/index.js';
 import type { AccessRequest, AuditLog, Principal } from './authorization.js';
 import { HttpError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './http.js';

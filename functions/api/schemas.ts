@@ -12,7 +12,7 @@ import {
   OPERATION_KINDS,
   SAVEPOINT_STATUSES,
   SAVEPOINT_TRIGGER_KINDS,
-} from '../store/job-store.js';
+} from '../core/model/index.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -4,7 +4,7 @@
  * shown as stored, in its input form.
  */
 import type { z } from 'zod';
-import type { ClusterRecord, JobRecord } from '../store/job-store.js';
+import type { ClusterRecord, JobRecord } from '../core/model/index.js';
 import type {
   clusterViewSchema,
   jobStatusViewSchema,

@@ -1,6 +1,6 @@
 import { desiredJobOf } from './desired-job.js';
 import { ValidationError, type FieldIssue } from '../commons/errors.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobStore } from './ports/index.js';
 import {
   encodeSpecDocument,
   type FlinkCluster,

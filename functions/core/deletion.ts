@@ -1,6 +1,6 @@
 import { desiredJobOf } from './desired-job.js';
 import { ConflictError, NotFoundError } from '../commons/errors.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobStore } from './ports/index.js';
 import { encodeSpecDocument, flinkJobSchema } from './spec/index.js';
 
 /** What a deletion request did, by the job's deletion policy. */

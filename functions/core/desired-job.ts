@@ -1,4 +1,4 @@
-import type { DesiredJob } from '../store/job-store.js';
+import type { DesiredJob } from './model/index.js';
 import { specHash } from './change/index.js';
 import { encodeSpecDocument, type FlinkJob } from './spec/index.js';
 

@@ -1,10 +1,10 @@
 import { ConflictError } from '../commons/errors.js';
-import type { JobRecord, JobStatusPatch } from '../store/job-store.js';
+import type { JobRecord, JobStatusPatch } from './model/index.js';
 import { beginOperation } from './operations/begin.js';
 import { LEASE_TTL_MS } from './operations/advance.js';
-import type { ControlContext } from './operations/ports.js';
+import type { ControlContext, ExecutionAction, StateMachinePort } from './ports/index.js';
 import { fleetFigures, type FleetFigures } from './plan/fleet.js';
-import type { ClusterObservation, ObservedJob } from './plan/observation.js';
+import type { ClusterObservation } from './plan/observation.js';
 import {
   OPERATION_ACTIONS,
   planJob,
@@ -13,20 +13,6 @@ import {
   type PlannedAction,
 } from './plan/plan-actions.js';
 import { flinkJobSchema } from './spec/index.js';
-
-/** One action handed to the state machine: which job, which recorded operation, whose lease. */
-export interface ExecutionAction {
-  jobName: string;
-  clusterRef: string;
-  kind: string;
-  operationId: string;
-  owner: string;
-}
-
-/** Starts the control-loop state machine (Step Functions in AWS, in-process locally). */
-export interface StateMachinePort {
-  start(input: { correlationId: string; actions: ExecutionAction[] }): Promise<void>;
-}
 
 export interface ReconcileOptions {
   correlationId: string;
@@ -72,14 +58,7 @@ async function observe(
       const at = ctx.now();
       try {
         const flink = await ctx.flink(name);
-        const jobs = new Map<string, ObservedJob>();
-        for (const job of await flink.listJobs())
-          jobs.set(job.jid, {
-            jobId: job.jid,
-            state: job.state,
-            startTime: job['start-time'],
-            ...(job.schedulerType === undefined ? {} : { schedulerType: job.schedulerType }),
-          });
+        const jobs = new Map((await flink.listJobs()).map((job) => [job.jobId, job]));
         observations.set(name, { reachable: true, jobs, at });
       } catch (error) {
         observations.set(name, {

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import type { ArtifactStream } from '../core/ports/index.js';
 import type { FlinkAuth, FlinkTls } from './auth.js';
 import {
   FlinkClientInputError,
@@ -64,10 +65,6 @@ export interface FlinkRestClientOptions {
   /** Source of randomness for backoff jitter (tests make it deterministic). */
   random?: () => number;
 }
-
-/** Where a jar comes from: a file, or a stream with a name (e.g. an S3 object body). */
-export type JarSource =
-  { path: string } | { stream: AsyncIterable<Uint8Array>; fileName: string; size?: number };
 
 export interface SavepointOptions {
   targetDirectory?: string;
@@ -286,7 +283,7 @@ export class FlinkRestClient {
    * `POST /jars/upload`: streams the jar (never read whole into memory) and returns its id.
    * Not retried: the stream is consumed by the first attempt.
    */
-  async uploadJar(source: JarSource): Promise<{ jarId: string }> {
+  async uploadJar(source: ArtifactStream): Promise<{ jarId: string }> {
     let fileName: string;
     let size: number | undefined;
     let content: AsyncIterable<Uint8Array>;

@@ -7,3 +7,4 @@ export type { RunJarOptions } from './run-request.js';
 export type { RetryPolicy } from './retry.js';
 export type { PollOptions } from './poll.js';
 export * from './schemas.js';
+export * from './flink-port.js';

@@ -7,7 +7,7 @@ import {
   recordStepFailure,
   type AdvanceOutcome,
 } from '../core/operations/advance.js';
-import type { ControlContext } from '../core/operations/ports.js';
+import type { ControlContext } from '../core/ports/index.js';
 import { stepStateSchema, type StepReply } from './step-state.js';
 
 export interface AdvanceHandlerDeps extends Observability {

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { METRIC, PHASE_DIMENSION } from '../commons/metric-names.js';
 import { withCorrelation, type Observability } from '../commons/observability.js';
-import type { ControlContext } from '../core/operations/ports.js';
-import { reconcile, type ReconcileReport, type StateMachinePort } from '../core/reconcile.js';
+import type { ControlContext } from '../core/ports/index.js';
+import { reconcile, type ReconcileReport } from '../core/reconcile.js';
+import { type StateMachinePort } from '../core/ports/index.js';
 
 /** The EventBridge scheduled event (only its id is used: it becomes the correlation id). */
 const scheduledEventSchema = z.looseObject({ id: z.string().optional() }).optional();

@@ -1,5 +1,5 @@
 /** What the ingest logic runs against, and what it reports back to the handler. */
-import type { JobStore } from '../store/job-store.js';
+import type { JobStore } from '../core/ports/index.js';
 import type { SpecFileResult, SpecFileStatus } from './result.js';
 import type { SpecObjectStore } from './spec-object-store.js';
 

@@ -5,7 +5,7 @@
  */
 import { ConflictError, NotFoundError } from '../commons/errors.js';
 import { requestJobDeletion } from '../core/deletion.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobStore } from '../core/ports/index.js';
 import { sourceActor } from './actor.js';
 import { applySpecFile } from './apply-spec-file.js';
 import type { IngestContext, IngestOutcome } from './context.js';

@@ -7,11 +7,12 @@ import { S3ArtifactSource } from '../adapters/s3-artifact-source.js';
 import { SfnStateMachine } from '../adapters/sfn-state-machine.js';
 import { ConfigurationError } from '../commons/errors.js';
 import { readEnvironment } from '../commons/env.js';
-import type { ControlContext } from '../core/operations/ports.js';
-import type { StateMachinePort } from '../core/reconcile.js';
+import type { ControlContext } from '../core/ports/index.js';
+import type { StateMachinePort } from '../core/ports/index.js';
 import { AwsSecretsProvider } from '../secrets/aws-secrets-provider.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
 import { traced } from './tracing.js';
+import { flinkPortOf } from '../flink/flink-port.js';
 
 let runtime: (ControlContext & { stateMachine: StateMachinePort }) | undefined;
 
@@ -33,7 +34,7 @@ function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
   const arn = env.FJC_STATE_MACHINE_ARN;
   return {
     store,
-    flink: (name) => clients.get(name),
+    flink: async (name) => flinkPortOf(await clients.get(name)),
     savepointDirectory: (name) => clients.savepointDirectory(name),
     artifacts: new S3ArtifactSource(traced(new S3Client({}))),
     now: () => new Date(),

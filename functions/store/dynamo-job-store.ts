@@ -35,19 +35,21 @@ import {
   type JobRecord,
   type JobStatus,
   type JobStatusPatch,
-  type JobStore,
   type JsonObject,
   type NewSavepoint,
   type Page,
   type PageRequest,
-  type PutDesiredOptions,
-  type PutDesiredResult,
   type RecentAuditEntry,
   type SavepointPatch,
   type SavepointRecord,
   type SavepointStatus,
+} from '../core/model/index.js';
+import {
+  type JobStore,
+  type PutDesiredOptions,
+  type PutDesiredResult,
   type TransitionOptions,
-} from './job-store.js';
+} from '../core/ports/index.js';
 import {
   ATTR,
   CLUSTERS_KIND_PK,

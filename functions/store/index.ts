@@ -1,5 +1,4 @@
-/** The job store: port, DynamoDB adapter and the table it needs. */
-export * from './job-store.js';
+/** The job store's DynamoDB adapter (the port is core/ports/job-store.ts) and its table. */
 export { DynamoJobStore, SavepointStateError, StoreUnavailableError } from './dynamo-job-store.js';
 export type { DynamoJobStoreOptions, StoreLogger } from './dynamo-job-store.js';
 export { tableDefinition, timeToLiveAttribute } from './table.js';

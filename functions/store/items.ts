@@ -12,7 +12,7 @@ import {
   type RecentAuditEntry,
   type SavepointRecord,
   type SpecSnapshot,
-} from './job-store.js';
+} from '../core/model/index.js';
 import {
   CLUSTERS_KIND_PK,
   auditKey,

@@ -38,7 +38,7 @@ import {
 } from '../../functions/api/team-directory.js';
 import { ConfigurationError } from '../../functions/commons/errors.js';
 import { createObservability } from '../../functions/commons/observability.js';
-import type { JobStore } from '../../functions/store/job-store.js';
+import type { JobStore } from '../../functions/core/ports/index.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {

@@ -3,17 +3,18 @@ import { FileArtifactSource } from '../../functions/adapters/file-artifact-sourc
 import { FlinkClients } from '../../functions/adapters/flink-clients.js';
 import { createObservability } from '../../functions/commons/observability.js';
 import { applySpecDocuments, type ApplyResult } from '../../functions/core/apply.js';
-import type { ControlContext } from '../../functions/core/operations/ports.js';
+import type { ControlContext } from '../../functions/core/ports/index.js';
 import type { ReconcileReport } from '../../functions/core/reconcile.js';
 import { parseSpecDocumentsOrThrow, type SpecDocument } from '../../functions/core/spec/index.js';
 import { createAdvanceHandler } from '../../functions/handlers/advance-handler.js';
 import { createReconcileHandler } from '../../functions/handlers/reconcile-handler.js';
 import { LocalSecretsProvider } from '../../functions/secrets/local-secrets-provider.js';
 import { DynamoJobStore } from '../../functions/store/dynamo-job-store.js';
-import type { JobStore } from '../../functions/store/job-store.js';
+import type { JobStore } from '../../functions/core/ports/index.js';
 import { synthesizeControlLoopDefinition } from '../../lib/synth-definition.js';
 import { createTable, startDynalite } from './dynalite.js';
 import { LocalStateMachine } from './local-state-machine.js';
+import { flinkPortOf } from '../../functions/flink/flink-port.js';
 
 export interface LocalRuntimeOptions {
   /** Folder for dynalite's data (kept across restarts); in memory when absent. */
@@ -66,7 +67,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   );
   const context: ControlContext = {
     store,
-    flink: (name) => clients.get(name),
+    flink: async (name) => flinkPortOf(await clients.get(name)),
     savepointDirectory: (name) => clients.savepointDirectory(name),
     artifacts: new FileArtifactSource(options.baseDir),
     now,

@@ -1,6 +1,6 @@
 import './promise-polyfill.js';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { ExecutionAction, StateMachinePort } from '../../functions/core/reconcile.js';
+import type { ExecutionAction, StateMachinePort } from '../../functions/core/ports/index.js';
 
 type Task = (input: unknown) => Promise<unknown>;
 

@@ -1,4 +1,4 @@
-import type { JobRecord } from '../../functions/store/job-store.js';
+import type { JobRecord } from '../../functions/core/model/index.js';
 
 function ago(iso: string | undefined, now: Date): string {
   if (iso === undefined) return '';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { FlinkRestClient } from '../../functions/flink/index.js';
-import type { JobRecord } from '../../functions/store/job-store.js';
+import type { JobRecord } from '../../functions/core/model/index.js';
 import { beginOperation } from '../../functions/core/operations/begin.js';
 import { flinkJobSchema } from '../../functions/core/spec/index.js';
 import { writeFile } from 'node:fs/promises';

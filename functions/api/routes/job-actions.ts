@@ -18,7 +18,7 @@ import {
   type FlinkJob,
   type FlinkJobInput,
 } from '../../core/spec/index.js';
-import type { JobRecord } from '../../store/job-store.js';
+import type { JobRecord } from '../../core/model/index.js';
 import { readJsonBody, readQuery } from '../body.js';
 import { jsonResponse } from '../http.js';
 import { actorOf, nameParam } from '../params.js';

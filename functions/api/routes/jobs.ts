@@ -10,7 +10,7 @@ import { desiredJobOf } from '../../core/desired-job.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../commons/errors.js';
 import { requestJobDeletion } from '../../core/deletion.js';
 import { VersionConflictError } from '../../store/errors.js';
-import type { JobRecord } from '../../store/job-store.js';
+import type { JobRecord } from '../../core/model/index.js';
 import { readOneDocument, readQuery } from '../body.js';
 import { preconditionFailed } from '../errors.js';
 import { jsonResponse } from '../http.js';

@@ -3,7 +3,7 @@
  * document what applying it would change and what the controller would then do.
  */
 import { ValidationError } from '../../commons/errors.js';
-import type { ClusterRecord, JobRecord } from '../../store/job-store.js';
+import type { ClusterRecord, JobRecord } from '../../core/model/index.js';
 import { readQuery, readSpecBody } from '../body.js';
 import { jsonResponse } from '../http.js';
 import { previewDocuments } from '../preview.js';

@@ -1,7 +1,7 @@
-import type { JobRecord } from '../../store/job-store.js';
+import type { JobRecord } from '../model/index.js';
 import { isCheckStep, MAX_STEP_FAILURES, readOperationData, type Step } from './operation-data.js';
-import type { ControlContext } from './ports.js';
-import { sleep } from '../../flink/retry.js';
+import type { ControlContext } from '../ports/index.js';
+import { sleep } from '../../commons/sleep.js';
 import { STEPS, type StepResult } from './steps.js';
 
 /** How long a worker may hold a job before another may take it over. */

@@ -1,4 +1,4 @@
-import type { JobPhase, JobRecord, OperationKind } from '../../store/job-store.js';
+import type { JobPhase, JobRecord, OperationKind } from '../model/index.js';
 import type { PlannedAction } from '../plan/plan-actions.js';
 import type { FlinkJob } from '../spec/index.js';
 import type { OperationData, Step, Target } from './operation-data.js';

@@ -1,23 +1,23 @@
 import { ConflictError } from '../../commons/errors.js';
-import {
-  FlinkDuplicateJobError,
-  FlinkJobNotFoundError,
-  FlinkRequestRejectedError,
-  summarizeThrowable,
-  type JobDetail,
-} from '../../flink/index.js';
 import type {
   JobPhase,
   JobRecord,
   JobStatusPatch,
   JsonObject,
   OperationKind,
-} from '../../store/job-store.js';
+} from '../model/index.js';
 import { judgeStability, type StabilityEvidence } from '../plan/stability.js';
 import { retentionCandidates } from '../plan/retention.js';
 import { flinkJobSchema, type FlinkJob } from '../spec/index.js';
 import type { OperationData, Step, Target } from './operation-data.js';
-import type { ControlContext, FlinkPort } from './ports.js';
+import {
+  ClusterRefusedError,
+  DuplicateJobIdError,
+  JobNotOnClusterError,
+  type ControlContext,
+  type FlinkPort,
+  type JobState,
+} from '../ports/index.js';
 
 /** Status changes a step makes besides moving the operation on. */
 export type StatusChange = Omit<JobStatusPatch, 'operation'>;
@@ -147,20 +147,15 @@ async function awaitSavepoint(input: StepInput): Promise<StepResult> {
   let location: string | undefined;
   let failure: string | undefined;
   try {
-    const status = await flink.getSavepointStatus(jobId, triggerId);
-    if (status.status.id === 'IN_PROGRESS') {
+    const progress = await flink.getSavepointStatus(jobId, triggerId);
+    if (progress.state === 'IN_PROGRESS') {
       if (sinceStart(input) > SAVEPOINT_DEADLINE_MS)
         failure = 'the savepoint did not complete within 10 minutes';
       else return { type: 'wait', seconds: 2, summary: 'savepoint in progress' };
-    } else {
-      const cause = status.operation?.['failure-cause'];
-      if (cause)
-        failure = summarizeThrowable(cause['stack-trace'] ?? '', cause.class ?? 'unknown cause');
-      else location = status.operation?.location ?? undefined;
-      if (!cause && location === undefined) failure = 'Flink reported no savepoint location';
-    }
+    } else if (progress.state === 'FAILED') failure = progress.cause;
+    else location = progress.location;
   } catch (error) {
-    if (!(error instanceof FlinkJobNotFoundError)) throw error;
+    if (!(error instanceof JobNotOnClusterError)) throw error;
     failure = error.message;
   }
   // Operations recorded before the id was kept fall back to one lookup, once Flink has answered.
@@ -207,11 +202,7 @@ async function cancel(input: StepInput): Promise<StepResult> {
       await flink.cancelJob(jobId);
     } catch (error) {
       // Gone already, or already terminal: either way it no longer runs.
-      if (
-        !(error instanceof FlinkJobNotFoundError) &&
-        !(error instanceof FlinkRequestRejectedError)
-      )
-        throw error;
+      if (!(error instanceof ClusterRefusedError)) throw error;
     }
   }
   return {
@@ -223,11 +214,11 @@ async function cancel(input: StepInput): Promise<StepResult> {
   };
 }
 
-async function jobOrMissing(flink: FlinkPort, jobId: string): Promise<JobDetail | undefined> {
+async function jobOrMissing(flink: FlinkPort, jobId: string): Promise<JobState | undefined> {
   try {
     return await flink.getJob(jobId);
   } catch (error) {
-    if (error instanceof FlinkJobNotFoundError) return undefined;
+    if (error instanceof JobNotOnClusterError) return undefined;
     throw error;
   }
 }
@@ -265,7 +256,7 @@ async function readCheckpoint(input: StepInput): Promise<StepResult> {
   const { flink } = await clusterOf(input);
   const stats =
     jobId === undefined ? undefined : await flink.getCheckpoints(jobId).catch(() => undefined);
-  const path = stats?.latest.completed?.external_path ?? undefined;
+  const path = stats?.latest?.path;
   // last-state never silently degrades to stateless: without a checkpoint it stops here.
   if (path === undefined)
     return giveUp(
@@ -291,9 +282,8 @@ async function locateRestorePoint(input: StepInput): Promise<StepResult> {
   let checkpoint: { path: string; at: number } | undefined;
   if (data.previousJobId !== undefined) {
     const stats = await flink.getCheckpoints(data.previousJobId).catch(() => undefined);
-    const latest = stats?.latest.completed;
-    if (latest?.external_path)
-      checkpoint = { path: latest.external_path, at: latest.latest_ack_timestamp ?? 0 };
+    const latest = stats?.latest;
+    if (latest?.path) checkpoint = { path: latest.path, at: latest.completedAt };
   }
   // The newest restorable state wins: restarting from an older savepoint would lose data.
   const useCheckpoint =
@@ -343,13 +333,13 @@ async function submit(input: StepInput): Promise<StepResult> {
         },
       });
     } catch (error) {
-      if (error instanceof FlinkDuplicateJobError) {
+      if (error instanceof DuplicateJobIdError) {
         // Submitted by an earlier attempt whose answer was lost: the job is there, carry on.
-      } else if (error instanceof FlinkRequestRejectedError) {
+      } else if (error instanceof ClusterRefusedError) {
         return unstable(
           input,
           { ...data, submittedAt: nowIso(ctx) },
-          `Flink refused the submission: ${error.flinkMessage}`,
+          `Flink refused the submission: ${error.reason}`,
         );
       } else throw error;
     } finally {
@@ -378,14 +368,7 @@ async function rescale(input: StepInput): Promise<StepResult> {
   const jobId = record.status.jobId ?? '';
   const spec = targetSpec(data.target);
   const flink = await ctx.flink(spec.spec.clusterRef);
-  const current = await flink.getResourceRequirements(jobId);
-  const wanted = Object.fromEntries(
-    Object.entries(current).map(([vertex, req]) => [
-      vertex,
-      { ...req, parallelism: { lowerBound: 1, upperBound: spec.spec.parallelism } },
-    ]),
-  );
-  await flink.setResourceRequirements(jobId, wanted);
+  await flink.rescale(jobId, spec.spec.parallelism);
   return {
     type: 'continue',
     step: 'await-stable',
@@ -406,17 +389,16 @@ async function evidence(flink: FlinkPort, jobId: string): Promise<StabilityEvide
       failureTimes: [],
       latestFailure: undefined,
     };
-  const [checkpoints, exceptions] = await Promise.all([
+  const [checkpoints, failures] = await Promise.all([
     flink.getCheckpoints(jobId).catch(() => undefined),
-    flink.getExceptions(jobId),
+    flink.getFailures(jobId),
   ]);
-  const latest = exceptions[0];
   return {
     state: job.state,
-    runningSince: job.state === 'RUNNING' ? job.timestamps?.RUNNING : undefined,
-    completedCheckpoints: checkpoints?.counts.completed ?? 0,
-    failureTimes: exceptions.map((e) => e.timestamp),
-    latestFailure: latest ? summarizeThrowable(latest.stacktrace, latest.exceptionName) : undefined,
+    runningSince: job.state === 'RUNNING' ? job.runningSince : undefined,
+    completedCheckpoints: checkpoints?.completed ?? 0,
+    failureTimes: failures.map((failure) => failure.at),
+    latestFailure: failures[0]?.summary,
   };
 }
 

@@ -1,6 +1,6 @@
 import { classifyChange } from '../change/index.js';
 import type { FlinkJob } from '../spec/index.js';
-import type { JobRecord } from '../../store/job-store.js';
+import type { JobRecord } from '../model/index.js';
 import { TERMINAL_STATES, type ClusterObservation } from './observation.js';
 
 /**

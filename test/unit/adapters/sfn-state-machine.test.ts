@@ -7,7 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SfnStateMachine } from '../../../functions/adapters/sfn-state-machine.js';
-import type { ExecutionAction } from '../../../functions/core/reconcile.js';
+import type { ExecutionAction } from '../../../functions/core/ports/index.js';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:fjc-control-loop';
 const sfn = mockClient(SFNClient);

@@ -12,7 +12,7 @@ import {
   type IdempotencyStore,
 } from '../../../functions/api/idempotency.js';
 import { StoreUnavailableError } from '../../../functions/store/dynamo-job-store.js';
-import type { JobStore } from '../../../functions/store/job-store.js';
+import type { JobStore } from '../../../functions/core/ports/index.js';
 import {
   clusterDoc,
   expectError,

@@ -13,7 +13,7 @@ import { errorBodySchema } from '../../../functions/api/schemas.js';
 import { StaticTeamDirectory } from '../../../functions/api/team-directory.js';
 import { canonicalJson } from '../../../functions/core/change/index.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
-import type { JobStore } from '../../../functions/store/job-store.js';
+import type { JobStore } from '../../../functions/core/ports/index.js';
 import { startApiServer, type ApiServerOptions } from '../../../scripts/local/api-server.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 

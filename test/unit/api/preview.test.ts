@@ -8,7 +8,7 @@ import {
   flinkJobSchema,
   type FlinkJob,
 } from '../../../functions/core/spec/index.js';
-import type { ClusterRecord, JobRecord } from '../../../functions/store/job-store.js';
+import type { ClusterRecord, JobRecord } from '../../../functions/core/model/index.js';
 import { clusterDoc, jobDoc } from './harness.js';
 
 const job = (spec: Record<string, unknown> = {}, name = 'orders'): FlinkJob =>

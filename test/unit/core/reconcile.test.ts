@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LEASE_TTL_MS } from '../../../functions/core/operations/advance.js';
-import {
-  reconcile,
-  type ExecutionAction,
-  type StateMachinePort,
-} from '../../../functions/core/reconcile.js';
-import { FlinkUnreachableError, type JobOverview } from '../../../functions/flink/index.js';
+import { reconcile } from '../../../functions/core/reconcile.js';
+import type {
+  ClusterJob,
+  ExecutionAction,
+  StateMachinePort,
+} from '../../../functions/core/ports/index.js';
+import { FlinkUnreachableError } from '../../../functions/flink/index.js';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import {
   JOB_ID,
@@ -47,8 +48,8 @@ afterEach(async () => {
 const cycle = (options: { maxOperationsPerCluster?: number } = {}) =>
   reconcile({ ...b.ctx, stateMachine }, { correlationId: 'cycle-1', ...options });
 
-function overview(state: JobOverview['state'], jid = JOB_ID): JobOverview {
-  return { jid, name: NAME, state, 'start-time': 1, 'end-time': -1 };
+function overview(state: string, jobId = JOB_ID): ClusterJob {
+  return { jobId, state, startTime: 1 };
 }
 
 describe('reconcile', () => {

@@ -10,7 +10,7 @@ import type { IngestContext, IngestOutcome } from '../../../functions/ingest/con
 import { S3SpecObjects } from '../../../functions/ingest/s3-spec-objects.js';
 import { createIngestHandler } from '../../../functions/handlers/ingest-handler.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
-import type { JobStore } from '../../../functions/store/job-store.js';
+import type { JobStore } from '../../../functions/core/ports/index.js';
 import { createTable, type LocalDynamo } from '../../support/dynalite.js';
 import type { LocalS3 } from '../../support/s3rver.js';
 

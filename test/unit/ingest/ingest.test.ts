@@ -4,7 +4,7 @@ import { StoreUnavailableError } from '../../../functions/store/dynamo-job-store
 import { NotFoundError, ValidationError } from '../../../functions/commons/errors.js';
 import { VersionConflictError } from '../../../functions/store/errors.js';
 import { INGEST_METRIC } from '../../../functions/handlers/ingest-handler.js';
-import type { JobStore } from '../../../functions/store/job-store.js';
+import type { JobStore } from '../../../functions/core/ports/index.js';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { startS3rver, type LocalS3 } from '../../support/s3rver.js';
 import {

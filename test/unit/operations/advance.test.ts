@@ -184,12 +184,8 @@ describe('advanceOperation', () => {
     b.flink.getJob.mockImplementation(() => {
       looks++;
       return Promise.resolve({
-        jid: 'a'.repeat(32),
-        name: NAME,
+        jobId: 'a'.repeat(32),
         state: looks < 2 ? 'CANCELLING' : 'CANCELED',
-        'start-time': 0,
-        'end-time': 1,
-        vertices: [],
       });
     });
     // cancel → await-stopped (1 s wait fits a 2.5 s budget: sleeps 250 ms, looks again) → submit.

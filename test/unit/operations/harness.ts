@@ -13,17 +13,23 @@ import { FileArtifactSource } from '../../../functions/adapters/file-artifact-so
 import { specHash } from '../../../functions/core/change/index.js';
 import { beginOperation } from '../../../functions/core/operations/begin.js';
 import { LEASE_TTL_MS } from '../../../functions/core/operations/advance.js';
-import type { ControlContext, FlinkPort } from '../../../functions/core/operations/ports.js';
+import {
+  JobNotOnClusterError,
+  type CheckpointSummary,
+  type ControlContext,
+  type FlinkPort,
+  type JobState,
+  type SavepointProgress,
+} from '../../../functions/core/ports/index.js';
 import type { PlannedAction } from '../../../functions/core/plan/plan-actions.js';
 import { encodeSpecDocument, type FlinkJob } from '../../../functions/core/spec/index.js';
-import { FlinkJobNotFoundError } from '../../../functions/flink/index.js';
-import type { JobDetail } from '../../../functions/flink/index.js';
+import { summarizeThrowable } from '../../../functions/flink/index.js';
 import { DynamoJobStore } from '../../../functions/store/index.js';
 import type {
   JobRecord,
   JobStatusPatch,
   OperationKind,
-} from '../../../functions/store/job-store.js';
+} from '../../../functions/core/model/index.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { JOB_ID, NOW, job } from '../plan/fixtures.js';
 
@@ -40,10 +46,11 @@ export function flinkStub(): FlinkStub {
   return {
     listJobs: vi.fn(() => Promise.resolve([])),
     getJob: vi.fn((jobId: string) =>
-      Promise.reject(new FlinkJobNotFoundError(jobId, 'job detail', 'Job not found')),
+      Promise.reject(
+        new JobNotOnClusterError(`Flink rejected job detail of ${jobId}`, 'Job not found'),
+      ),
     ),
-    getExceptions: vi.fn(() => Promise.resolve([])),
-    getLatestFailure: vi.fn(() => Promise.resolve(undefined)),
+    getFailures: vi.fn(() => Promise.resolve([])),
     getCheckpoints: unscripted('getCheckpoints'),
     uploadJar: vi.fn(() => Promise.resolve({ jarId: 'jar-1_counter.jar' })),
     runJar: vi.fn((_jarId: string, options: { jobId?: string }) =>
@@ -60,8 +67,7 @@ export function flinkStub(): FlinkStub {
     cancelJob: vi.fn(() => Promise.resolve()),
     disposeSavepoint: unscripted('disposeSavepoint'),
     awaitDisposal: vi.fn(() => Promise.resolve()),
-    getResourceRequirements: unscripted('getResourceRequirements'),
-    setResourceRequirements: vi.fn(() => Promise.resolve()),
+    rescale: vi.fn(() => Promise.resolve()),
   };
 }
 
@@ -74,46 +80,26 @@ export const MUTATIONS = [
   'stopWithSavepoint',
   'cancelJob',
   'disposeSavepoint',
-  'setResourceRequirements',
+  'rescale',
 ] as const;
 
-export function jobDetail(
-  state: JobDetail['state'],
-  jid = JOB_ID,
-  runningSince?: number,
-): JobDetail {
-  return {
-    jid,
-    name: NAME,
-    state,
-    'start-time': 0,
-    'end-time': -1,
-    vertices: [],
-    ...(runningSince === undefined ? {} : { timestamps: { RUNNING: runningSince } }),
-  };
+export function jobDetail(state: string, jid = JOB_ID, runningSince?: number): JobState {
+  return { jobId: jid, state, ...(runningSince === undefined ? {} : { runningSince }) };
 }
 
-export function savepointDone(location: string) {
-  return { status: { id: 'COMPLETED' as const }, operation: { location } };
+export function savepointDone(location: string): SavepointProgress {
+  return { state: 'COMPLETED', location };
 }
 
-export function savepointFailed(cls: string, trace: string) {
-  return {
-    status: { id: 'COMPLETED' as const },
-    operation: { 'failure-cause': { class: cls, 'stack-trace': trace } },
-  };
+/** A failed savepoint as the adapter reports it: Flink's throwable, summarized. */
+export function savepointFailed(cls: string, trace: string): SavepointProgress {
+  return { state: 'FAILED', cause: summarizeThrowable(trace, cls) };
 }
 
-export const savepointInProgress = () => ({ status: { id: 'IN_PROGRESS' as const } });
+export const savepointInProgress = (): SavepointProgress => ({ state: 'IN_PROGRESS' });
 
-export function checkpoints(path: string | undefined, completed = 1, ackAt = 0) {
-  return {
-    counts: { completed, failed: 0, in_progress: 0, restored: 0, total: completed },
-    latest: {
-      completed:
-        path === undefined ? null : { id: 1, external_path: path, latest_ack_timestamp: ackAt },
-    },
-  };
+export function checkpoints(path: string | undefined, completed = 1, ackAt = 0): CheckpointSummary {
+  return { completed, ...(path === undefined ? {} : { latest: { path, completedAt: ackAt } }) };
 }
 
 export interface Bench {

@@ -1,12 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { advanceOperation } from '../../../functions/core/operations/advance.js';
 import {
-  DeadlineExceededError,
-  FlinkDuplicateJobError,
-  FlinkJobNotFoundError,
-  FlinkRequestRejectedError,
-  FlinkUnreachableError,
-} from '../../../functions/flink/index.js';
+  ClusterRefusedError,
+  DuplicateJobIdError,
+  JobNotOnClusterError,
+} from '../../../functions/core/ports/index.js';
+import { DeadlineExceededError, FlinkUnreachableError } from '../../../functions/flink/index.js';
 import {
   JOB_ID,
   NAME,
@@ -129,20 +128,13 @@ describe('savepoint upgrade: the savepoint fails', () => {
   it('gives up when the job is gone while its savepoint is awaited', async () => {
     const opId = await triggered();
     b.flink.getSavepointStatus.mockRejectedValue(
-      new FlinkJobNotFoundError(JOB_ID, 'savepoint status', 'Job not found'),
+      new JobNotOnClusterError(
+        'Flink rejected savepoint status (HTTP 404): Job not found',
+        'Job not found',
+      ),
     );
     await step(opId);
     await expectAborted(/Job not found/);
-  });
-
-  it('gives up when Flink reports neither a location nor a cause', async () => {
-    const opId = await triggered();
-    b.flink.getSavepointStatus.mockResolvedValue({
-      status: { id: 'COMPLETED' },
-      operation: null,
-    });
-    await step(opId);
-    await expectAborted(/no savepoint location/);
   });
 
   it('rethrows any other Flink error, leaving the step to be retried', async () => {
@@ -224,7 +216,10 @@ describe('stopping the old job', () => {
     await seed(b, v2, v1);
     const opId = await begin(b, 'upgrade', v2);
     b.flink.cancelJob.mockRejectedValue(
-      new FlinkRequestRejectedError(409, 'job cancel', 'Job is already FINISHED'),
+      new ClusterRefusedError(
+        'Flink rejected job cancel (HTTP 409): Job is already FINISHED',
+        'Job is already FINISHED',
+      ),
     );
     expect(await step(opId)).toMatchObject({ event: 'cancel-requested' });
     b.flink.getJob.mockResolvedValue(jobDetail('CANCELED'));
@@ -346,7 +341,9 @@ describe('submit', () => {
     b.flink.getJob.mockImplementation((jobId) =>
       jobId === pending
         ? Promise.resolve(jobDetail('RUNNING', pending))
-        : Promise.reject(new FlinkJobNotFoundError(jobId, 'job detail', 'not found')),
+        : Promise.reject(
+            new JobNotOnClusterError(`Flink rejected job detail of ${jobId}`, 'not found'),
+          ),
     );
     expect(await step(opId)).toMatchObject({ event: 'job-submitted' });
     expect(b.flink.uploadJar).not.toHaveBeenCalled();
@@ -358,7 +355,12 @@ describe('submit', () => {
 
   it('carries on when Flink says the job id is taken already', async () => {
     const { opId, pending } = await atSubmit();
-    b.flink.runJar.mockRejectedValue(new FlinkDuplicateJobError(pending, 'duplicate job id'));
+    b.flink.runJar.mockRejectedValue(
+      new DuplicateJobIdError(
+        'Flink rejected jar run (HTTP 409): duplicate job id',
+        'duplicate job id',
+      ),
+    );
     expect(await step(opId)).toMatchObject({ event: 'job-submitted' });
     expect(b.flink.deleteJar).toHaveBeenCalledTimes(1);
     expect((await b.get()).status.jobId).toBe(pending);
@@ -379,7 +381,10 @@ describe('submit', () => {
   it('rolls back to the last stable spec when Flink refuses the submission', async () => {
     const { opId, pending } = await atSubmit();
     b.flink.runJar.mockRejectedValueOnce(
-      new FlinkRequestRejectedError(400, 'jar run', 'ClassNotFoundException: Main'),
+      new ClusterRefusedError(
+        'Flink rejected jar run (HTTP 400): ClassNotFoundException: Main',
+        'ClassNotFoundException: Main',
+      ),
     );
     expect(await step(opId)).toMatchObject({ next: 'step', event: 'rollback-started' });
     const record = await b.get();
@@ -428,7 +433,9 @@ describe('submit', () => {
       rollback: { enabled: false },
     });
     const { opId } = await atSubmit(noRollback);
-    b.flink.runJar.mockRejectedValue(new FlinkRequestRejectedError(400, 'jar run', 'bad args'));
+    b.flink.runJar.mockRejectedValue(
+      new ClusterRefusedError('Flink rejected jar run (HTTP 400): bad args', 'bad args'),
+    );
     expect(await step(opId)).toMatchObject({ next: 'failed', event: 'failed' });
     const record = await b.get();
     expect(record.status).toMatchObject({
@@ -442,7 +449,9 @@ describe('submit', () => {
 
   it('ends FAILED with ROLLBACK_FAILED when the rollback fails too, never rolling back twice', async () => {
     const { opId } = await atSubmit();
-    b.flink.runJar.mockRejectedValue(new FlinkRequestRejectedError(400, 'jar run', 'cluster full'));
+    b.flink.runJar.mockRejectedValue(
+      new ClusterRefusedError('Flink rejected jar run (HTTP 400): cluster full', 'cluster full'),
+    );
     expect(await step(opId)).toMatchObject({ event: 'rollback-started' });
     await step(opId); // cancel
     await step(opId); // await-stopped
@@ -503,12 +512,8 @@ describe('the stability gate', () => {
     const { opId, jobId } = await submitted();
     b.flink.getJob.mockResolvedValue(jobDetail('FAILED', jobId));
     b.flink.getCheckpoints.mockResolvedValue(checkpoints(undefined, 0));
-    b.flink.getExceptions.mockResolvedValue([
-      {
-        exceptionName: 'java.lang.IllegalStateException',
-        stacktrace: 'java.lang.IllegalStateException: boom\n\tat x.y(Z.java:1)',
-        timestamp: b.now().getTime(),
-      },
+    b.flink.getFailures.mockResolvedValue([
+      { at: b.now().getTime(), summary: 'IllegalStateException: boom' },
     ]);
     expect(await step(opId)).toMatchObject({ event: 'rollback-started' });
     const record = await b.get();
@@ -524,21 +529,13 @@ describe('the stability gate', () => {
 });
 
 describe('rescale', () => {
-  it('sets the new parallelism as the upper bound of every vertex', async () => {
+  it('asks the cluster to rescale the running job to the new parallelism', async () => {
     const v1 = job({ parallelism: 2 });
     const v2 = job({ parallelism: 4 });
     await seed(b, v2, v1);
     const opId = await begin(b, 'scale', v2, { fields: ['spec.parallelism'] });
-    b.flink.getResourceRequirements.mockResolvedValue({
-      source: { parallelism: { lowerBound: 1, upperBound: 2 } },
-      sink: { parallelism: { lowerBound: 2, upperBound: 2 } },
-    });
     expect(await step(opId)).toMatchObject({ next: 'wait', event: 'rescale-requested' });
-    expect(b.flink.getResourceRequirements).toHaveBeenCalledWith(JOB_ID);
-    expect(b.flink.setResourceRequirements).toHaveBeenCalledWith(JOB_ID, {
-      source: { parallelism: { lowerBound: 1, upperBound: 4 } },
-      sink: { parallelism: { lowerBound: 1, upperBound: 4 } },
-    });
+    expect(b.flink.rescale).toHaveBeenCalledWith(JOB_ID, 4);
     const record = await b.get();
     expect(record.status.operation).toMatchObject({ step: 'await-stable' });
     expect(record.status.operation?.data?.pendingJobId).toBe(JOB_ID);
@@ -585,7 +582,12 @@ describe('manual savepoint and retention', () => {
 
     b.flink.disposeSavepoint.mockImplementation((path) =>
       path === 'file:///sp/stuck'
-        ? Promise.reject(new FlinkRequestRejectedError(500, 'savepoint disposal', 'denied'))
+        ? Promise.reject(
+            new ClusterRefusedError(
+              'Flink rejected savepoint disposal (HTTP 500): denied',
+              'denied',
+            ),
+          )
         : Promise.resolve({ triggerId: 'd'.repeat(32) }),
     );
     expect(await step(opId)).toMatchObject({ next: 'done', event: 'savepoint-retention' });

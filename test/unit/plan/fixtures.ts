@@ -7,7 +7,7 @@ import {
   type FlinkJob,
   type FlinkJobInput,
 } from '../../../functions/core/spec/index.js';
-import type { JobRecord, JobStatus } from '../../../functions/store/job-store.js';
+import type { JobRecord, JobStatus } from '../../../functions/core/model/index.js';
 
 export const NOW = new Date('2026-11-26T12:00:00Z');
 export const JOB_ID = 'a'.repeat(32);

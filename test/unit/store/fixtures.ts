@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoJobStore, type DynamoJobStoreOptions } from '../../../functions/store/index.js';
-import type { DesiredJob } from '../../../functions/store/index.js';
+import type { DesiredJob } from '../../../functions/core/model/index.js';
 import { createTable, type LocalDynamo } from '../../support/dynalite.js';
 
 /** A fresh table per test file keeps tests independent without restarting dynalite. */

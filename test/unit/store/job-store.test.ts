@@ -8,12 +8,12 @@ import {
 import {
   CorruptItemError,
   DynamoJobStore,
-  RECENT_HISTORY_SIZE,
   SavepointStateError,
   StoreUnavailableError,
   VersionConflictError,
   timeToLiveAttribute,
 } from '../../../functions/store/index.js';
+import { RECENT_HISTORY_SIZE } from '../../../functions/core/model/index.js';
 import { jobShard } from '../../../functions/store/keys.js';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { T0, at, clientDroppingAuditCopies, desired, newStore } from './fixtures.js';

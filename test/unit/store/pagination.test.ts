@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../functions/commons/errors.js';
-import {
-  InvalidPageRequestError,
-  type DynamoJobStore,
-  type JobRecord,
-  type Page,
-  type PageRequest,
-} from '../../../functions/store/index.js';
+import type { JobRecord, Page, PageRequest } from '../../../functions/core/model/index.js';
+import { InvalidPageRequestError, type DynamoJobStore } from '../../../functions/store/index.js';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { desired, newStore } from './fixtures.js';
 

@@ -1,0 +1,3 @@
+/** Waits `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));

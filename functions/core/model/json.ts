@@ -1,0 +1,2 @@
+/** An opaque JSON object (the job spec, operation data, audit details). */
+export type JsonObject = Record<string, unknown>;

@@ -1,0 +1,128 @@
+/**
+ * The Flink port: what the control loop asks of one Flink cluster, in fjc's own terms. The adapter
+ * (functions/flink, `FlinkClusterPort`) speaks Flink's REST API and turns its JSON (`start-time`,
+ * `failure-cause`, `external_path`, …) and its typed errors into these results and errors, so the
+ * core never reads a Flink field name and a stand-in only has to keep this contract.
+ */
+import { FjcError, type FjcErrorOptions } from '../../commons/errors.js';
+import type { ArtifactStream } from './artifacts.js';
+
+/** One entry of a cluster's job list (`GET /jobs/overview`). */
+export interface ClusterJob {
+  jobId: string;
+  /** A Flink job state: RUNNING, FAILED, CANCELED, … */
+  state: string;
+  /** Epoch ms. */
+  startTime: number;
+  /** `Default`, `Adaptive` or `AdaptiveBatch`; Flink reports it from 2.0 on. */
+  schedulerType?: string;
+}
+
+/** One job as its cluster reports it now. */
+export interface JobState {
+  jobId: string;
+  state: string;
+  /** Epoch ms of the switch to RUNNING, while it runs. */
+  runningSince?: number;
+}
+
+/** A job's checkpoint history, as far as the control loop needs it. */
+export interface CheckpointSummary {
+  completed: number;
+  /** The newest completed checkpoint, when there is one. */
+  latest?: {
+    /** Its location (retained or not). */
+    path?: string;
+    /** Epoch ms at which it completed (0 when Flink did not say). */
+    completedAt: number;
+  };
+}
+
+/** A failure of a job, newest first in lists. */
+export interface JobFailure {
+  /** Epoch ms. */
+  at: number;
+  /** One line: the root exception and its message. */
+  summary: string;
+}
+
+/** Where a savepoint (or stop-with-savepoint) stands. */
+export type SavepointProgress =
+  | { state: 'IN_PROGRESS' }
+  | { state: 'COMPLETED'; location: string }
+  | { state: 'FAILED'; cause: string };
+
+/** Savepoint options: the caller chooses the trigger id and records it first. */
+export interface SavepointRequest {
+  triggerId: string;
+  targetDirectory?: string;
+}
+
+/** What a submission asks for. */
+export interface SubmitRequest {
+  /** The job id to use: fjc records it before the run so that a retry finds the job. */
+  jobId: string;
+  entryClass?: string;
+  args?: readonly string[];
+  parallelism?: number;
+  savepointPath?: string;
+  allowNonRestoredState?: boolean;
+  /** How the restored snapshot is owned: CLAIM lets Flink delete it later, NO_CLAIM never does. */
+  claimMode?: 'CLAIM' | 'NO_CLAIM';
+  flinkConfiguration?: Readonly<Record<string, string>>;
+}
+
+/** How long to wait for an asynchronous cluster operation, and how often to look. */
+export interface PollRequest {
+  deadlineMs: number;
+  intervalMs: number;
+}
+
+/**
+ * The calls operations and reconcile make on one cluster. Transient faults (unreachable, timeouts,
+ * 5xx) surface as errors of the adapter's own kinds; the cluster's explicit refusals as
+ * {@link ClusterRefusedError} and its subclasses, which the core acts on.
+ */
+export interface FlinkPort {
+  listJobs(): Promise<ClusterJob[]>;
+  /** @throws JobNotOnClusterError */
+  getJob(jobId: string): Promise<JobState>;
+  /** The job's failures, newest first. */
+  getFailures(jobId: string): Promise<JobFailure[]>;
+  getCheckpoints(jobId: string): Promise<CheckpointSummary>;
+  uploadJar(source: ArtifactStream): Promise<{ jarId: string }>;
+  /** @throws DuplicateJobIdError when a job with this id exists; ClusterRefusedError otherwise. */
+  runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }>;
+  deleteJar(jarId: string): Promise<void>;
+  triggerSavepoint(jobId: string, request: SavepointRequest): Promise<{ triggerId: string }>;
+  stopWithSavepoint(
+    jobId: string,
+    request: SavepointRequest & { drain: boolean },
+  ): Promise<{ triggerId: string }>;
+  /** @throws JobNotOnClusterError when the cluster knows neither the job nor the trigger. */
+  getSavepointStatus(jobId: string, triggerId: string): Promise<SavepointProgress>;
+  cancelJob(jobId: string): Promise<void>;
+  disposeSavepoint(path: string): Promise<{ triggerId: string }>;
+  awaitDisposal(triggerId: string, poll: PollRequest): Promise<void>;
+  /** Sets every vertex's parallelism upper bound (adaptive scheduler: rescale in place). */
+  rescale(jobId: string, parallelism: number): Promise<void>;
+}
+
+/** The cluster understood a request and refused it (as opposed to a transient fault). */
+export class ClusterRefusedError extends FjcError {
+  override readonly code: string;
+  /** The cluster's own words. */
+  readonly reason: string;
+
+  constructor(message: string, reason: string, options: FjcErrorOptions & { code?: string } = {}) {
+    super(message, options);
+    this.reason = reason;
+    this.code = options.code ?? 'CLUSTER_REFUSED';
+  }
+}
+
+/** The cluster does not know the job (or the asynchronous operation asked about). */
+export class JobNotOnClusterError extends ClusterRefusedError {}
+
+/** A job with the requested id already exists on the cluster. */
+export class DuplicateJobIdError extends ClusterRefusedError {}

@@ -1,0 +1,113 @@
+/**
+ * The job store port: how the control plane reads and changes the declared and observed state of
+ * Flink jobs, clusters, savepoints and the audit trail. Adapter: `DynamoJobStore` (functions/store).
+ *
+ * Concurrency model: every job record carries a `version`. Each change of a job (desired spec,
+ * status transition, lease) is ONE conditional write on ONE item that checks that version (or, for
+ * leases, the lease expiry) and increments it, so two concurrent writers can never both win and a
+ * writer holding a stale record is refused with a `ConflictError`. The version therefore doubles
+ * as a fencing token: taking over a lease bumps it, so a previous owner that wakes up late cannot
+ * write anymore.
+ */
+import type {
+  AuditEntry,
+  AuditInput,
+  ClusterRecord,
+  DesiredJob,
+  JobRecord,
+  JobStatusPatch,
+  JsonObject,
+  NewSavepoint,
+  Page,
+  PageRequest,
+  SavepointPatch,
+  SavepointRecord,
+} from '../model/index.js';
+
+/** Options of {@link JobStore.putDesired}. */
+export interface PutDesiredOptions {
+  /**
+   * The generation the caller based its change on (HTTP If-Match). `0` means "must not exist yet".
+   * Omitted: last writer wins on the desired spec (status changes never make the put fail).
+   */
+  expectedGeneration?: number;
+  actor: string;
+  details?: JsonObject;
+  now?: Date;
+}
+
+/** Result of {@link JobStore.putDesired}. */
+export interface PutDesiredResult {
+  record: JobRecord;
+  created: boolean;
+  /** False when nothing changed (idempotent re-put): no write happened. */
+  changed: boolean;
+}
+
+/** Options of {@link JobStore.transition}. */
+export interface TransitionOptions {
+  /**
+   * Renew (`{owner, ttlMs}`) or release (`null`) the lease in the same write. Renewal is refused
+   * with a LeaseHeldError when another owner holds an unexpired lease.
+   */
+  lease?: { owner: string; ttlMs: number } | null;
+}
+
+/** The port. All reads of job records are strongly consistent except the index listings. */
+export interface JobStore {
+  getJob(name: string): Promise<JobRecord | undefined>;
+  /** All jobs, for the reconcile fan-out. Eventually consistent (index). */
+  listJobs(page?: PageRequest): Promise<Page<JobRecord>>;
+  listJobsByCluster(clusterRef: string, page?: PageRequest): Promise<Page<JobRecord>>;
+  listJobsByTeam(team: string, page?: PageRequest): Promise<Page<JobRecord>>;
+
+  /** Creates a job or changes its desired state. */
+  putDesired(job: DesiredJob, options: PutDesiredOptions): Promise<PutDesiredResult>;
+  /**
+   * Changes the status of a job whose current version is `expectedVersion`, in one conditional
+   * write. `change` may be a patch or a function of the current record.
+   */
+  transition(
+    name: string,
+    expectedVersion: number,
+    change: JobStatusPatch | ((current: JobRecord) => JobStatusPatch),
+    audit: AuditInput,
+    now?: Date,
+    options?: TransitionOptions,
+  ): Promise<JobRecord>;
+  /**
+   * Takes (or renews, for the same owner) the lease of a job. Succeeds when there is no lease, it
+   * has expired (takeover) or `owner` already holds it. The returned record contains the
+   * operation in flight, for the new owner to resume.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<JobRecord>;
+  /** Gives the lease back; refused when `owner` does not hold it. */
+  releaseLease(name: string, owner: string, now?: Date): Promise<JobRecord>;
+  /** Deletes the job record; savepoints and audit history stay (history until its TTL). */
+  deleteJob(
+    name: string,
+    options: { expectedVersion?: number; actor: string; now?: Date },
+  ): Promise<void>;
+
+  /** A job's audit trail, newest first. */
+  listHistory(name: string, page?: PageRequest): Promise<Page<AuditEntry>>;
+
+  addSavepoint(savepoint: NewSavepoint): Promise<SavepointRecord>;
+  updateSavepoint(
+    jobName: string,
+    id: string,
+    patch: SavepointPatch,
+    now?: Date,
+  ): Promise<SavepointRecord>;
+  markSavepointDisposed(jobName: string, id: string, now?: Date): Promise<SavepointRecord>;
+  /** A job's savepoints, newest first. */
+  listSavepoints(jobName: string, page?: PageRequest): Promise<Page<SavepointRecord>>;
+
+  getCluster(name: string): Promise<ClusterRecord | undefined>;
+  /** Creates (`expectedVersion` 0 or omitted) or replaces a cluster record. */
+  putCluster(
+    cluster: { name: string; spec: JsonObject },
+    options?: { expectedVersion?: number; now?: Date },
+  ): Promise<ClusterRecord>;
+  listClusters(page?: PageRequest): Promise<Page<ClusterRecord>>;
+}

@@ -1,0 +1,172 @@
+/**
+ * The Flink port (core/ports/flink.ts) over Flink's REST API: a `FlinkRestClient` whose answers
+ * are turned into the core's terms, and whose refusals into the core's errors. Everything that
+ * knows Flink's JSON field names stays on this side of the port.
+ */
+import {
+  ClusterRefusedError,
+  DuplicateJobIdError,
+  JobNotOnClusterError,
+  type ArtifactStream,
+  type CheckpointSummary,
+  type ClusterJob,
+  type FlinkPort,
+  type JobFailure,
+  type JobState,
+  type PollRequest,
+  type SavepointProgress,
+  type SavepointRequest,
+  type SubmitRequest,
+} from '../core/ports/index.js';
+import {
+  FlinkDuplicateJobError,
+  FlinkJobNotFoundError,
+  FlinkRequestRejectedError,
+} from './errors.js';
+import { summarizeThrowable } from './flink-message.js';
+import type { FlinkRestClient } from './flink-rest-client.js';
+
+/** A refusal in the core's terms; every other error (unreachable, timeouts) passes unchanged. */
+function translated(error: unknown): unknown {
+  if (!(error instanceof FlinkRequestRejectedError)) return error;
+  const options = {
+    cause: error,
+    code: error.code,
+    ...(error.remedy === undefined ? {} : { remedy: error.remedy }),
+  };
+  if (error instanceof FlinkJobNotFoundError)
+    return new JobNotOnClusterError(error.message, error.flinkMessage, options);
+  if (error instanceof FlinkDuplicateJobError)
+    return new DuplicateJobIdError(error.message, error.flinkMessage, options);
+  return new ClusterRefusedError(error.message, error.flinkMessage, options);
+}
+
+async function refusalsTranslated<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw translated(error);
+  }
+}
+
+/** The core's view of one Flink cluster, through its REST client. */
+export class FlinkClusterPort implements FlinkPort {
+  constructor(private readonly client: FlinkRestClient) {}
+
+  async listJobs(): Promise<ClusterJob[]> {
+    const jobs = await refusalsTranslated(this.client.listJobs());
+    return jobs.map((job) => ({
+      jobId: job.jid,
+      state: job.state,
+      startTime: job['start-time'],
+      ...(job.schedulerType === undefined ? {} : { schedulerType: job.schedulerType }),
+    }));
+  }
+
+  async getJob(jobId: string): Promise<JobState> {
+    const job = await refusalsTranslated(this.client.getJob(jobId));
+    const runningSince = job.timestamps?.RUNNING;
+    return {
+      jobId: job.jid,
+      state: job.state,
+      ...(runningSince === undefined ? {} : { runningSince }),
+    };
+  }
+
+  async getFailures(jobId: string): Promise<JobFailure[]> {
+    const exceptions = await refusalsTranslated(this.client.getExceptions(jobId));
+    return exceptions.map((e) => ({
+      at: e.timestamp,
+      summary: summarizeThrowable(e.stacktrace, e.exceptionName),
+    }));
+  }
+
+  async getCheckpoints(jobId: string): Promise<CheckpointSummary> {
+    const stats = await refusalsTranslated(this.client.getCheckpoints(jobId));
+    const latest = stats.latest.completed;
+    return {
+      completed: stats.counts.completed,
+      ...(latest
+        ? {
+            latest: {
+              ...(latest.external_path ? { path: latest.external_path } : {}),
+              completedAt: latest.latest_ack_timestamp ?? 0,
+            },
+          }
+        : {}),
+    };
+  }
+
+  uploadJar(source: ArtifactStream): Promise<{ jarId: string }> {
+    return refusalsTranslated(this.client.uploadJar(source));
+  }
+
+  runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }> {
+    return refusalsTranslated(this.client.runJar(jarId, request));
+  }
+
+  deleteJar(jarId: string): Promise<void> {
+    return refusalsTranslated(this.client.deleteJar(jarId));
+  }
+
+  triggerSavepoint(jobId: string, request: SavepointRequest): Promise<{ triggerId: string }> {
+    return refusalsTranslated(this.client.triggerSavepoint(jobId, request));
+  }
+
+  stopWithSavepoint(
+    jobId: string,
+    request: SavepointRequest & { drain: boolean },
+  ): Promise<{ triggerId: string }> {
+    return refusalsTranslated(this.client.stopWithSavepoint(jobId, request));
+  }
+
+  async getSavepointStatus(jobId: string, triggerId: string): Promise<SavepointProgress> {
+    const status = await refusalsTranslated(this.client.getSavepointStatus(jobId, triggerId));
+    if (status.status.id === 'IN_PROGRESS') return { state: 'IN_PROGRESS' };
+    const cause = status.operation?.['failure-cause'];
+    if (cause)
+      return {
+        state: 'FAILED',
+        cause: summarizeThrowable(cause['stack-trace'] ?? '', cause.class ?? 'unknown cause'),
+      };
+    const location = status.operation?.location;
+    return location === undefined || location === null
+      ? { state: 'FAILED', cause: 'Flink reported no savepoint location' }
+      : { state: 'COMPLETED', location };
+  }
+
+  cancelJob(jobId: string): Promise<void> {
+    return refusalsTranslated(this.client.cancelJob(jobId));
+  }
+
+  disposeSavepoint(path: string): Promise<{ triggerId: string }> {
+    return refusalsTranslated(this.client.disposeSavepoint(path));
+  }
+
+  awaitDisposal(triggerId: string, poll: PollRequest): Promise<void> {
+    return refusalsTranslated(this.client.awaitDisposal(triggerId, poll));
+  }
+
+  async rescale(jobId: string, parallelism: number): Promise<void> {
+    const current = await refusalsTranslated(this.client.getResourceRequirements(jobId));
+    const wanted = Object.fromEntries(
+      Object.entries(current).map(([vertex, requirement]) => [
+        vertex,
+        { ...requirement, parallelism: { lowerBound: 1, upperBound: parallelism } },
+      ]),
+    );
+    await refusalsTranslated(this.client.setResourceRequirements(jobId, wanted));
+  }
+}
+
+const ports = new WeakMap<FlinkRestClient, FlinkClusterPort>();
+
+/** The port of a client, one per client (clients are cached per cluster by `FlinkClients`). */
+export function flinkPortOf(client: FlinkRestClient): FlinkClusterPort {
+  let port = ports.get(client);
+  if (!port) {
+    port = new FlinkClusterPort(client);
+    ports.set(client, port);
+  }
+  return port;
+}

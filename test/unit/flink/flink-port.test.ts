@@ -1,0 +1,228 @@
+/**
+ * The Flink port adapter over a loopback server answering as Flink does: Flink's JSON turned into
+ * the core's terms, and Flink's refusals into the core's errors. The real cluster covers the same
+ * adapter through the control-loop scenarios (test/flink/control-loop.test.ts).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ClusterRefusedError,
+  DuplicateJobIdError,
+  JobNotOnClusterError,
+} from '../../../functions/core/ports/index.js';
+import {
+  FlinkClusterPort,
+  FlinkRestClient,
+  FlinkUnreachableError,
+  flinkPortOf,
+} from '../../../functions/flink/index.js';
+import { cannedServer, json, type Responder } from './canned-server.js';
+
+const JOB = '0123456789abcdef0123456789abcdef';
+const TRIGGER = 'fedcba9876543210fedcba9876543210';
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function portFor(respond: Responder) {
+  const server = await cannedServer(respond);
+  const client = new FlinkRestClient({
+    baseUrl: server.url,
+    flinkVersion: '2.3.0',
+    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    timeoutMs: 2_000,
+  });
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+  });
+  return { port: new FlinkClusterPort(client), server };
+}
+
+const notFound: Responder = (_req, res) => {
+  json(res, 404, {
+    errors: ['org.apache.flink.runtime.rest.NotFoundException: Job 0123 not found'],
+  });
+};
+
+describe('FlinkClusterPort: answers in the core’s terms', () => {
+  it('lists jobs with id, state, start time and scheduler type', async () => {
+    const { port } = await portFor((_req, res) => {
+      json(res, 200, {
+        jobs: [
+          { jid: JOB, name: 'a', state: 'RUNNING', 'start-time': 5, 'end-time': -1 },
+          {
+            jid: TRIGGER,
+            name: 'b',
+            state: 'FAILED',
+            'start-time': 7,
+            'end-time': 9,
+            schedulerType: 'Adaptive',
+          },
+        ],
+      });
+    });
+    expect(await port.listJobs()).toEqual([
+      { jobId: JOB, state: 'RUNNING', startTime: 5 },
+      { jobId: TRIGGER, state: 'FAILED', startTime: 7, schedulerType: 'Adaptive' },
+    ]);
+  });
+
+  it('reads a job’s state and when it started RUNNING', async () => {
+    const detail = (timestamps?: Record<string, number>) => ({
+      jid: JOB,
+      name: 'a',
+      state: 'RUNNING',
+      'start-time': 1,
+      'end-time': -1,
+      vertices: [],
+      ...(timestamps ? { timestamps } : {}),
+    });
+    let body = detail({ RUNNING: 42, CREATED: 1 });
+    const { port } = await portFor((_req, res) => {
+      json(res, 200, body);
+    });
+    expect(await port.getJob(JOB)).toEqual({ jobId: JOB, state: 'RUNNING', runningSince: 42 });
+    body = detail();
+    expect(await port.getJob(JOB)).toEqual({ jobId: JOB, state: 'RUNNING' });
+  });
+
+  it('summarizes failures, newest first', async () => {
+    const { port } = await portFor((_req, res) => {
+      json(res, 200, {
+        exceptionHistory: {
+          entries: [
+            {
+              exceptionName: 'java.lang.IllegalStateException',
+              stacktrace: 'java.lang.IllegalStateException: old\n\tat x.y(Z.java:1)',
+              timestamp: 1,
+            },
+            {
+              exceptionName: 'java.lang.RuntimeException',
+              stacktrace:
+                'java.lang.RuntimeException: new\n\tat x.y(Z.java:1)\nCaused by: java.io.IOException: disk\n',
+              timestamp: 2,
+            },
+          ],
+        },
+      });
+    });
+    expect(await port.getFailures(JOB)).toEqual([
+      { at: 2, summary: 'RuntimeException: new (root cause: IOException: disk)' },
+      { at: 1, summary: 'IllegalStateException: old' },
+    ]);
+  });
+
+  it('reads the checkpoint count and the newest completed checkpoint', async () => {
+    let latest: unknown = { id: 7, external_path: 'file:///c/chk-7', latest_ack_timestamp: 99 };
+    const { port } = await portFor((_req, res) => {
+      json(res, 200, {
+        counts: { completed: 7, failed: 0, in_progress: 0, restored: 0, total: 7 },
+        latest: { completed: latest },
+      });
+    });
+    expect(await port.getCheckpoints(JOB)).toEqual({
+      completed: 7,
+      latest: { path: 'file:///c/chk-7', completedAt: 99 },
+    });
+    latest = { id: 8, external_path: null };
+    expect(await port.getCheckpoints(JOB)).toEqual({ completed: 7, latest: { completedAt: 0 } });
+    latest = null;
+    expect(await port.getCheckpoints(JOB)).toEqual({ completed: 7 });
+  });
+
+  it.each([
+    [{ status: { id: 'IN_PROGRESS' } }, { state: 'IN_PROGRESS' }],
+    [
+      { status: { id: 'COMPLETED' }, operation: { location: 'file:///sp/1' } },
+      { state: 'COMPLETED', location: 'file:///sp/1' },
+    ],
+    [
+      {
+        status: { id: 'COMPLETED' },
+        operation: {
+          'failure-cause': {
+            class: 'java.io.IOException',
+            'stack-trace': 'java.io.IOException: No space left on device\n\tat a.b(C.java:1)',
+          },
+        },
+      },
+      { state: 'FAILED', cause: 'IOException: No space left on device' },
+    ],
+    [
+      { status: { id: 'COMPLETED' }, operation: { 'failure-cause': {} } },
+      { state: 'FAILED', cause: 'unknown cause' },
+    ],
+    [
+      { status: { id: 'COMPLETED' }, operation: null },
+      { state: 'FAILED', cause: 'Flink reported no savepoint location' },
+    ],
+  ])('maps savepoint status %j', async (body, progress) => {
+    const { port } = await portFor((_req, res) => {
+      json(res, 200, body);
+    });
+    expect(await port.getSavepointStatus(JOB, TRIGGER)).toEqual(progress);
+  });
+
+  it('rescales every vertex to the new upper bound, lower bound 1', async () => {
+    const { port, server } = await portFor((req, res) => {
+      if (req.method === 'GET')
+        json(res, 200, {
+          source: { parallelism: { lowerBound: 1, upperBound: 2 } },
+          sink: { parallelism: { lowerBound: 2, upperBound: 2 } },
+        });
+      else json(res, 200, {});
+    });
+    await port.rescale(JOB, 4);
+    const put = server.requests.find((r) => r.method === 'PUT');
+    expect(put?.url).toBe(`/jobs/${JOB}/resource-requirements`);
+    expect(JSON.parse(put?.body.toString() ?? '')).toEqual({
+      source: { parallelism: { lowerBound: 1, upperBound: 4 } },
+      sink: { parallelism: { lowerBound: 1, upperBound: 4 } },
+    });
+  });
+});
+
+describe('FlinkClusterPort: refusals become the core’s errors', () => {
+  it('a job the cluster does not know is JobNotOnClusterError, with Flink’s words', async () => {
+    const { port } = await portFor(notFound);
+    const error = await port.getJob(JOB).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobNotOnClusterError);
+    expect(error).toMatchObject({
+      code: 'FLINK_JOB_NOT_FOUND',
+      reason: expect.stringMatching(/not found/) as string,
+    });
+  });
+
+  it('a taken job id is DuplicateJobIdError; any other refusal ClusterRefusedError', async () => {
+    let status = 409;
+    const { port } = await portFor((_req, res) => {
+      json(res, status, {
+        errors: [
+          status === 409
+            ? 'org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted.'
+            : 'org.apache.flink.client.program.ProgramInvocationException: bad args',
+        ],
+      });
+    });
+    const duplicate = await port.runJar('x.jar', { jobId: JOB }).catch((e: unknown) => e);
+    expect(duplicate).toBeInstanceOf(DuplicateJobIdError);
+    status = 400;
+    const refused = await port.runJar('x.jar', { jobId: JOB }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ClusterRefusedError);
+    expect(refused).not.toBeInstanceOf(DuplicateJobIdError);
+    expect((refused as ClusterRefusedError).reason).toMatch(/bad args/);
+  });
+
+  it('passes transient faults through unchanged, for the state machine to retry', async () => {
+    const { port, server } = await portFor(notFound);
+    await server.close();
+    await expect(port.cancelJob(JOB)).rejects.toBeInstanceOf(FlinkUnreachableError);
+  });
+
+  it('keeps one port per client', () => {
+    const client = new FlinkRestClient({ baseUrl: 'http://127.0.0.1:1' });
+    cleanups.push(() => client.close());
+    expect(flinkPortOf(client)).toBe(flinkPortOf(client));
+  });
+});
