@@ -1,6 +1,7 @@
 // @ts-check
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerRule } from './scripts/lint/layers.mjs';
 
 export default tseslint.config(
   {
@@ -24,6 +25,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
+  },
+  {
+    // The layer map (docs/architecture.md): imports across folders of functions/ follow its arrows.
+    files: ['functions/**/*.ts'],
+    plugins: { fjc: { rules: { layers: layerRule(`${import.meta.dirname}/functions`) } } },
+    rules: { 'fjc/layers': 'error' },
   },
   {
     files: ['eslint.config.js'],
