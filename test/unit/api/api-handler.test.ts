@@ -1,7 +1,7 @@
 /** The Lambda adapter: API Gateway REST (v1) proxy events in, proxy results out. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type ApiHandler } from '../../../functions/api/app.js';
-import { teamDirectoryFromEnvironment } from '../../../functions/api/aws-api-runtime.js';
+import { teamDirectoryFromEnvironment } from '../../../functions/runtime/aws-api-runtime.js';
 import type { ApiRequest } from '../../../functions/api/http.js';
 import { MemoryIdempotencyStore } from '../../../functions/api/idempotency.js';
 import { clusterViewSchema, errorBodySchema } from '../../../functions/api/schemas.js';
@@ -9,13 +9,13 @@ import { StaticTeamDirectory } from '../../../functions/api/team-directory.js';
 import { ConfigurationError } from '../../../functions/commons/errors.js';
 import { createObservability } from '../../../functions/commons/observability.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
+import { handler } from '../../../functions/handlers/api.js';
 import {
   createApiHandler,
-  handler,
   requestOf,
   restProxyEventSchema,
   type RestProxyEvent,
-} from '../../../functions/handlers/api.js';
+} from '../../../functions/handlers/api-handler.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { DIRECTORY, PRINCIPAL, captureLogger, clusterDoc, expectShape } from './harness.js';
 

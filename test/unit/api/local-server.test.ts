@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsApi } from '../../../functions/api/aws-api-runtime.js';
+import { awsApi } from '../../../functions/runtime/aws-api-runtime.js';
 import { jobListSchema, jobSummarySchema, jobViewSchema } from '../../../functions/api/schemas.js';
 import { ConfigurationError } from '../../../functions/commons/errors.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';

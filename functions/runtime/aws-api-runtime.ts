@@ -5,12 +5,12 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readEnvironment } from '../commons/env.js';
+import { createApi, type ApiHandler } from '../api/app.js';
+import { DynamoIdempotencyStore } from '../api/dynamo-idempotency-store.js';
+import type { ApiLogger } from '../api/router.js';
+import { StaticTeamDirectory, type TeamDirectory } from '../api/team-directory.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
-import { createApi, type ApiHandler } from './app.js';
-import { DynamoIdempotencyStore } from './dynamo-idempotency-store.js';
-import type { ApiLogger } from './router.js';
-import { StaticTeamDirectory, type TeamDirectory } from './team-directory.js';
-import { traced } from '../runtime/tracing.js';
+import { traced } from './tracing.js';
 
 /** The environment variable holding the team directory (JSON, see team-directory.ts). */
 export const TEAMS_VARIABLE = 'FJC_API_TEAMS';
