@@ -1,8 +1,15 @@
-import type { JobRecord } from '../model/index.js';
+import type { JobRecord, OperationKind } from '../model/index.js';
 import { isCheckStep, MAX_STEP_FAILURES, readOperationData, type Step } from './operation-data.js';
 import type { ControlContext } from '../ports/index.js';
 import { sleep } from '../../commons/sleep.js';
-import { STEPS, type StepResult } from './steps.js';
+import { SEQUENCES, firstStep, locateStage, nextStep, type Placement } from './sequences.js';
+import {
+  STEPS,
+  type Exits,
+  type StepDefinition,
+  type StepResult,
+  type Wait,
+} from './steps/index.js';
 
 /** How long a worker may hold a job before another may take it over. */
 export const LEASE_TTL_MS = 10 * 60_000;
@@ -71,31 +78,74 @@ async function advanceOnce(
   if (record.lease?.owner !== owner) return superseded('another worker took the job over');
 
   const data = readOperationData(operation.data);
-  const step = operation.step as Step;
-  const run = STEPS[step] as (typeof STEPS)[Step] | undefined;
-  const result: StepResult = run
-    ? await run({ ctx, record, kind: operation.kind, data })
-    : {
-        type: 'finish',
-        outcome: 'failed',
-        change: {
-          phase: 'FAILED',
-          lastError: {
-            code: 'OPERATION_INVALID',
-            message: `unknown step ${step}`,
-            at: ctx.now().toISOString(),
-          },
-        },
-        audit: 'operation-invalid',
+  const run = (STEPS as Partial<Record<string, StepDefinition>>)[operation.step];
+  if (!run) return record_(ctx, record, owner, invalid(ctx, `unknown step ${operation.step}`));
+  const placed = locateStage(operation.kind, data.mode, operation.step);
+  // Checked before acting: a step the operation's sequence does not have must not touch Flink.
+  if (!placed)
+    return record_(
+      ctx,
+      record,
+      owner,
+      invalid(
+        ctx,
+        `a ${operation.kind} operation in ${data.mode} mode has no step ${operation.step}`,
+      ),
+    );
+  const result = await run.run({ ctx, record, kind: operation.kind, data });
+  return record_(ctx, record, owner, resolve(ctx, placed, result));
+}
+
+/** A recorded move, its next step looked up in the sequence table. */
+type Move =
+  | Wait
+  | Exits['finish']
+  | (Omit<Exits['next'], 'type'> & { type: 'continue'; step: Step; kind?: OperationKind });
+
+/** Where a step's exit leads, from the sequence table. */
+function resolve(ctx: ControlContext, placed: Placement, result: StepResult): Move {
+  switch (result.type) {
+    case 'wait':
+    case 'finish':
+      return result;
+    case 'next': {
+      const step = nextStep(placed, result.data);
+      // The table test proves every sequence ends on a finishing step; this names a break.
+      if (step === undefined)
+        return invalid(ctx, `${placed.sequence} has no step after ${placed.step}`);
+      return { ...result, type: 'continue', step };
+    }
+    case 'rollback': {
+      const rollback = SEQUENCES.rollback;
+      return {
+        ...result,
+        type: 'continue',
+        kind: rollback.kind,
+        step: firstStep('rollback', placed.mode),
+        change: { ...result.change, ...(rollback.phase ? { phase: rollback.phase } : {}) },
       };
-  return record_(ctx, record, owner, result);
+    }
+  }
+}
+
+/** Ends an operation fjc cannot carry on: a bug or a hand-edited record, said plainly. */
+function invalid(ctx: ControlContext, message: string): Exits['finish'] {
+  return {
+    type: 'finish',
+    outcome: 'failed',
+    change: {
+      phase: 'FAILED',
+      lastError: { code: 'OPERATION_INVALID', message, at: ctx.now().toISOString() },
+    },
+    audit: 'operation-invalid',
+  };
 }
 
 async function record_(
   ctx: ControlContext,
   record: JobRecord,
   owner: string,
-  result: StepResult,
+  result: Move,
 ): Promise<AdvanceOutcome> {
   const operation = record.status.operation;
   if (!operation) return superseded('no operation');

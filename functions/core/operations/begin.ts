@@ -2,6 +2,7 @@ import type { JobPhase, JobRecord, OperationKind } from '../model/index.js';
 import type { PlannedAction } from '../plan/plan-actions.js';
 import type { FlinkJob } from '../spec/index.js';
 import type { OperationData, Step, Target } from './operation-data.js';
+import { SEQUENCES, SEQUENCE_NAMES, firstStep, type SequenceName } from './sequences.js';
 
 /** Fresh ids for a new operation, drawn by the caller so this function stays pure. */
 export interface OperationIds {
@@ -21,9 +22,10 @@ export interface OperationStart {
 }
 
 /**
- * Turns a planned action into the first step of its operation. Every id the operation will use
- * (savepoint trigger, new Flink job id) is fixed here and written with the operation, before any
- * call to Flink: the write-ahead rule that makes each step safe to repeat.
+ * Turns a planned action into the first step of its operation, as the sequence table says
+ * (./sequences.ts). Every id the operation will use (savepoint trigger, new Flink job id) is
+ * fixed here and written with the operation, before any call to Flink: the write-ahead rule
+ * that makes each step safe to repeat.
  */
 export function beginOperation(
   action: PlannedAction,
@@ -45,73 +47,51 @@ export function beginOperation(
     pendingJobId: ids.jobId,
     ...(status.jobId === undefined ? {} : { previousJobId: status.jobId }),
   };
+  if (!isSequenceName(action.kind)) return undefined;
+  const sequence = SEQUENCES[action.kind];
+  const step = firstStep(action.kind, mode);
+  return {
+    kind: sequence.kind,
+    step,
+    phase: sequence.phase ?? status.phase,
+    data: { ...base, ...startData(action, record, desired, step, ids) },
+  };
+}
+
+const isSequenceName = (kind: string): kind is SequenceName =>
+  (SEQUENCE_NAMES as readonly string[]).includes(kind);
+
+/** What an operation records besides the common data: where it restores from, its savepoint. */
+function startData(
+  action: PlannedAction,
+  record: JobRecord,
+  desired: FlinkJob,
+  step: Step,
+  ids: OperationIds,
+): Partial<OperationData> {
+  const mode = desired.spec.upgradeMode;
   switch (action.kind) {
     case 'deploy': {
       const initial = desired.spec.restore.initialSavepointPath;
-      return {
-        kind: 'deploy',
-        step: 'submit',
-        phase: 'DEPLOYING',
-        data: { ...base, ...(initial === undefined ? {} : { restorePath: initial }) },
-      };
+      return initial === undefined ? {} : { restorePath: initial };
     }
     case 'resume': {
-      const newest = mode === 'stateless' ? undefined : status.newestSavepoint?.path;
-      return {
-        kind: 'resume',
-        step: 'submit',
-        phase: 'DEPLOYING',
-        data: { ...base, ...(newest === undefined ? {} : { restorePath: newest }) },
-      };
+      const newest = mode === 'stateless' ? undefined : record.status.newestSavepoint?.path;
+      return newest === undefined ? {} : { restorePath: newest };
     }
-    case 'recover':
-      return {
-        kind: 'restart',
-        step: mode === 'stateless' ? 'submit' : 'locate-restore-point',
-        phase: 'DEPLOYING',
-        data: base,
-      };
-    case 'upgrade':
-      return {
-        kind: 'upgrade',
-        step:
-          mode === 'savepoint'
-            ? 'stop-with-savepoint'
-            : mode === 'last-state'
-              ? 'read-checkpoint'
-              : 'cancel',
-        phase: 'UPGRADING',
-        data: {
-          ...base,
-          ...(mode === 'savepoint'
-            ? { triggerId: ids.triggerId, savepointKind: 'upgrade' as const }
-            : {}),
-        },
-      };
-    case 'scale':
-      return { kind: 'upgrade', step: 'rescale', phase: 'UPGRADING', data: base };
-    case 'suspend':
-      return mode === 'stateless'
-        ? { kind: 'suspend', step: 'cancel', phase: 'SUSPENDING', data: base }
-        : {
-            kind: 'suspend',
-            step: 'stop-with-savepoint',
-            phase: 'SUSPENDING',
-            data: { ...base, triggerId: ids.triggerId, savepointKind: 'suspend' },
-          };
     case 'savepoint':
       return {
-        kind: 'savepoint',
-        step: 'trigger-savepoint',
-        phase: status.phase,
-        data: {
-          ...base,
-          triggerId: ids.triggerId,
-          savepointKind: action.savepointKind ?? 'manual',
-          savepointNonce: desired.spec.savepointNonce,
-        },
+        triggerId: ids.triggerId,
+        savepointKind: action.savepointKind ?? 'manual',
+        savepointNonce: desired.spec.savepointNonce,
       };
+    case 'upgrade':
+    case 'suspend':
+      // Stopping with a savepoint: the trigger id is fixed before the call that uses it.
+      return step === 'stop-with-savepoint'
+        ? { triggerId: ids.triggerId, savepointKind: action.kind }
+        : {};
     default:
-      return undefined;
+      return {};
   }
 }

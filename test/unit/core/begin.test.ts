@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { beginOperation } from '../../../functions/core/operations/begin.js';
+import { SEQUENCES, firstStep } from '../../../functions/core/operations/sequences.js';
 import type { PlannedAction } from '../../../functions/core/plan/plan-actions.js';
+import { UPGRADE_MODES } from '../../../functions/core/spec/index.js';
 import { JOB_ID, job, running, view } from '../plan/fixtures.js';
 
 const ids = { operationId: 'op', triggerId: 't'.repeat(32), jobId: 'n'.repeat(32) };
@@ -88,6 +90,22 @@ describe('beginOperation', () => {
     expect(step('upgrade', lastState)).toBe('read-checkpoint');
     expect(step('upgrade', stateless)).toBe('cancel');
     expect(step('scale')).toBe('rescale');
+  });
+
+  it('starts each planned operation at the first step, kind and phase of its sequence', () => {
+    const planned = ['deploy', 'resume', 'upgrade', 'scale', 'suspend', 'recover', 'savepoint'];
+    for (const kind of planned as PlannedAction['kind'][])
+      for (const upgradeMode of UPGRADE_MODES) {
+        const desired = job({ upgradeMode });
+        const record = running(desired).record;
+        const start = beginOperation(action(kind), record, desired, ids);
+        const sequence = SEQUENCES[kind as keyof typeof SEQUENCES];
+        expect(start, `${kind}/${upgradeMode}`).toMatchObject({
+          kind: sequence.kind,
+          step: firstStep(kind as keyof typeof SEQUENCES, upgradeMode),
+          phase: sequence.phase ?? record.status.phase,
+        });
+      }
   });
 
   it('has no operation for other kinds', () => {

@@ -154,6 +154,46 @@ describe('advanceOperation', () => {
     expectNoFlinkMutation();
   });
 
+  it('ends an operation at a step its sequence does not have, before acting', async () => {
+    await seed(b, v1, v1);
+    const opId = await withOperation(b, 'deploy', 'retention', {
+      mode: 'savepoint',
+      target: snap(v1, 1),
+      reason: 'test',
+    });
+    expect(await advanceOperation(b.ctx, NAME, opId, OWNER, 0)).toMatchObject({
+      next: 'failed',
+      event: 'operation-invalid',
+    });
+    const record = await b.get();
+    expect(record.status.lastError).toMatchObject({
+      code: 'OPERATION_INVALID',
+      message: 'a deploy operation in savepoint mode has no step retention',
+    });
+    expect(record.status.operation).toBeUndefined();
+    expect(b.flink.disposeSavepoint).not.toHaveBeenCalled();
+    expectNoFlinkMutation();
+  });
+
+  it('moves a last-state rollback past locating a restore point only when it has one', async () => {
+    const lastState = job({ upgradeMode: 'last-state' });
+    await seed(b, lastState, lastState);
+    const data = { mode: 'last-state', target: snap(lastState, 1), reason: 'test' };
+    const known = await withOperation(b, 'rollback', 'await-stopped', {
+      ...data,
+      restorePath: 'file:///checkpoints/chk-3',
+    });
+    expect(await advanceOperation(b.ctx, NAME, known, OWNER, 0)).toMatchObject({
+      event: 'job-stopped',
+    });
+    expect((await b.get()).status.operation?.step).toBe('submit');
+
+    await b.store.releaseLease(NAME, OWNER);
+    const unknown = await withOperation(b, 'rollback', 'await-stopped', data);
+    await advanceOperation(b.ctx, NAME, unknown, OWNER, 0);
+    expect((await b.get()).status.operation?.step).toBe('locate-restore-point');
+  });
+
   it('refuses operation data it cannot read, saying so', async () => {
     await seed(b, v1, v1);
     const opId = await withOperation(b, 'upgrade', 'cancel', { mode: 'sideways' });

@@ -1,0 +1,39 @@
+import type { Step } from '../operation-data.js';
+import { cancel, awaitStopped } from './stop.js';
+import { locateRestorePoint, readCheckpoint } from './restore-point.js';
+import { rescale } from './rescale.js';
+import { retention } from './retention.js';
+import { awaitSavepoint, stopWithSavepoint, triggerSavepoint } from './savepoint.js';
+import { awaitStable } from './stability.js';
+import type { StepDefinition } from './step.js';
+import { submit } from './submit.js';
+import { finishSuspend } from './suspend.js';
+
+export type {
+  Exit,
+  Exits,
+  StatusChange,
+  StepDefinition,
+  StepInput,
+  StepResult,
+  Wait,
+} from './step.js';
+
+/**
+ * Every step by the name operations record. A step does one thing and says how it left (see
+ * {@link Exits}); where that leads is the sequence table's business (../sequences.ts).
+ */
+export const STEPS: Readonly<Record<Step, StepDefinition>> = {
+  'trigger-savepoint': triggerSavepoint,
+  'stop-with-savepoint': stopWithSavepoint,
+  'await-savepoint': awaitSavepoint,
+  'read-checkpoint': readCheckpoint,
+  cancel,
+  'await-stopped': awaitStopped,
+  'locate-restore-point': locateRestorePoint,
+  submit,
+  rescale,
+  'await-stable': awaitStable,
+  retention,
+  'finish-suspend': finishSuspend,
+};

@@ -1,0 +1,40 @@
+import { retentionCandidates } from '../../plan/retention.js';
+import { targetSpec } from './shared.js';
+import { defineStep } from './step.js';
+
+/** After a savepoint: disposes of those the savepoint policy no longer keeps. */
+export const retention = defineStep(['finish'], async (input) => {
+  const { ctx, record, data } = input;
+  const spec = targetSpec(data.target);
+  const flink = await ctx.flink(spec.spec.clusterRef);
+  const page = await ctx.store.listSavepoints(record.name, { limit: 1000 });
+  const policy = spec.spec.savepointPolicy;
+  const doomed = retentionCandidates(
+    page.items,
+    { maxCount: policy.maxCount, maxAgeMs: policy.maxAge.ms },
+    ctx.now(),
+  );
+  const disposed: string[] = [];
+  for (const savepoint of doomed) {
+    if (savepoint.path === undefined) continue;
+    try {
+      const { triggerId } = await flink.disposeSavepoint(savepoint.path);
+      await flink.awaitDisposal(triggerId, { deadlineMs: 30_000, intervalMs: 250 });
+    } catch {
+      // A savepoint whose files are already gone is disposed as far as anyone can tell;
+      // any other failure leaves it catalogued for the next round.
+      continue;
+    }
+    await ctx.store.markSavepointDisposed(record.name, savepoint.id);
+    disposed.push(savepoint.id);
+  }
+  return {
+    type: 'finish',
+    outcome: 'done',
+    change: {
+      ...(data.savepointNonce === undefined ? {} : { savepointNonce: data.savepointNonce }),
+    },
+    audit: 'savepoint-retention',
+    details: { disposed },
+  };
+});

@@ -1,0 +1,66 @@
+import type { JobPhase, JobRecord } from '../../model/index.js';
+import {
+  JobNotOnClusterError,
+  type ControlContext,
+  type FlinkPort,
+  type JobState,
+} from '../../ports/index.js';
+import { flinkJobSchema, type FlinkJob } from '../../spec/index.js';
+import type { Target } from '../operation-data.js';
+import type { Exits, StepInput } from './step.js';
+
+export function targetSpec(target: Target): FlinkJob {
+  return flinkJobSchema.parse(target.spec);
+}
+
+export function nowIso(ctx: ControlContext): string {
+  return ctx.now().toISOString();
+}
+
+/** How long the current step has been going (a taken-over operation may be much older). */
+export function sinceStart(input: StepInput): number {
+  const began =
+    input.data.stepStartedAt ?? input.record.status.operation?.startedAt ?? nowIso(input.ctx);
+  return input.ctx.now().getTime() - Date.parse(began);
+}
+
+/** The phase a job returns to when an operation gives up without changing what runs. */
+function restingPhase(record: JobRecord): JobPhase {
+  return record.status.lastStable?.specHash === record.status.lastApplied?.specHash
+    ? 'STABLE'
+    : 'RUNNING';
+}
+
+export function failedError(ctx: ControlContext, code: string, message: string) {
+  return { code, message, at: nowIso(ctx) };
+}
+
+/** The cluster a stopping or starting step acts on, and the spec it brings up. */
+export async function clusterOf(input: StepInput): Promise<{ flink: FlinkPort; spec: FlinkJob }> {
+  const spec = targetSpec(input.data.target);
+  const running = input.record.status.lastApplied?.spec as
+    { spec?: { clusterRef?: string } } | undefined;
+  // Stopping acts where the old job runs; starting acts where the target spec says.
+  const cluster = running?.spec?.clusterRef ?? spec.spec.clusterRef;
+  return { flink: await input.ctx.flink(cluster), spec };
+}
+
+export async function jobOrMissing(flink: FlinkPort, jobId: string): Promise<JobState | undefined> {
+  try {
+    return await flink.getJob(jobId);
+  } catch (error) {
+    if (error instanceof JobNotOnClusterError) return undefined;
+    throw error;
+  }
+}
+
+/** Ends an operation that could not do its work; what runs is left as it was. */
+export function giveUp(input: StepInput, code: string, message: string): Exits['finish'] {
+  return {
+    type: 'finish',
+    outcome: 'failed',
+    change: { phase: restingPhase(input.record), lastError: failedError(input.ctx, code, message) },
+    audit: `${input.kind}-aborted`,
+    details: { code, message },
+  };
+}
