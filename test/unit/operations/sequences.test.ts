@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  OPERATIONS_TABLE_END,
+  OPERATIONS_TABLE_START,
+  operationsTableRows,
+} from '../../../functions/core/operations/sequence-table.js';
 import {
   SEQUENCES,
   SEQUENCE_NAMES,
@@ -113,5 +119,40 @@ describe('the step sequences', () => {
     expect(placed && nextStep(placed, { ...base, reason: 'x', restorePath: 'file:///c' })).toBe(
       'submit',
     );
+  });
+});
+
+describe('README operations table', () => {
+  it('is generated from the sequences and up to date', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const start = readme.indexOf(OPERATIONS_TABLE_START);
+    const end = readme.indexOf(OPERATIONS_TABLE_END);
+    expect(start, 'README.md has no operations table markers').toBeGreaterThanOrEqual(0);
+    expect(end).toBeGreaterThan(start);
+    const rows = readme
+      .slice(start + OPERATIONS_TABLE_START.length, end)
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .slice(2)
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    expect(
+      rows,
+      'README.md operations table is stale: run `npx tsx scripts/gen-operations-table.ts`',
+    ).toEqual(operationsTableRows().map((row) => [row.operation, row.steps]));
+  });
+
+  it('keeps what the old hand-written table said', () => {
+    const text = operationsTableRows()
+      .map((row) => `${row.operation} | ${row.steps}`)
+      .join('\n');
+    expect(text).toContain('read-checkpoint (refuse without one) → cancel → await-stopped');
+    expect(text).toContain('rescale (in place) → await-stable');
+    expect(text).toContain('trigger-savepoint → await-savepoint → retention');
+    expect(text).toContain('a failed rollback ends FAILED');
   });
 });
