@@ -49,6 +49,9 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Lo
       resolve();
     });
   });
+  // Node closes a keep-alive socket after 5 idle seconds; a request sent on it in that instant
+  // fails with ECONNRESET (seen on a loaded machine). Idle sockets stay open for the whole run.
+  server.keepAliveTimeout = 10 * 60_000;
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
@@ -56,7 +59,8 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Lo
     region: 'local',
     // dynalite ignores signatures but the SDK refuses to sign without credentials.
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
+    // As in AWS: the SDK retries transient faults (a reset connection, a timeout) itself.
+    maxAttempts: 3,
   });
   return {
     endpoint,
