@@ -2,6 +2,7 @@
  * `kind: FlinkCluster`: where a Flink session cluster's REST API is and how to reach it.
  */
 import { z } from 'zod';
+import { checkEgressUrl } from '../../commons/egress.js';
 import {
   API_VERSION,
   INLINE_SECRET_MESSAGE,
@@ -50,6 +51,10 @@ function restUrlProblem(value: string): string | undefined {
   }
   if (url.username !== '' || url.password !== '') return INLINE_SECRET_MESSAGE;
   if (url.search !== '' || url.hash !== '') return 'must not have a query or fragment';
+  // Only the built-in refusals: a deployment's allow/deny lists are applied at connect time, so
+  // that `fjc validate`, the API and ingest accept the same documents.
+  const egress = checkEgressUrl(url);
+  if (!egress.allowed) return `is not allowed: ${egress.reason}`;
   return undefined;
 }
 
