@@ -264,12 +264,15 @@ export class FlinkHttp {
       );
     }
     const code = errorCode(error) ?? errorCode((error as { cause?: unknown }).cause);
+    // Node's message for this one lists the names in the server's certificate: text of its choosing.
     const detail =
-      code !== undefined && UNREACHABLE_CODES.has(code)
-        ? code
-        : error instanceof Error
-          ? error.message
-          : String(error);
+      code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? `its certificate does not name this host (${code})`
+        : code !== undefined && UNREACHABLE_CODES.has(code)
+          ? code
+          : error instanceof Error
+            ? error.message
+            : String(error);
     return new FlinkUnreachableError(this.displayUrl, { cause: error, detail });
   }
 }
