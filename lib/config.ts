@@ -1,4 +1,5 @@
 import { teamDirectoryConfigSchema } from '../functions/api/team-directory.js';
+import { egressRulesProblems } from '../functions/commons/egress.js';
 import type { Node } from 'constructs';
 
 /** Settings of one fjc deployment, read from CDK context (`-c fjc:…=…` or cdk.json). */
@@ -28,6 +29,17 @@ export interface FjcConfig {
    * there are none, so the API refuses job access until it is set.
    */
   readonly apiTeams: string;
+  /**
+   * The only CIDR ranges and host names the Flink-facing functions may connect to
+   * (`fjc:egressAllow`, a list or comma-separated; default: no allow-list). Metadata and
+   * link-local addresses are refused whatever this says.
+   */
+  readonly egressAllow: string;
+  /**
+   * CIDR ranges and host names never connected to (`fjc:egressDeny`). Default loopback: no Flink
+   * runs inside a Lambda sandbox, but the Lambda runtime API does. Setting it replaces the default.
+   */
+  readonly egressDeny: string;
 }
 
 export const DEFAULT_CONFIG: FjcConfig = {
@@ -39,7 +51,25 @@ export const DEFAULT_CONFIG: FjcConfig = {
   auditRetentionDays: 400,
   bundle: true,
   apiTeams: '{"admins":[],"teams":{}}',
+  egressAllow: '',
+  egressDeny: '127.0.0.0/8,::1',
 };
+
+/** An egress list from context: a list or a comma-separated string of valid rules. */
+function egressRules(key: string, raw: unknown, fallback: string): string {
+  if (raw === undefined) return fallback;
+  const text =
+    typeof raw === 'string'
+      ? raw
+      : Array.isArray(raw) && raw.every((entry) => typeof entry === 'string')
+        ? raw.join(',')
+        : undefined;
+  if (text === undefined)
+    throw new Error(`Context ${key} must be a list or a comma-separated string of CIDRs and hosts`);
+  const problems = egressRulesProblems(text);
+  if (problems.length > 0) throw new Error(`Context ${key} is invalid: ${problems.join('; ')}`);
+  return text;
+}
 
 function apiTeams(raw: string | undefined): string {
   if (raw === undefined) return DEFAULT_CONFIG.apiTeams;
@@ -97,5 +127,15 @@ export function readConfig(node: Node): FjcConfig {
     auditRetentionDays: positiveInt('fjc:auditRetentionDays', DEFAULT_CONFIG.auditRetentionDays),
     bundle: bundleRaw === undefined ? true : bundleRaw !== false && bundleRaw !== 'false',
     apiTeams: apiTeams(text('fjc:apiTeams')),
+    egressAllow: egressRules(
+      'fjc:egressAllow',
+      node.tryGetContext('fjc:egressAllow'),
+      DEFAULT_CONFIG.egressAllow,
+    ),
+    egressDeny: egressRules(
+      'fjc:egressDeny',
+      node.tryGetContext('fjc:egressDeny'),
+      DEFAULT_CONFIG.egressDeny,
+    ),
   };
 }

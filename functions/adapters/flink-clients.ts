@@ -1,8 +1,19 @@
+import { DEFAULT_EGRESS_POLICY, type EgressPolicy } from '../commons/egress.js';
 import { ConfigurationError, NotFoundError } from '../commons/errors.js';
 import { flinkClusterSchema, type FlinkCluster } from '../core/spec/index.js';
-import { FlinkRestClient, type FlinkAuth, type FlinkTls } from '../flink/index.js';
+import {
+  FlinkRestClient,
+  type FlinkAuth,
+  type FlinkTls,
+  type ResolveHost,
+} from '../flink/index.js';
 import type { SecretsProvider } from '../secrets/secrets-provider.js';
-import type { ClusterCredentials } from '../secrets/credentials.js';
+import {
+  boundOrigins,
+  credentialsBoundTo,
+  type ClusterCredentials,
+} from '../secrets/credentials.js';
+import { SecretNotBoundError } from '../secrets/errors.js';
 import type { JobStore } from '../core/ports/index.js';
 
 function authOf(credentials: Exclude<ClusterCredentials, { type: 'none' }>): {
@@ -32,9 +43,26 @@ function authOf(credentials: Exclude<ClusterCredentials, { type: 'none' }>): {
   }
 }
 
+/** Options of {@link FlinkClients}. */
+export interface FlinkClientsOptions {
+  /**
+   * How long a cluster record is trusted before it is read again (default 10 s). Steps look at a
+   * cluster many times a second while they wait; a changed cluster (new URL, rotated secret
+   * reference) still takes effect within this interval.
+   */
+  refreshMs?: number;
+  now?: () => number;
+  /** The deployment's egress lists (`FJC_EGRESS_ALLOW`/`FJC_EGRESS_DENY`). */
+  egress?: EgressPolicy;
+  /** Resolves cluster host names; the system resolver by default. */
+  resolveHost?: ResolveHost;
+}
+
 /**
  * One `FlinkRestClient` (one connection pool) per declared cluster, built from the cluster's
- * record and the credentials its secret holds. Rebuilt when the cluster record changes.
+ * record and the credentials its secret holds. Rebuilt when the cluster record changes, and every
+ * rebuild checks again that the secret names the cluster's url: a cluster record whose url
+ * changed (or another record naming the same secret) never receives the credentials.
  */
 export class FlinkClients {
   private readonly clients = new Map<
@@ -43,19 +71,18 @@ export class FlinkClients {
   >();
   private readonly refreshMs: number;
   private readonly now: () => number;
+  private readonly egress: EgressPolicy;
+  private readonly resolveHost: ResolveHost | undefined;
 
-  /**
-   * `refreshMs`: how long a cluster record is trusted before it is read again (default 10 s).
-   * Steps look at a cluster many times a second while they wait; a changed cluster (new URL,
-   * rotated secret reference) still takes effect within this interval.
-   */
   constructor(
     private readonly store: JobStore,
     private readonly secrets: SecretsProvider,
-    options: { refreshMs?: number; now?: () => number } = {},
+    options: FlinkClientsOptions = {},
   ) {
     this.refreshMs = options.refreshMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.egress = options.egress ?? DEFAULT_EGRESS_POLICY;
+    this.resolveHost = options.resolveHost;
   }
 
   private async entry(name: string) {
@@ -88,6 +115,7 @@ export class FlinkClients {
       );
     let flinkAuth: FlinkAuth = { type: 'none' };
     let tls: FlinkTls | undefined;
+    let credentialOrigins: string[] | undefined;
     if (auth.type !== 'none') {
       const credentials = await this.secrets.getSecret(auth.secretRef);
       // The cluster says how it authenticates; a secret of another kind must not quietly win
@@ -99,12 +127,23 @@ export class FlinkClients {
             remedy: `Store ${auth.type} credentials in the secret, or change the cluster's auth.type.`,
           },
         );
+      if (!credentialsBoundTo(credentials, cluster.spec.url))
+        throw new SecretNotBoundError(
+          `Secret ${auth.secretRef} is not bound to ${cluster.spec.url}, the url of cluster ${name}: fjc sends credentials only to the urls their secret lists`,
+          {
+            remedy: `If cluster ${name} really moved, add ${cluster.spec.url} to the "urls" of secret ${auth.secretRef}; otherwise restore the cluster's url.`,
+          },
+        );
       ({ auth: flinkAuth, tls } = authOf(credentials));
+      credentialOrigins = boundOrigins(credentials);
     }
     const client = new FlinkRestClient({
       baseUrl: cluster.spec.url,
       auth: flinkAuth,
       ...(tls ? { tls } : {}),
+      egress: this.egress,
+      ...(this.resolveHost ? { resolveHost: this.resolveHost } : {}),
+      ...(credentialOrigins ? { credentialOrigins } : {}),
       ...(cluster.spec.flinkVersion === undefined
         ? {}
         : { flinkVersion: cluster.spec.flinkVersion }),

@@ -1,5 +1,12 @@
 import { z } from 'zod';
+import { egressRulesProblems } from './egress.js';
 import { ConfigurationError } from './errors.js';
+
+/** A comma-separated list of egress rules; each bad rule is one issue naming it. */
+const egressRules = z.string().superRefine((value, ctx) => {
+  for (const problem of egressRulesProblems(value))
+    ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /**
  * The environment each Lambda reads, validated once at start-up so that a missing or wrong
@@ -20,6 +27,10 @@ export const lambdaEnvironmentSchema = z.object({
   FJC_JOB_NOT_RUNNING_MINUTES: z.coerce.number().int().positive().default(15),
   /** The API's team directory (JSON), api only. */
   FJC_API_TEAMS: z.string().optional(),
+  /** CIDRs and host names Flink clusters may be reached at; empty: anything not denied. */
+  FJC_EGRESS_ALLOW: egressRules.optional(),
+  /** CIDRs and host names never connected to (metadata and link-local are refused always). */
+  FJC_EGRESS_DENY: egressRules.optional(),
   POWERTOOLS_SERVICE_NAME: z.string().default('fjc'),
 });
 export type LambdaEnvironment = z.infer<typeof lambdaEnvironmentSchema>;

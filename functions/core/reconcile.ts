@@ -1,5 +1,6 @@
 import { ConflictError } from '../commons/errors.js';
 import type { JobRecord, JobStatusPatch } from './model/index.js';
+import { storedErrorText } from './error-text.js';
 import { beginOperation } from './operations/begin.js';
 import { LEASE_TTL_MS } from './operations/advance.js';
 import type { ControlContext, ExecutionAction, StateMachinePort } from './ports/index.js';
@@ -63,7 +64,8 @@ async function observe(
       } catch (error) {
         observations.set(name, {
           reachable: false,
-          reason: error instanceof Error ? error.message : String(error),
+          // Becomes part of every affected job's history, which its team reads.
+          reason: storedErrorText(error instanceof Error ? error.message : String(error)),
           at,
         });
       }

@@ -25,6 +25,23 @@ export class FlinkUnreachableError extends FlinkError {
   }
 }
 
+/**
+ * fjc refused to open a connection: the address is outside the egress policy (metadata and
+ * link-local always; other ranges as the deployment configures), or the cluster's credentials are
+ * not bound to it. Never retried: asking again gives the same answer.
+ */
+export class FlinkEgressRefusedError extends FlinkError {
+  override readonly code: string = 'FLINK_EGRESS_REFUSED';
+
+  constructor(
+    readonly baseUrl: string,
+    readonly reason: string,
+    remedy = "Point the cluster's url at its Flink REST endpoint: metadata and link-local addresses are never reached, other addresses follow the deployment's egress lists (fjc:egressAllow, fjc:egressDeny).",
+  ) {
+    super(`fjc refused to connect to the Flink cluster at ${baseUrl}: ${reason}`, { remedy });
+  }
+}
+
 /** Flink answered with an error status; `flinkMessage` is Flink's own reason without stack frames. */
 export class FlinkRequestRejectedError extends FlinkError {
   override readonly code: string = 'FLINK_REQUEST_REJECTED';

@@ -5,7 +5,9 @@ import { basename } from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import type { ArtifactStream } from '../core/ports/index.js';
+import type { EgressPolicy } from '../commons/egress.js';
 import type { FlinkAuth, FlinkTls } from './auth.js';
+import type { ResolveHost } from './egress-connector.js';
 import {
   FlinkClientInputError,
   FlinkError,
@@ -64,6 +66,15 @@ export interface FlinkRestClientOptions {
   connections?: number;
   /** Source of randomness for backoff jitter (tests make it deterministic). */
   random?: () => number;
+  /** The deployment's egress lists; metadata and link-local addresses are refused regardless. */
+  egress?: EgressPolicy;
+  /** Resolves host names; the system resolver by default. Every address is checked. */
+  resolveHost?: ResolveHost;
+  /**
+   * The origins (`https://host:port`) the credentials may be sent to; a connection elsewhere is
+   * refused. Unset: no restriction (a client that sends none, or one built by hand).
+   */
+  credentialOrigins?: readonly string[];
 }
 
 export interface SavepointOptions {
@@ -152,6 +163,9 @@ export class FlinkRestClient {
       retry: options.retry ?? DEFAULT_RETRY,
       connections: options.connections ?? 4,
       ...(options.random ? { random: options.random } : {}),
+      ...(options.egress ? { egress: options.egress } : {}),
+      ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+      ...(options.credentialOrigins ? { credentialOrigins: options.credentialOrigins } : {}),
     });
     this.uploadTimeoutMs = options.uploadTimeoutMs ?? 300_000;
     this.runTimeoutMs = options.runTimeoutMs ?? 60_000;

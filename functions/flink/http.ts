@@ -1,10 +1,13 @@
 import { Readable } from 'node:stream';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
+import { DEFAULT_EGRESS_POLICY, type EgressPolicy } from '../commons/egress.js';
 import { authorizationHeader, tlsConnectOptions, type FlinkAuth, type FlinkTls } from './auth.js';
+import { guardedConnector, systemResolveHost, type ResolveHost } from './egress-connector.js';
 import {
   DeadlineExceededError,
   FlinkDuplicateJobError,
+  FlinkEgressRefusedError,
   FlinkError,
   FlinkJobNotFoundError,
   FlinkProtocolError,
@@ -12,6 +15,7 @@ import {
   FlinkUnreachableError,
 } from './errors.js';
 import { summarizeFlinkErrors } from './flink-message.js';
+import { describeBody, describeShapeProblems } from './response-text.js';
 import type { MultipartFile } from './multipart.js';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
 import { errorBodySchema } from './schemas.js';
@@ -24,6 +28,12 @@ export interface HttpOptions {
   retry: RetryPolicy;
   connections: number;
   random?: () => number;
+  /** Where connections may go; the built-in refusals (metadata, link-local) apply regardless. */
+  egress?: EgressPolicy;
+  /** Resolves host names (the system resolver by default); every answer is checked. */
+  resolveHost?: ResolveHost;
+  /** When credentials are sent: the only origins they may be sent to. */
+  credentialOrigins?: readonly string[];
 }
 
 export interface Call<S extends z.ZodType> {
@@ -55,6 +65,14 @@ const UNREACHABLE_CODES = new Set([
 ]);
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
+/** A response as fjc read it: its text, and a description that does not repeat it. */
+interface Answer {
+  status: number;
+  text: string;
+  /** `text/html, 1234 bytes`. */
+  body: string;
+}
+
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code } = error as { code?: unknown };
@@ -73,13 +91,22 @@ export class FlinkHttp {
   private readonly random: () => number;
 
   constructor(private readonly options: HttpOptions) {
-    this.pool = new Pool(options.baseUrl.origin, {
-      connections: options.connections,
-      connect: { ...tlsConnectOptions(options.tls), timeout: options.timeoutMs },
-      keepAliveTimeout: 30_000,
-    });
     this.prefix = options.baseUrl.pathname.replace(/\/+$/, '');
     this.authorization = authorizationHeader(options.auth);
+    const sendsCredentials = this.authorization !== undefined || options.tls?.keyPem !== undefined;
+    this.pool = new Pool(options.baseUrl.origin, {
+      connections: options.connections,
+      connect: guardedConnector(
+        { ...tlsConnectOptions(options.tls), timeout: options.timeoutMs },
+        {
+          policy: options.egress ?? DEFAULT_EGRESS_POLICY,
+          resolveHost: options.resolveHost ?? systemResolveHost,
+          credentialOrigins: sendsCredentials ? options.credentialOrigins : undefined,
+          displayUrl: this.displayUrl,
+        },
+      ),
+      keepAliveTimeout: 30_000,
+    });
     this.random = options.random ?? Math.random;
   }
 
@@ -129,6 +156,7 @@ export class FlinkHttp {
     }
 
     let status: number;
+    let contentType: string | undefined;
     let text: string;
     try {
       const response = await this.pool.request({
@@ -141,43 +169,67 @@ export class FlinkHttp {
         bodyTimeout: timeoutMs,
       });
       status = response.statusCode;
+      contentType = response.headers['content-type']?.toString();
       text = await response.body.text();
     } catch (error) {
       throw this.transportError(call, timeoutMs, error);
     }
+    const answer: Answer = {
+      status,
+      text,
+      body: describeBody(contentType, Buffer.byteLength(text)),
+    };
 
-    if (status >= 400) throw this.rejection(call, status, text);
-    return this.parse(call, text);
+    // Following a redirect would take the credentials along to wherever it points.
+    if (status >= 300 && status < 400)
+      throw new FlinkProtocolError(
+        call.operation,
+        `a redirect (HTTP ${status}), which fjc never follows`,
+        {
+          remedy: "Set the cluster's url to the address that answers without redirecting.",
+        },
+      );
+    if (status >= 400) throw this.rejection(call, answer);
+    return this.parse(call, answer);
   }
 
-  private parse<S extends z.ZodType>(call: Call<S>, text: string): z.infer<S> {
+  private parse<S extends z.ZodType>(call: Call<S>, answer: Answer): z.infer<S> {
     let json: unknown;
     try {
-      json = text === '' ? {} : JSON.parse(text);
-    } catch (error) {
-      throw new FlinkProtocolError(call.operation, `not JSON: ${text.slice(0, 80)}`, {
-        cause: error,
-      });
+      json = answer.text === '' ? {} : JSON.parse(answer.text);
+    } catch {
+      // Without the parser's error as cause: its message quotes the text.
+      throw new FlinkProtocolError(
+        call.operation,
+        `not JSON (HTTP ${answer.status}, ${answer.body})`,
+      );
     }
     const parsed = call.schema.safeParse(json);
     if (!parsed.success) {
-      const detail = parsed.error.issues
-        .slice(0, 3)
-        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-        .join('; ');
-      throw new FlinkProtocolError(call.operation, detail, { cause: parsed.error });
+      const problems = describeShapeProblems(call.schema, parsed.error);
+      throw new FlinkProtocolError(
+        call.operation,
+        `JSON of another shape (HTTP ${answer.status}, ${answer.body}): ${problems}`,
+      );
     }
     return parsed.data;
   }
 
-  private rejection(call: Call<z.ZodType>, status: number, text: string): FlinkError {
-    let message: string;
+  private rejection(call: Call<z.ZodType>, { status, text, body }: Answer): FlinkError {
+    let flinkErrors: readonly string[] | undefined;
     try {
-      const body = errorBodySchema.safeParse(JSON.parse(text));
-      message = body.success ? summarizeFlinkErrors(body.data.errors) : text.slice(0, 200);
+      const parsed = errorBodySchema.safeParse(JSON.parse(text));
+      if (parsed.success) flinkErrors = parsed.data.errors;
     } catch {
-      message = text.slice(0, 200) || `HTTP ${status}`;
+      // Not JSON: not Flink's.
     }
+    // Only Flink's own error text is worth repeating; anything else is described from outside.
+    const message =
+      flinkErrors !== undefined
+        ? summarizeFlinkErrors(flinkErrors)
+        : text === ''
+          ? 'no body'
+          : `not a Flink error (${body})`;
     // Flink 2.3 runs jobs as applications and renamed the exception; older releases use the job one.
     if (/Duplicate(Job|Application)SubmissionException/.test(text) && call.jobId !== undefined)
       return new FlinkDuplicateJobError(call.jobId, message);
@@ -197,6 +249,7 @@ export class FlinkHttp {
   }
 
   private transportError(call: Call<z.ZodType>, timeoutMs: number, error: unknown): FlinkError {
+    if (error instanceof FlinkEgressRefusedError) return error;
     const name = error instanceof Error ? error.name : '';
     if (
       name === 'TimeoutError' ||
@@ -211,12 +264,15 @@ export class FlinkHttp {
       );
     }
     const code = errorCode(error) ?? errorCode((error as { cause?: unknown }).cause);
+    // Node's message for this one lists the names in the server's certificate: text of its choosing.
     const detail =
-      code !== undefined && UNREACHABLE_CODES.has(code)
-        ? code
-        : error instanceof Error
-          ? error.message
-          : String(error);
+      code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? `its certificate does not name this host (${code})`
+        : code !== undefined && UNREACHABLE_CODES.has(code)
+          ? code
+          : error instanceof Error
+            ? error.message
+            : String(error);
     return new FlinkUnreachableError(this.displayUrl, { cause: error, detail });
   }
 }

@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './errors.js';
+export type { ResolveHost } from './egress-connector.js';
 export * from './flink-rest-client.js';
 export * from './flink-version.js';
 export { summarizeFlinkErrors, summarizeThrowable } from './flink-message.js';

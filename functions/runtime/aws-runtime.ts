@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { FlinkClients } from '../adapters/flink-clients.js';
 import { S3ArtifactSource } from '../adapters/s3-artifact-source.js';
 import { SfnStateMachine } from '../adapters/sfn-state-machine.js';
+import { egressPolicy } from '../commons/egress.js';
 import { ConfigurationError } from '../commons/errors.js';
 import { readEnvironment } from '../commons/env.js';
 import type { ControlContext } from '../core/ports/index.js';
@@ -30,6 +31,12 @@ function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
   const clients = new FlinkClients(
     store,
     new AwsSecretsProvider({ prefix: env.FJC_SECRET_PREFIX }),
+    {
+      egress: egressPolicy({
+        ...(env.FJC_EGRESS_ALLOW === undefined ? {} : { allow: env.FJC_EGRESS_ALLOW }),
+        ...(env.FJC_EGRESS_DENY === undefined ? {} : { deny: env.FJC_EGRESS_DENY }),
+      }),
+    },
   );
   const arn = env.FJC_STATE_MACHINE_ARN;
   return {

@@ -30,6 +30,14 @@ export class InvalidSecretError extends ConfigurationError {
   }
 }
 
+/**
+ * A cluster's url is not among the urls its secret names: fjc does not send the credentials
+ * there. A changed cluster url must be matched by whoever controls the secret.
+ */
+export class SecretNotBoundError extends ConfigurationError {
+  override readonly code: string = 'SECRET_NOT_BOUND';
+}
+
 /** The secret store failed (permissions, throttling, network). The cause holds the SDK error. */
 export class SecretUnavailableError extends FjcError {
   override readonly code: string = 'SECRET_UNAVAILABLE';

@@ -91,6 +91,13 @@ export class ControlPlaneStack extends Stack {
       .bindSecrets(config.secretPrefix)
       .bindStateMachine(this.controlLoop.stateMachine);
     reconcile.fn.addEnvironment('FJC_JOB_NOT_RUNNING_MINUTES', String(config.jobNotRunningMinutes));
+    // The functions that connect to Flink check every address against the egress policy.
+    for (const flinkFacing of [reconcile, deploy, verify]) {
+      if (config.egressAllow !== '')
+        flinkFacing.fn.addEnvironment('FJC_EGRESS_ALLOW', config.egressAllow);
+      if (config.egressDeny !== '')
+        flinkFacing.fn.addEnvironment('FJC_EGRESS_DENY', config.egressDeny);
+    }
 
     const ingest = new FjcFunction(this, 'Ingest', {
       handler: 'ingest',

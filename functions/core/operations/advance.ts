@@ -10,6 +10,7 @@ import {
   type StepResult,
   type Wait,
 } from './steps/index.js';
+import { storedErrorText } from '../error-text.js';
 
 /** How long a worker may hold a job before another may take it over. */
 export const LEASE_TTL_MS = 10 * 60_000;
@@ -228,7 +229,7 @@ export async function recordStepFailure(
   const now = ctx.now();
   const lastError = {
     code: failure.error,
-    message: failure.cause.slice(0, 1000),
+    message: storedErrorText(failure.cause),
     at: now.toISOString(),
   };
   const giveUp = failures >= MAX_STEP_FAILURES;

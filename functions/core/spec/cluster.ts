@@ -2,6 +2,7 @@
  * `kind: FlinkCluster`: where a Flink session cluster's REST API is and how to reach it.
  */
 import { z } from 'zod';
+import { checkEgressUrl } from '../../commons/egress.js';
 import {
   API_VERSION,
   INLINE_SECRET_MESSAGE,
@@ -17,7 +18,8 @@ const AUTH_TYPES = ['none', 'basic', 'bearer', 'mtls'] as const;
  * How fjc authenticates to the cluster. Flink's REST API has no authentication of its own, so
  * `basic` and `bearer` are for an authenticating proxy in front of it and `mtls` for Flink's own
  * `security.ssl.rest.*`. The referenced secret holds the credentials: `{"username","password"}`
- * for basic, `{"token"}` for bearer, `{"certificate","privateKey"}` (PEM) for mtls.
+ * for basic, `{"token"}` for bearer, `{"certPem","keyPem"}` for mtls, and always `"urls"`, the
+ * cluster urls they may be sent to (see functions/secrets/credentials.ts).
  */
 export const clusterAuthSchema = z
   .discriminatedUnion(
@@ -50,6 +52,10 @@ function restUrlProblem(value: string): string | undefined {
   }
   if (url.username !== '' || url.password !== '') return INLINE_SECRET_MESSAGE;
   if (url.search !== '' || url.hash !== '') return 'must not have a query or fragment';
+  // Only the built-in refusals: a deployment's allow/deny lists are applied at connect time, so
+  // that `fjc validate`, the API and ingest accept the same documents.
+  const egress = checkEgressUrl(url);
+  if (!egress.allowed) return `is not allowed: ${egress.reason}`;
   return undefined;
 }
 

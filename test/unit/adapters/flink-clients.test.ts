@@ -12,9 +12,17 @@ import { inspect } from 'node:util';
 import { makePki, type Pki } from '../../support/pki.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FlinkClients } from '../../../functions/adapters/flink-clients.js';
+import { egressPolicy } from '../../../functions/commons/egress.js';
 import { ConfigurationError, NotFoundError } from '../../../functions/commons/errors.js';
-import { FlinkRequestRejectedError } from '../../../functions/flink/index.js';
-import { LocalSecretsProvider } from '../../../functions/secrets/index.js';
+import {
+  FlinkEgressRefusedError,
+  FlinkRequestRejectedError,
+} from '../../../functions/flink/index.js';
+import {
+  InvalidSecretError,
+  LocalSecretsProvider,
+  SecretNotBoundError,
+} from '../../../functions/secrets/index.js';
 import { DynamoJobStore } from '../../../functions/store/index.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 
@@ -142,7 +150,12 @@ describe('FlinkClients', () => {
   it('sends basic credentials from the cluster’s secret', async () => {
     await setup();
     trustTestCa();
-    env[ENV_VAR] = JSON.stringify({ type: 'basic', username: 'fjc', password: PASSWORD });
+    env[ENV_VAR] = JSON.stringify({
+      type: 'basic',
+      username: 'fjc',
+      password: PASSWORD,
+      urls: [url],
+    });
     await store.putCluster(cluster({ auth: { type: 'basic', secretRef: SECRET } }));
     const client = await clients.get('eu-1');
     await client.listJobs();
@@ -156,7 +169,7 @@ describe('FlinkClients', () => {
   it('sends a bearer token, and never renders it into Flink’s refusal', async () => {
     await setup();
     trustTestCa();
-    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: TOKEN });
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: TOKEN, urls: [url] });
     await store.putCluster(cluster({ auth: { type: 'bearer', secretRef: SECRET } }));
     const client = await clients.get('eu-1');
     await client.listJobs();
@@ -175,6 +188,7 @@ describe('FlinkClients', () => {
       certPem: pki.clientCert,
       keyPem: pki.clientKey,
       caPem: pki.ca,
+      urls: [url],
     });
     await store.putCluster(cluster({ auth: { type: 'mtls', secretRef: SECRET } }));
     const client = await clients.get('eu-1');
@@ -187,7 +201,12 @@ describe('FlinkClients', () => {
 
   it('builds an mtls client without a CA (system trust)', async () => {
     await setup();
-    env[ENV_VAR] = JSON.stringify({ type: 'mtls', certPem: pki.clientCert, keyPem: pki.clientKey });
+    env[ENV_VAR] = JSON.stringify({
+      type: 'mtls',
+      certPem: pki.clientCert,
+      keyPem: pki.clientKey,
+      urls: [url],
+    });
     await store.putCluster(cluster({ auth: { type: 'mtls', secretRef: SECRET } }));
     const client = await clients.get('eu-1');
     expect(JSON.stringify(client)).toBe(JSON.stringify({ url }));
@@ -209,7 +228,7 @@ describe('FlinkClients', () => {
 
   it('refuses a caBundle it cannot honour rather than ignoring it', async () => {
     await setup();
-    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: 'tok-0123456789' });
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: 'tok-0123456789', urls: [url] });
     await store.putCluster(
       cluster({ auth: { type: 'bearer', secretRef: SECRET }, caBundle: { secretRef: SECRET } }),
     );
@@ -248,12 +267,12 @@ describe('FlinkClients', () => {
 
   it('keeps secrets out of the error of a bad secret', async () => {
     await setup();
-    env[ENV_VAR] = `{"type":"basic","username":"fjc","password":"${PASSWORD}"`;
+    env[ENV_VAR] = `{"type":"basic","username":"fjc","password":"${PASSWORD}","urls":["${url}"]`;
     await store.putCluster(cluster({ auth: { type: 'basic', secretRef: SECRET } }));
     const error: unknown = await clients.get('eu-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(rendered(error)).not.toContain(PASSWORD);
-    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: '' });
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: '', urls: [url] });
     const invalid: unknown = await clients.get('eu-1').catch((e: unknown) => e);
     expect(rendered(invalid)).toMatch(/token/);
   });
@@ -307,5 +326,92 @@ describe('FlinkClients', () => {
     await clients.closeAll();
     for (const close of closes) expect(close).toHaveBeenCalledTimes(1);
     expect(await clients.get('eu-1')).not.toBe(a);
+  });
+});
+
+describe('FlinkClients: credentials go only where their secret says', () => {
+  async function refusedWith(name = 'eu-1'): Promise<SecretNotBoundError> {
+    const error: unknown = await clients.get(name).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretNotBoundError);
+    expect(rendered(error)).not.toContain(TOKEN);
+    return error as SecretNotBoundError;
+  }
+
+  it('refuses a cluster whose url changed to one the secret does not name, sending nothing', async () => {
+    await setup();
+    trustTestCa();
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: TOKEN, urls: [url] });
+    await store.putCluster(cluster({ auth: { type: 'bearer', secretRef: SECRET } }));
+    await (await clients.get('eu-1')).listJobs();
+    expect(seen).toHaveLength(1);
+    // Same server, another origin: had the token gone out, the server would have seen it.
+    const moved = url.replace('127.0.0.1', 'localhost');
+    await store.putCluster(cluster({ url: moved, auth: { type: 'bearer', secretRef: SECRET } }), {
+      expectedVersion: 1,
+    });
+    const error = await refusedWith();
+    expect(error.message).toBe(
+      `Secret ${SECRET} is not bound to ${moved}, the url of cluster eu-1: fjc sends credentials only to the urls their secret lists`,
+    );
+    expect(error.code).toBe('SECRET_NOT_BOUND');
+    expect(error.remedy).toMatch(/add .* to the "urls" of secret fjc\/clusters\/eu-1/);
+    expect(seen).toHaveLength(1);
+    // Moving it back is enough: the secret still names the old url.
+    await store.putCluster(cluster({ auth: { type: 'bearer', secretRef: SECRET } }), {
+      expectedVersion: 2,
+    });
+    await (await clients.get('eu-1')).listJobs();
+    expect(seen).toHaveLength(2);
+  });
+
+  it('refuses another cluster that names the same secret at another url', async () => {
+    await setup();
+    env[ENV_VAR] = JSON.stringify({ type: 'basic', username: 'fjc', password: TOKEN, urls: [url] });
+    await store.putCluster(
+      cluster(
+        { url: 'https://flink.evil.example', auth: { type: 'basic', secretRef: SECRET } },
+        'evil',
+      ),
+    );
+    expect((await refusedWith('evil')).message).toContain('the url of cluster evil');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('binds client certificates (mtls) as well', async () => {
+    await setup();
+    env[ENV_VAR] = JSON.stringify({
+      type: 'mtls',
+      certPem: pki.clientCert,
+      keyPem: pki.clientKey,
+      urls: ['https://flink-eu-1.example.com'],
+    });
+    await store.putCluster(cluster({ auth: { type: 'mtls', secretRef: SECRET } }));
+    await refusedWith();
+    expect(seen).toHaveLength(0);
+  });
+
+  it('refuses a secret written before binding existed, saying what to add', async () => {
+    await setup();
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: TOKEN });
+    await store.putCluster(cluster({ auth: { type: 'bearer', secretRef: SECRET } }));
+    const error: unknown = await clients.get('eu-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidSecretError);
+    expect((error as Error).message).toContain('names no urls');
+    expect(rendered(error)).not.toContain(TOKEN);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('applies the deployment’s egress policy to the clients it builds', async () => {
+    await setup();
+    const denied = new FlinkClients(store, new LocalSecretsProvider({ prefix: 'fjc/', env }), {
+      refreshMs: 0,
+      egress: egressPolicy({ deny: '127.0.0.0/8' }),
+    });
+    await store.putCluster(cluster({ auth: { type: 'none' } }));
+    const error: unknown = await (await denied.get('eu-1')).listJobs().catch((e: unknown) => e);
+    await denied.closeAll();
+    expect(error).toBeInstanceOf(FlinkEgressRefusedError);
+    expect((error as Error).message).toMatch(/FJC_EGRESS_DENY/);
+    expect(seen).toHaveLength(0);
   });
 });

@@ -65,6 +65,19 @@ describe('FlinkRestClient over TLS', () => {
     expect((error as Error).message).toMatch(/certificate/i);
   });
 
+  it('says a certificate does not name the host without repeating the names it lists', async () => {
+    // The names come from the server's certificate: text the far side chose.
+    const error = await attempt({
+      baseUrl: url.replace('127.0.0.1', 'localhost'),
+      tls: { caPem: pki.ca, certPem: pki.clientCert, keyPem: pki.clientKey },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlinkUnreachableError);
+    expect((error as Error).message).toMatch(
+      /unreachable: its certificate does not name this host \(ERR_TLS_CERT_ALTNAME_INVALID\)$/,
+    );
+    expect((error as Error).message).not.toContain('IP Address');
+  });
+
   it('fails cleanly when the server demands a client certificate it does not get', async () => {
     const error = await attempt({ baseUrl: url, tls: { caPem: pki.ca } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlinkUnreachableError);

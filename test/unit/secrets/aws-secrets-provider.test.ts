@@ -24,6 +24,7 @@ const TOKEN = 'tok-abcdef-123456';
 const PEM_KEY = ['PRIVATE', 'KEY'].join(' ');
 const KEY = `-----BEGIN ${PEM_KEY}-----\nMIIsecretkeymaterial\n-----END ${PEM_KEY}-----`;
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIcert\n-----END CERTIFICATE-----';
+const URLS = ['https://flink.example.com:8443'];
 
 function stores(name: string, value: unknown): void {
   sm.on(GetSecretValueCommand, { SecretId: name }).resolves({
@@ -49,10 +50,21 @@ const provider = () => new AwsSecretsProvider({ prefix: 'fjc/clusters/', maxAgeS
 
 describe('AwsSecretsProvider', () => {
   it('reads each credential shape', async () => {
-    stores('fjc/clusters/basic', { type: 'basic', username: 'flink', password: PASSWORD });
-    stores('fjc/clusters/bearer', { type: 'bearer', token: TOKEN });
-    stores('fjc/clusters/mtls', { type: 'mtls', certPem: CERT, keyPem: KEY, caPem: CERT });
-    stores('fjc/clusters/mtls-no-ca', { type: 'mtls', certPem: CERT, keyPem: KEY });
+    stores('fjc/clusters/basic', {
+      type: 'basic',
+      username: 'flink',
+      password: PASSWORD,
+      urls: URLS,
+    });
+    stores('fjc/clusters/bearer', { type: 'bearer', token: TOKEN, urls: URLS });
+    stores('fjc/clusters/mtls', {
+      type: 'mtls',
+      certPem: CERT,
+      keyPem: KEY,
+      caPem: CERT,
+      urls: URLS,
+    });
+    stores('fjc/clusters/mtls-no-ca', { type: 'mtls', certPem: CERT, keyPem: KEY, urls: URLS });
     stores('fjc/clusters/none', { type: 'none', description: 'open test cluster' });
     const p = provider();
 
@@ -72,7 +84,7 @@ describe('AwsSecretsProvider', () => {
   });
 
   it('caches per maxAge: a second read does not call Secrets Manager', async () => {
-    stores('fjc/clusters/eu-1', { type: 'bearer', token: TOKEN });
+    stores('fjc/clusters/eu-1', { type: 'bearer', token: TOKEN, urls: URLS });
     const p = provider();
     await p.getSecret('fjc/clusters/eu-1');
     await p.getSecret('fjc/clusters/eu-1');
@@ -105,7 +117,7 @@ describe('AwsSecretsProvider', () => {
   });
 
   it('names the wrong field but not its value', async () => {
-    stores('fjc/clusters/shape', { type: 'basic', username: PASSWORD, password: 42 });
+    stores('fjc/clusters/shape', { type: 'basic', username: PASSWORD, password: 42, urls: URLS });
     const error: unknown = await provider()
       .getSecret('fjc/clusters/shape')
       .catch((e: unknown) => e);
@@ -133,7 +145,7 @@ describe('AwsSecretsProvider', () => {
   });
 
   it('refuses a key that is not PEM without echoing it', async () => {
-    stores('fjc/clusters/pem', { type: 'mtls', certPem: CERT, keyPem: PASSWORD });
+    stores('fjc/clusters/pem', { type: 'mtls', certPem: CERT, keyPem: PASSWORD, urls: URLS });
     const error: unknown = await provider()
       .getSecret('fjc/clusters/pem')
       .catch((e: unknown) => e);
@@ -196,7 +208,12 @@ describe('AwsSecretsProvider', () => {
 
 describe('redaction', () => {
   it('keeps secret values out of logs, JSON and string conversions', async () => {
-    stores('fjc/clusters/basic', { type: 'basic', username: 'flink', password: PASSWORD });
+    stores('fjc/clusters/basic', {
+      type: 'basic',
+      username: 'flink',
+      password: PASSWORD,
+      urls: URLS,
+    });
     const credentials = await provider().getSecret('fjc/clusters/basic');
     const outputs = [
       JSON.stringify(credentials),
@@ -207,7 +224,7 @@ describe('redaction', () => {
     ];
     for (const output of outputs) expect(output).not.toContain(PASSWORD);
     expect(JSON.stringify(credentials)).toBe(
-      '{"type":"basic","username":"flink","password":"[REDACTED]"}',
+      '{"type":"basic","username":"flink","password":"[REDACTED]","urls":["https://flink.example.com:8443"]}',
     );
     expect(inspect(new SecretValue(PASSWORD))).toBe('SecretValue([REDACTED])');
   });

@@ -22,7 +22,12 @@ beforeAll(async () => {
   await writeFile(
     file,
     JSON.stringify({
-      'fjc/eu-1': { type: 'basic', username: 'flink', password: PASSWORD },
+      'fjc/eu-1': {
+        type: 'basic',
+        username: 'flink',
+        password: PASSWORD,
+        urls: ['https://flink:8443'],
+      },
       'fjc/open': { type: 'none' },
       'fjc/broken': { type: 'basic', username: 'flink' },
     }),
@@ -42,7 +47,13 @@ describe('LocalSecretsProvider', () => {
 
   it('prefers FJC_SECRET_<NAME> from the environment', async () => {
     expect(envVariableFor('fjc/eu-1')).toBe('FJC_SECRET_FJC_EU_1');
-    const env = { FJC_SECRET_FJC_EU_1: JSON.stringify({ type: 'bearer', token: 'env-token' }) };
+    const env = {
+      FJC_SECRET_FJC_EU_1: JSON.stringify({
+        type: 'bearer',
+        token: 'env-token',
+        urls: ['https://flink:8443'],
+      }),
+    };
     const creds = await new LocalSecretsProvider({ file, env }).getSecret('fjc/eu-1');
     expect(creds.type === 'bearer' && creds.token.reveal()).toBe('env-token');
   });

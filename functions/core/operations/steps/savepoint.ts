@@ -1,4 +1,5 @@
 import { ConflictError } from '../../../commons/errors.js';
+import { storedErrorText } from '../../error-text.js';
 import type { FlinkJob } from '../../spec/index.js';
 import { clusterOf, giveUp, nowIso, sinceStart } from './shared.js';
 import { defineStep, type StepInput } from './step.js';
@@ -94,7 +95,7 @@ export const awaitSavepoint = defineStep(['next', 'finish'], async (input) => {
     if (catalog)
       await ctx.store.updateSavepoint(record.name, catalog, {
         status: 'FAILED',
-        failureCause: failure ?? 'unknown',
+        failureCause: storedErrorText(failure ?? 'unknown'),
       });
     return giveUp(input, 'SAVEPOINT_FAILED', `savepoint failed: ${failure ?? 'unknown'}`);
   }

@@ -1,3 +1,4 @@
+import { storedErrorText } from '../../error-text.js';
 import type { JobPhase, JobRecord } from '../../model/index.js';
 import {
   JobNotOnClusterError,
@@ -32,7 +33,7 @@ function restingPhase(record: JobRecord): JobPhase {
 }
 
 export function failedError(ctx: ControlContext, code: string, message: string) {
-  return { code, message, at: nowIso(ctx) };
+  return { code, message: storedErrorText(message), at: nowIso(ctx) };
 }
 
 /** The cluster a stopping or starting step acts on, and the spec it brings up. */
@@ -61,6 +62,6 @@ export function giveUp(input: StepInput, code: string, message: string): Exits['
     outcome: 'failed',
     change: { phase: restingPhase(input.record), lastError: failedError(input.ctx, code, message) },
     audit: `${input.kind}-aborted`,
-    details: { code, message },
+    details: { code, message: storedErrorText(message) },
   };
 }

@@ -1,3 +1,4 @@
+import { storedErrorText } from '../../error-text.js';
 import { judgeStability, type StabilityEvidence } from '../../plan/stability.js';
 import type { FlinkPort } from '../../ports/index.js';
 import type { OperationData } from '../operation-data.js';
@@ -50,7 +51,8 @@ export const awaitStable = defineStep(['rollback', 'finish'], async (input) => {
       seconds: Math.min(30, Math.ceil(verdict.recheckInMs / 1000)),
       summary: verdict.summary,
     };
-  if (verdict.verdict === 'unstable') return unstable(input, data, verdict.reason);
+  if (verdict.verdict === 'unstable')
+    return unstable(input, data, storedErrorText(verdict.reason));
   const rollback = input.kind === 'rollback';
   return {
     type: 'finish',
