@@ -61,3 +61,13 @@ export class InvalidPageRequestError extends ValidationError {
 export class CorruptItemError extends FjcError {
   override readonly code: string = 'CORRUPT_ITEM';
 }
+
+/** DynamoDB failed for a reason other than a lost condition (throttling, network, permissions). */
+export class StoreUnavailableError extends FjcError {
+  override readonly code: string = 'STORE_UNAVAILABLE';
+}
+
+/** A savepoint status change that its lifecycle does not allow (e.g. DISPOSED → COMPLETED). */
+export class SavepointStateError extends ConflictError {
+  override readonly code: string = 'SAVEPOINT_STATE';
+}

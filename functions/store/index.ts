@@ -1,6 +1,7 @@
 /** The job store's DynamoDB adapter (the port is core/ports/job-store.ts) and its table. */
-export { DynamoJobStore, SavepointStateError, StoreUnavailableError } from './dynamo-job-store.js';
-export type { DynamoJobStoreOptions, StoreLogger } from './dynamo-job-store.js';
+export { DynamoJobStore } from './dynamo-job-store.js';
+export type { DynamoJobStoreOptions } from './dynamo-job-store.js';
+export type { StoreLogger } from './audit.js';
 export { tableDefinition, timeToLiveAttribute } from './table.js';
 export { ATTR, INDEX, JOB_SHARDS } from './keys.js';
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './cursor.js';
@@ -8,5 +9,7 @@ export {
   CorruptItemError,
   InvalidPageRequestError,
   LeaseHeldError,
+  SavepointStateError,
+  StoreUnavailableError,
   VersionConflictError,
 } from './errors.js';

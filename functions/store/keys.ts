@@ -24,6 +24,13 @@ export const INDEX = {
   byKind: 'gsi3',
 } as const;
 
+/** The key attributes of each index: the partition key, then the sort key. */
+export const INDEX_KEYS = {
+  byCluster: { partition: ATTR.gsi1pk, sort: ATTR.gsi1sk },
+  byTeam: { partition: ATTR.gsi2pk, sort: ATTR.gsi2sk },
+  byKind: { partition: ATTR.gsi3pk, sort: ATTR.gsi3sk },
+} as const;
+
 /**
  * Number of partitions the "all jobs" listing is spread over. One GSI partition key for every job
  * would put the whole fleet's write traffic on one index partition (about 1,000 writes/s); the

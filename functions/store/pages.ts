@@ -1,0 +1,70 @@
+/**
+ * Paged listings on the fjc table: one index partition (jobs of a cluster or team, clusters) or
+ * one kind of item inside a job's partition (audit entries, savepoints). The cursor a page hands
+ * out is checked against the listing it came from before it is used (see cursor.ts).
+ */
+import type { Page, PageRequest } from '../core/model/index.js';
+import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
+import type { DynamoTable, Item } from './dynamo/client.js';
+import { ATTR, INDEX, INDEX_KEYS, jobPk } from './keys.js';
+
+/** The attributes of LastEvaluatedKey on an index whose items are keyed `pk`/`sk` in the table. */
+export const indexKeyAttributes = (pk: string, sk: string) => [ATTR.pk, ATTR.sk, pk, sk] as const;
+
+/** One page of one partition of an index, in the index's sort order. */
+export async function queryIndexPage<T>(
+  table: DynamoTable,
+  index: keyof typeof INDEX,
+  partition: string,
+  page: PageRequest,
+  map: (item: Item) => T,
+): Promise<Page<T>> {
+  const limit = pageLimit(page.limit);
+  const keys = INDEX_KEYS[index];
+  const position = decodeCursor(page.cursor, {
+    keyAttributes: indexKeyAttributes(keys.partition, keys.sort),
+    partitionAttribute: keys.partition,
+    partitionValue: () => partition,
+  });
+  const out = await table.query({
+    IndexName: INDEX[index],
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': keys.partition },
+    ExpressionAttributeValues: { ':pk': partition },
+    Limit: limit,
+    ExclusiveStartKey: position?.key,
+  });
+  return pageOf(out.items.map(map), out.lastKey);
+}
+
+/** Newest-first listing of one kind of item inside a job's partition. */
+export async function queryJobPartitionPage<T>(
+  table: DynamoTable,
+  jobName: string,
+  skPrefix: string,
+  page: PageRequest,
+  map: (item: Item) => T,
+): Promise<Page<T>> {
+  const limit = pageLimit(page.limit);
+  const partition = jobPk(jobName);
+  const position = decodeCursor(page.cursor, {
+    keyAttributes: [ATTR.pk, ATTR.sk],
+    partitionAttribute: ATTR.pk,
+    partitionValue: () => partition,
+    sortPrefix: { attribute: ATTR.sk, prefix: skPrefix },
+  });
+  const out = await table.query({
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': ATTR.pk, '#sk': ATTR.sk },
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': skPrefix },
+    ScanIndexForward: false,
+    ConsistentRead: true,
+    Limit: limit,
+    ExclusiveStartKey: position?.key,
+  });
+  return pageOf(out.items.map(map), out.lastKey);
+}
+
+function pageOf<T>(items: T[], lastKey: Record<string, string> | undefined): Page<T> {
+  return lastKey ? { items, cursor: encodeCursor({ key: lastKey }) } : { items };
+}

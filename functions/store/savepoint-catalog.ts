@@ -1,0 +1,161 @@
+/**
+ * The savepoint catalog: one item per savepoint in its job's partition. A savepoint's status
+ * follows {@link SAVEPOINT_LIFECYCLE}; each update is one conditional UpdateItem that states the
+ * allowed previous statuses, so two writers cannot both move a savepoint, and a disposed one
+ * never comes back.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError, ValidationError } from '../commons/errors.js';
+import {
+  SAVEPOINT_STATUSES,
+  SAVEPOINT_TRIGGER_KINDS,
+  type NewSavepoint,
+  type Page,
+  type PageRequest,
+  type SavepointPatch,
+  type SavepointRecord,
+  type SavepointStatus,
+} from '../core/model/index.js';
+import type { DynamoTable } from './dynamo/client.js';
+import { SavepointStateError } from './errors.js';
+import { itemToSavepoint, savepointToItem } from './items.js';
+import { ATTR, compactTimestamp, savepointKey, savepointSkPrefix } from './keys.js';
+import { queryJobPartitionPage } from './pages.js';
+import { requireCount, requireName, requireOneOf } from './validate.js';
+
+/**
+ * The lifecycle of a catalogued savepoint: for each status, the statuses it may be reached from.
+ * Repeating a status is allowed so a retried update succeeds; DISPOSED is final.
+ */
+export const SAVEPOINT_LIFECYCLE: Readonly<Record<SavepointStatus, readonly SavepointStatus[]>> = {
+  IN_PROGRESS: ['IN_PROGRESS'],
+  COMPLETED: ['IN_PROGRESS', 'COMPLETED'],
+  FAILED: ['IN_PROGRESS', 'FAILED'],
+  DISPOSED: ['COMPLETED', 'FAILED', 'DISPOSED'],
+};
+
+/** The statuses a savepoint may be added with; DISPOSED only comes through an update. */
+const INITIAL_STATUSES: readonly SavepointStatus[] = ['IN_PROGRESS', 'COMPLETED', 'FAILED'];
+
+/** Flink failure causes are stack traces; the catalog keeps their start. */
+const MAX_FAILURE_CAUSE_CHARS = 2048;
+
+const ID_SUFFIX = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The savepoints of jobs, with their lineage and lifecycle. */
+export class SavepointCatalog {
+  constructor(
+    private readonly table: DynamoTable,
+    private readonly clock: () => Date,
+  ) {}
+
+  async add(savepoint: NewSavepoint): Promise<SavepointRecord> {
+    requireName(savepoint.jobName, 'jobName');
+    requireOneOf(savepoint.triggerKind, SAVEPOINT_TRIGGER_KINDS, 'triggerKind');
+    requireCount(savepoint.generation, 'generation');
+    requireName(savepoint.flinkJobId, 'flinkJobId');
+    const status = savepoint.status ?? 'IN_PROGRESS';
+    requireOneOf(status, INITIAL_STATUSES, 'status');
+    if (status === 'COMPLETED' && !savepoint.path) {
+      throw new ValidationError('Invalid path: a COMPLETED savepoint needs its path.', [
+        { path: 'path', message: 'required when status is COMPLETED' },
+      ]);
+    }
+    if (savepoint.idSuffix !== undefined && !ID_SUFFIX.test(savepoint.idSuffix)) {
+      throw new ValidationError('Invalid idSuffix.', [
+        { path: 'idSuffix', message: 'must be 1..64 of A-Z a-z 0-9 _ -' },
+      ]);
+    }
+    const createdAt = savepoint.createdAt ?? this.clock();
+    const { idSuffix } = savepoint;
+    const fields: Partial<NewSavepoint> = { ...savepoint };
+    delete fields.idSuffix;
+    delete fields.createdAt;
+    delete fields.status;
+    const record: SavepointRecord = {
+      ...(fields as Omit<NewSavepoint, 'idSuffix' | 'createdAt' | 'status'>),
+      id: `${compactTimestamp(createdAt)}-${idSuffix ?? randomUUID().slice(0, 8)}`,
+      status,
+      createdAt: createdAt.toISOString(),
+      updatedAt: createdAt.toISOString(),
+    };
+    const added = await this.table.putIf({
+      Item: savepointToItem(record),
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': ATTR.pk },
+    });
+    if (!added) {
+      throw new ConflictError(`Savepoint ${record.id} of job ${record.jobName} already exists.`);
+    }
+    return record;
+  }
+
+  /**
+   * Moves a savepoint along its lifecycle and/or records its path or failure cause. Without a
+   * status change, a disposed savepoint is still refused.
+   * @throws SavepointStateError when the lifecycle does not allow the change.
+   */
+  async update(
+    jobName: string,
+    id: string,
+    patch: SavepointPatch,
+    now: Date,
+  ): Promise<SavepointRecord> {
+    requireName(jobName, 'jobName');
+    requireName(id, 'id');
+    const sets = ['#updatedAt = :updatedAt'];
+    const names: Record<string, string> = { '#updatedAt': 'updatedAt', '#status': 'status' };
+    const values: Record<string, unknown> = { ':updatedAt': now.toISOString() };
+    let condition = 'attribute_exists(#pk)';
+    names['#pk'] = ATTR.pk;
+    if (patch.status !== undefined) {
+      const to = requireOneOf(patch.status, SAVEPOINT_STATUSES, 'status');
+      sets.push('#status = :status');
+      values[':status'] = to;
+      const from = SAVEPOINT_LIFECYCLE[to];
+      condition += ` AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`;
+      from.forEach((s, i) => (values[`:from${i}`] = s));
+      if (to === 'COMPLETED' && patch.path === undefined)
+        condition += ' AND attribute_exists(#path)';
+    } else {
+      condition += ' AND #status <> :disposed';
+      values[':disposed'] = 'DISPOSED';
+    }
+    if (patch.path !== undefined) {
+      requireName(patch.path, 'path');
+      sets.push('#path = :path');
+      values[':path'] = patch.path;
+    }
+    if (patch.status === 'COMPLETED' || patch.path !== undefined) names['#path'] = 'path';
+    if (patch.failureCause !== undefined) {
+      sets.push('#failureCause = :failureCause');
+      names['#failureCause'] = 'failureCause';
+      values[':failureCause'] = patch.failureCause.slice(0, MAX_FAILURE_CAUSE_CHARS);
+    }
+    const item = await this.table.updateIf({
+      Key: savepointKey(jobName, id),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+    if (item) return itemToSavepoint(item);
+    const current = await this.get(jobName, id);
+    if (!current) throw new NotFoundError(`Savepoint ${id} of job ${jobName} does not exist.`);
+    throw new SavepointStateError(
+      `Savepoint ${id} of job ${jobName} is ${current.status}; cannot apply ${patch.status ?? 'changes'}` +
+        (patch.status === 'COMPLETED' && !current.path ? ' without a path.' : '.'),
+    );
+  }
+
+  /** A job's savepoints, newest first. */
+  async list(jobName: string, page: PageRequest): Promise<Page<SavepointRecord>> {
+    requireName(jobName, 'jobName');
+    return queryJobPartitionPage(this.table, jobName, savepointSkPrefix, page, itemToSavepoint);
+  }
+
+  private async get(jobName: string, id: string): Promise<SavepointRecord | undefined> {
+    const item = await this.table.get(savepointKey(jobName, id));
+    return item && itemToSavepoint(item);
+  }
+}
