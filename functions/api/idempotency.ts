@@ -31,7 +31,10 @@ export type Reservation =
   | { state: 'mismatch' }
   | { state: 'in-progress' };
 
-/** Port: where keys and stored responses live. `scope` is the caller, so keys never collide. */
+/**
+ * Port: where keys and stored responses live. `scope` is the caller, so keys never collide.
+ * Adapters: {@link MemoryIdempotencyStore} below, `DynamoIdempotencyStore` in store/idempotency.ts.
+ */
 export interface IdempotencyStore {
   /** Reserves `key` for a request with `fingerprint`, or reports what holds it. */
   reserve(scope: string, key: string, fingerprint: string, now: Date): Promise<Reservation>;

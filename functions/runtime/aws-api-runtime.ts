@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readEnvironment } from '../commons/env.js';
 import { createApi, type ApiHandler } from '../api/app.js';
-import { DynamoIdempotencyStore } from '../api/dynamo-idempotency-store.js';
+import { DynamoIdempotencyStore } from '../store/idempotency.js';
 import type { ApiLogger } from '../api/router.js';
 import { StaticTeamDirectory, type TeamDirectory } from '../api/team-directory.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';

@@ -13,7 +13,7 @@ export const ATTR = {
   gsi2sk: 'gsi2sk',
   gsi3pk: 'gsi3pk',
   gsi3sk: 'gsi3sk',
-  /** DynamoDB TTL attribute (epoch seconds). Only audit items may carry it. */
+  /** DynamoDB TTL attribute (epoch seconds). Only audit and idempotency items may carry it. */
   ttl: 'expiresAt',
 } as const;
 
@@ -42,6 +42,8 @@ const JOB_SK = 'JOB';
 const CLUSTER_SK = 'CLUSTER';
 const AUDIT_PREFIX = 'AUDIT#';
 const SAVEPOINT_PREFIX = 'SAVEPOINT#';
+const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
+const IDEMPOTENCY_SK = 'IDEMPOTENCY';
 
 /** The primary key of an item. */
 export interface ItemKey {
@@ -86,6 +88,15 @@ export const savepointSkPrefix = SAVEPOINT_PREFIX;
 export const savepointKey = (jobName: string, id: string): ItemKey => ({
   pk: jobPk(jobName),
   sk: `${SAVEPOINT_PREFIX}${id}`,
+});
+
+/**
+ * An idempotency key of the API, per caller so keys never collide. The item carries no index
+ * attributes, so no listing sees it.
+ */
+export const idempotencyKey = (caller: string, key: string): ItemKey => ({
+  pk: `${IDEMPOTENCY_PREFIX}${caller}#${key}`,
+  sk: IDEMPOTENCY_SK,
 });
 
 /** `2025-01-02T03:04:05.678Z` → `20250102T030405678Z`: sortable and safe in URLs. */

@@ -6,12 +6,13 @@ import { ATTR, INDEX } from './keys.js';
  * runtime) and the CDK stack, so the schema cannot drift between them.
  *
  * Items (`pk` / `sk`):
- * | item          | pk                | sk                              | indexes                                 |
- * |---------------|-------------------|---------------------------------|-----------------------------------------|
- * | job           | `JOB#<name>`      | `JOB`                           | gsi1, gsi2, gsi3 (`JOBS#<shard 00..15>`)|
- * | audit entry   | `JOB#<name>`      | `AUDIT#<ISO time>#<version>`    | — (TTL `expiresAt`)                     |
- * | savepoint     | `JOB#<name>`      | `SAVEPOINT#<compact time>-<sfx>`| —                                       |
- * | cluster       | `CLUSTER#<name>`  | `CLUSTER`                       | gsi3 (`CLUSTERS`)                       |
+ * | item          | pk                           | sk                              | indexes                                 |
+ * |---------------|------------------------------|---------------------------------|-----------------------------------------|
+ * | job           | `JOB#<name>`                 | `JOB`                           | gsi1, gsi2, gsi3 (`JOBS#<shard 00..15>`)|
+ * | audit entry   | `JOB#<name>`                 | `AUDIT#<ISO time>#<version>`    | — (TTL `expiresAt`)                     |
+ * | savepoint     | `JOB#<name>`                 | `SAVEPOINT#<compact time>-<sfx>`| —                                       |
+ * | cluster       | `CLUSTER#<name>`             | `CLUSTER`                       | gsi3 (`CLUSTERS`)                       |
+ * | idempotency   | `IDEMPOTENCY#<caller>#<key>` | `IDEMPOTENCY`                   | — (TTL `expiresAt`)                     |
  *
  * Access patterns:
  * - get job: GetItem `JOB#<name>` / `JOB` (strongly consistent).
@@ -22,13 +23,15 @@ import { ATTR, INDEX } from './keys.js';
  * - job history: Query `pk = JOB#<name> AND begins_with(sk, AUDIT#)`, descending.
  * - job savepoints: Query `pk = JOB#<name> AND begins_with(sk, SAVEPOINT#)`, descending.
  * - get cluster: GetItem; list clusters: Query gsi3 `gsi3pk = CLUSTERS`.
+ * - idempotency key of an API caller: GetItem / conditional PutItem / DeleteItem.
  *
  * All indexes project ALL attributes so a listing returns whole records without a second read.
  * The price is write amplification: a job write also writes up to three index entries.
  *
  * Enable TTL on {@link timeToLiveAttribute} (not part of CreateTable; DynamoDB needs a separate
- * UpdateTimeToLive, CDK `timeToLiveAttribute`). Only audit items carry that attribute — the job
- * lease expiry is stored as `leaseExpiresAt` precisely so TTL can never delete a job.
+ * UpdateTimeToLive, CDK `timeToLiveAttribute`). Only audit and idempotency items carry that
+ * attribute — the job lease expiry is stored as `leaseExpiresAt` precisely so TTL can never
+ * delete a job.
  */
 export const tableDefinition: Readonly<Omit<CreateTableCommandInput, 'TableName'>> = {
   BillingMode: 'PAY_PER_REQUEST',

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionResultSchema, historyListSchema } from '../../../functions/api/schemas.js';
-import { DynamoIdempotencyStore } from '../../../functions/api/dynamo-idempotency-store.js';
+import { DynamoIdempotencyStore } from '../../../functions/store/idempotency.js';
 import {
   IDEMPOTENCY_LOCK_MS,
   IDEMPOTENCY_TTL_MS,

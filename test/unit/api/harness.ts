@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { z } from 'zod';
 import { expect } from 'vitest';
-import { DynamoIdempotencyStore } from '../../../functions/api/dynamo-idempotency-store.js';
+import { DynamoIdempotencyStore } from '../../../functions/store/idempotency.js';
 import type { ApiLogger } from '../../../functions/api/router.js';
 import { errorBodySchema } from '../../../functions/api/schemas.js';
 import { StaticTeamDirectory } from '../../../functions/api/team-directory.js';

@@ -5,7 +5,7 @@
  */
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoIdempotencyStore } from '../../../functions/api/dynamo-idempotency-store.js';
+import { DynamoIdempotencyStore } from '../../../functions/store/idempotency.js';
 import type { DynamoJobStore } from '../../../functions/store/index.js';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { T0, at, desired, newStore } from './fixtures.js';

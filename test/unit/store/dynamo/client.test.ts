@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoTable, failureName } from '../../../../functions/store/dynamo/client.js';
 import { StoreUnavailableError } from '../../../../functions/store/errors.js';
+import { DynamoIdempotencyStore } from '../../../../functions/store/idempotency.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../../support/dynalite.js';
 
 let dynamo: LocalDynamo;
@@ -69,5 +70,12 @@ describe('DynamoTable', () => {
       expect((error as Error).message).toContain('ResourceNotFoundException');
       expect(failureName(error)).toBe('ResourceNotFoundException');
     }
+  });
+
+  it('is what the idempotency store fails through too', async () => {
+    const keys = new DynamoIdempotencyStore({ client: dynamo.client, tableName: 'no-such-table' });
+    await expect(keys.reserve('alice', 'k', 'fp', new Date())).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
   });
 });
