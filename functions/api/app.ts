@@ -4,7 +4,7 @@
  * (429), route (404/405), then the route itself (400/415 → 403 → 404/412/409 → the change), with
  * idempotency keys wrapped around POST routes. Every request ends in one access log line.
  */
-import { authorize, type Principal } from './authorization.js';
+import { authorize, type Principal } from '../core/authorization.js';
 import { errorResponse, HttpError, unauthenticated } from './errors.js';
 import { MAX_BODY_BYTES, type ApiRequest, type ApiResponse } from './http.js';
 import { idempotencyKeyOf, withIdempotency } from './idempotency.js';

@@ -7,6 +7,7 @@
 import {
   ConflictError,
   FjcError,
+  ForbiddenError,
   NotFoundError,
   ValidationError,
   type FieldIssue,
@@ -53,11 +54,6 @@ export function unauthenticated(): HttpError {
   });
 }
 
-/** 403: authenticated, but not allowed. */
-export function forbidden(message: string, remedy: string): HttpError {
-  return new HttpError(403, 'FORBIDDEN', message, { remedy });
-}
-
 /** 412: an If-Match / If-None-Match precondition does not hold. */
 export function preconditionFailed(message: string): HttpError {
   return new HttpError(412, 'PRECONDITION_FAILED', message, {
@@ -88,6 +84,14 @@ function map(error: unknown, precondition: boolean): Mapped {
   if (error instanceof ValidationError)
     return {
       status: 400,
+      code: error.code,
+      message: error.message,
+      remedy: error.remedy,
+      issues: error.issues,
+    };
+  if (error instanceof ForbiddenError)
+    return {
+      status: 403,
       code: error.code,
       message: error.message,
       remedy: error.remedy,

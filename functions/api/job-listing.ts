@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { InvalidPageRequestError } from '../store/errors.js';
 import type { JobRecord, Page } from '../core/model/index.js';
 import type { JobStore } from '../core/ports/index.js';
-import type { Principal } from './authorization.js';
+import type { Principal } from '../core/authorization.js';
 import { pageOf } from './params.js';
 
 /** Validated query of the listing. */

@@ -4,7 +4,7 @@
  */
 import { ValidationError } from '../commons/errors.js';
 import type { PageRequest } from '../core/model/index.js';
-import type { Principal } from './authorization.js';
+import type { Principal } from '../core/authorization.js';
 import type { RouteContext } from './router.js';
 import { nameSchema } from './schemas.js';
 

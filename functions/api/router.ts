@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { JobStore } from '../core/ports/index.js';
-import type { AccessRequest, AuditLog, Principal } from './authorization.js';
+import type { AccessRequest, AuditLog, Principal } from '../core/authorization.js';
 import { HttpError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './http.js';
 import type { IdempotencyStore } from './idempotency.js';

@@ -58,6 +58,24 @@ export class NotFoundError extends FjcError {
   override readonly code: string = 'NOT_FOUND';
 }
 
+/**
+ * The caller may not do this: authenticated, but outside the team, scope or role it needs.
+ * `issues` locates each refused part when one request touches several things (a spec file).
+ */
+export class ForbiddenError extends FjcError {
+  override readonly code: string = 'FORBIDDEN';
+  readonly issues: readonly FieldIssue[];
+
+  constructor(message: string, options: FjcErrorOptions & { issues?: readonly FieldIssue[] } = {}) {
+    super(message, options);
+    this.issues = options.issues ?? [];
+  }
+
+  override toJSON(): ReturnType<FjcError['toJSON']> & { issues: readonly FieldIssue[] } {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+
 /** A concurrent writer changed the item first (optimistic concurrency lost). */
 export class ConflictError extends FjcError {
   override readonly code: string = 'CONFLICT';

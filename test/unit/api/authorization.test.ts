@@ -8,10 +8,10 @@ import {
   decide,
   type AccessRequest,
   type Principal,
-} from '../../../functions/api/authorization.js';
-import { HttpError } from '../../../functions/api/errors.js';
+} from '../../../functions/core/authorization.js';
+import { errorResponse } from '../../../functions/api/errors.js';
 import { StaticTeamDirectory } from '../../../functions/api/team-directory.js';
-import { ConfigurationError } from '../../../functions/commons/errors.js';
+import { ConfigurationError, ForbiddenError } from '../../../functions/commons/errors.js';
 import { captureLogger } from './harness.js';
 
 const member: Principal = { id: 'alice', teams: ['payments', 'search'], admin: false };
@@ -100,8 +100,8 @@ describe('authorize', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(HttpError);
-    expect((thrown as HttpError).status).toBe(403);
+    expect(thrown).toBeInstanceOf(ForbiddenError);
+    expect(errorResponse(thrown, 'cid-2').status).toBe(403);
     expect(logger.lines[0]?.attributes).toMatchObject({ allowed: false, principal: 'bob' });
   });
 });
