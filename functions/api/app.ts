@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES, type ApiRequest, type ApiResponse } from './http.js';
 import { idempotencyKeyOf, withIdempotency } from './idempotency.js';
 import { hasPrecondition } from './preconditions.js';
 import type { RateLimiter } from './rate-limit.js';
+import { actorOf } from './params.js';
 import { matchRoute, type ApiDeps, type Route } from './router.js';
 import { ROUTES } from './routes/index.js';
 
@@ -47,6 +48,12 @@ export function createApi(options: ApiOptions): ApiHandler {
       request,
       params,
       principal,
+      caller: {
+        principal,
+        actor: actorOf(principal),
+        audit: logger,
+        correlationId: request.correlationId,
+      },
       deps: options,
       now,
       authorize: (access: Parameters<typeof authorize>[2]) => {

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { JobStore } from '../core/ports/index.js';
-import type { AccessRequest, AuditLog, Principal } from '../core/authorization.js';
+import type { AccessRequest, AuditLog, Caller, Principal } from '../core/authorization.js';
 import { HttpError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './http.js';
 import type { IdempotencyStore } from './idempotency.js';
@@ -36,6 +36,8 @@ export interface RouteContext {
   /** Path parameters, percent-decoded (not yet validated). */
   params: Readonly<Record<string, string>>;
   principal: Principal;
+  /** The principal as the core use cases take it: with its actor, audit log and correlation id. */
+  caller: Caller;
   deps: ApiDeps;
   now: () => Date;
   /** Decides an access, audits it, and throws 403 when it is denied. */

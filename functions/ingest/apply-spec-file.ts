@@ -3,7 +3,7 @@
  * and say why in the result object.
  */
 import { ValidationError, type FieldIssue } from '../commons/errors.js';
-import { applySpecDocuments } from '../core/apply.js';
+import { applySpecDocuments } from '../core/apply/apply-documents.js';
 import { specHash } from '../core/change/index.js';
 import { encodeSpecDocument, parseSpecDocuments, type SpecDocument } from '../core/spec/index.js';
 import { MAX_SPEC_BYTES } from '../store/validate.js';
@@ -114,7 +114,13 @@ export async function applySpecFile(
   const actor = sourceActor({ ...change, ...source });
   let applied;
   try {
-    applied = await applySpecDocuments(ctx.store, parsed.documents, actor);
+    applied = await applySpecDocuments(ctx.store, parsed.documents, {
+      // Until key scopes exist, whoever may upload to specs/ may change anything.
+      principal: { id: actor, admin: true, teams: [] },
+      actor,
+      audit: ctx.logger ?? { info: () => undefined },
+      correlationId: change.eventId,
+    });
   } catch (error) {
     // Raised by the reference check, before the first write: nothing was stored.
     if (error instanceof ValidationError) return reject(source, [...error.issues]);

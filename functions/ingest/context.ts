@@ -1,10 +1,14 @@
 /** What the ingest logic runs against, and what it reports back to the handler. */
 import type { JobStore } from '../core/ports/index.js';
+import type { AuditLog } from '../core/authorization.js';
 import type { SpecFileResult, SpecFileStatus } from './result.js';
 import type { SpecObjectStore } from './spec-object-store.js';
 
-/** Where ingest reports things it handles itself (a Powertools Logger fits). */
-export interface IngestLogger {
+/**
+ * Where ingest reports things it handles itself, and its authorization and change audit lines (a
+ * Powertools Logger fits).
+ */
+export interface IngestLogger extends AuditLog {
   warn(message: string, ...extra: Record<string, unknown>[]): void;
 }
 

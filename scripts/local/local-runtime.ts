@@ -2,8 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { FileArtifactSource } from '../../functions/adapters/file-artifact-source.js';
 import { FlinkClients } from '../../functions/adapters/flink-clients.js';
 import { createObservability } from '../../functions/commons/observability.js';
-import { applySpecDocuments, type ApplyResult } from '../../functions/core/apply.js';
 import type { ControlContext } from '../../functions/core/ports/index.js';
+import {
+  applySpecDocuments,
+  type ApplyResult,
+} from '../../functions/core/apply/apply-documents.js';
+import type { Caller } from '../../functions/core/authorization.js';
 import type { ReconcileReport } from '../../functions/core/reconcile.js';
 import { parseSpecDocumentsOrThrow, type SpecDocument } from '../../functions/core/spec/index.js';
 import { createAdvanceHandler } from '../../functions/handlers/advance-handler.js';
@@ -46,6 +50,14 @@ export interface LocalRuntime {
 }
 
 const TABLE = 'fjc-local';
+
+/** The local run applies the spec folder as its owner: the platform team, i.e. an admin. */
+const LOCAL_ADMIN: Caller = {
+  principal: { id: 'local', admin: true, teams: [] },
+  actor: 'local',
+  audit: { info: () => undefined },
+  correlationId: 'local',
+};
 
 /**
  * The whole control plane on a laptop: the same core and handlers as the Lambdas, wired to local
@@ -92,7 +104,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       applySpecDocuments(
         store,
         parseSpecDocumentsOrThrow(text, filename === undefined ? {} : { filename }).map(rewrite),
-        'local',
+        LOCAL_ADMIN,
       ),
     stop: async () => {
       await stateMachine.idle();

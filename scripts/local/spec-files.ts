@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { FjcError, ValidationError } from '../../functions/commons/errors.js';
-import type { ApplyResult } from '../../functions/core/apply.js';
+import type { ApplyResult } from '../../functions/core/apply/apply-documents.js';
 
 /** What applying one spec file gave: applied, unchanged since last time, or rejected with why. */
 export type SpecFileOutcome =

@@ -3,8 +3,7 @@
  * them, because a cluster definition decides where every team's jobs run.
  */
 import { NotFoundError } from '../../commons/errors.js';
-import { canonicalJson } from '../../core/change/index.js';
-import { encodeSpecDocument } from '../../core/spec/index.js';
+import { applyCluster } from '../../core/apply/apply-cluster.js';
 import { readOneDocument, readQuery } from '../body.js';
 import { jsonResponse } from '../http.js';
 import { nameParam, pageOf } from '../params.js';
@@ -87,36 +86,15 @@ const putCluster: Route = {
     readQuery(context.request, noQuerySchema);
     const precondition = preconditionOf(context.request, true);
     const cluster = readOneDocument(context.request, 'FlinkCluster', name);
-    context.authorize({ permission: 'cluster:write', resource: `cluster/${name}`, teams: [] });
-    const { store } = context.deps;
-    const current = await store.getCluster(name);
-    checkPrecondition(precondition, current?.version, `Cluster ${name}`);
-    const spec = encodeSpecDocument(cluster) as Record<string, unknown>;
-    if (current && canonicalJson(current.spec) === canonicalJson(spec))
-      return jsonResponse(
-        200,
-        { ...clusterView(current), created: false, changed: false },
-        { etag: etag(current.version) },
-      );
-    const record = await store.putCluster(
-      { name, spec },
-      // Conditional on what was read, so two admins racing cannot silently overwrite each other.
-      {
-        expectedVersion:
-          precondition.kind === 'match' ? precondition.value : (current?.version ?? 0),
+    const applied = await applyCluster(context.deps.store, cluster, context.caller, {
+      precondition: (version) => {
+        checkPrecondition(precondition, version, `Cluster ${name}`);
       },
-    );
-    context.deps.logger.info('cluster changed', {
-      audit: 'change',
-      principal: context.principal.id,
-      resource: `cluster/${name}`,
-      version: record.version,
-      correlationId: context.request.correlationId,
     });
     return jsonResponse(
-      current ? 200 : 201,
-      { ...clusterView(record), created: !current, changed: true },
-      { etag: etag(record.version) },
+      applied.created ? 201 : 200,
+      { ...clusterView(applied.record), created: applied.created, changed: applied.changed },
+      { etag: etag(applied.record.version) },
     );
   },
 };

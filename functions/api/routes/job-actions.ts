@@ -8,10 +8,10 @@
  * - `suspend` / `resume`: sets `spec.state`;
  * - `rollback`: makes the job's last stable spec the desired one again (409 when there is none).
  *
- * Each is one putDesired conditional on the generation it was computed from.
+ * Each is one {@link applyJob}, conditional on the generation it was computed from.
  */
-import { desiredJobOf } from '../../core/desired-job.js';
 import { ConflictError, NotFoundError } from '../../commons/errors.js';
+import { applyJob } from '../../core/apply/apply-job.js';
 import {
   encodeSpecDocument,
   flinkJobSchema,
@@ -21,7 +21,7 @@ import {
 import type { JobRecord } from '../../core/model/index.js';
 import { readJsonBody, readQuery } from '../body.js';
 import { jsonResponse } from '../http.js';
-import { actorOf, nameParam } from '../params.js';
+import { nameParam } from '../params.js';
 import { checkPrecondition, etag, preconditionOf } from '../preconditions.js';
 import type { Route, RouteContext } from '../router.js';
 import {
@@ -50,33 +50,25 @@ function mustRun(job: FlinkJob, action: JobAction): void {
     });
 }
 
-/** The desired spec after the action, in input form, and the teams the change involves. */
-function nextSpec(
-  action: JobAction,
-  record: JobRecord,
-  current: FlinkJob,
-): { next: FlinkJobInput; teams: string[] } {
+/** The desired spec after the action, in input form. */
+function nextSpec(action: JobAction, record: JobRecord, current: FlinkJob): FlinkJobInput {
   const input = encodeSpecDocument(current) as FlinkJobInput;
   const spec = input.spec;
-  const teams = [record.team];
   switch (action) {
     case 'savepoint': {
       mustRun(current, action);
       // Past the last one served, too: a nonce equal to it would be taken as already done.
       const served = record.status.savepointNonce ?? 0;
       const nonce = Math.max(current.spec.savepointNonce, served) + 1;
-      return { next: { ...input, spec: { ...spec, savepointNonce: nonce } }, teams };
+      return { ...input, spec: { ...spec, savepointNonce: nonce } };
     }
     case 'redeploy':
       mustRun(current, action);
-      return {
-        next: { ...input, spec: { ...spec, restartNonce: current.spec.restartNonce + 1 } },
-        teams,
-      };
+      return { ...input, spec: { ...spec, restartNonce: current.spec.restartNonce + 1 } };
     case 'suspend':
-      return { next: { ...input, spec: { ...spec, state: 'suspended' } }, teams };
+      return { ...input, spec: { ...spec, state: 'suspended' } };
     case 'resume':
-      return { next: { ...input, spec: { ...spec, state: 'running' } }, teams };
+      return { ...input, spec: { ...spec, state: 'running' } };
     case 'rollback': {
       const stable = record.status.lastStable;
       if (!stable)
@@ -86,10 +78,7 @@ function nextSpec(
       const target = flinkJobSchema.parse(stable.spec);
       const back = encodeSpecDocument(target) as FlinkJobInput;
       // Keep the current savepoint nonce: an older one would read as a new savepoint request.
-      return {
-        next: { ...back, spec: { ...back.spec, savepointNonce: current.spec.savepointNonce } },
-        teams: [record.team, target.spec.team],
-      };
+      return { ...back, spec: { ...back.spec, savepointNonce: current.spec.savepointNonce } };
     }
   }
 }
@@ -122,12 +111,9 @@ const jobAction: Route = {
     context.authorize({ permission: 'job:write', resource: `job/${name}`, teams: [record.team] });
     checkPrecondition(precondition, record.generation, `Job ${name}`);
     const current = flinkJobSchema.parse(record.spec);
-    const { next, teams } = nextSpec(action, record, current);
-    if (teams.some((team) => team !== record.team))
-      context.authorize({ permission: 'job:write', resource: `job/${name}`, teams });
-    const job = flinkJobSchema.parse(next);
-    const put = await context.deps.store.putDesired(desiredJobOf(job), {
-      actor: actorOf(context.principal),
+    const job = flinkJobSchema.parse(nextSpec(action, record, current));
+    // Handing the job to another team (a rollback across an ownership change) is decided there.
+    const put = await applyJob(context.deps.store, job, context.caller, {
       expectedGeneration: expectedGeneration(precondition, record.generation),
       details: {
         via: 'api',

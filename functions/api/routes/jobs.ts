@@ -6,8 +6,8 @@
  * caller's If-Match, or the one just read): so a job cannot change owner between the check and
  * the write. Without If-Match, losing such a race is a 409 (retry); with it, a 412.
  */
-import { desiredJobOf } from '../../core/desired-job.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../commons/errors.js';
+import { ConflictError, NotFoundError } from '../../commons/errors.js';
+import { applyJob } from '../../core/apply/apply-job.js';
 import { requestJobDeletion } from '../../core/deletion.js';
 import { VersionConflictError } from '../../store/errors.js';
 import type { JobRecord } from '../../core/model/index.js';
@@ -137,24 +137,10 @@ const putJob: Route = {
     readQuery(context.request, noQuerySchema);
     const precondition = preconditionOf(context.request, true);
     const job = readOneDocument(context.request, 'FlinkJob', name);
-    const { store } = context.deps;
-    const current = await store.getJob(name);
-    context.authorize({
-      permission: 'job:write',
-      resource: `job/${name}`,
-      teams: current ? [current.team, job.spec.team] : [job.spec.team],
-    });
-    checkPrecondition(precondition, current?.generation, `Job ${name}`);
-    if (!(await store.getCluster(job.spec.clusterRef)))
-      throw new ValidationError('The job refers to a cluster fjc does not know', [
-        {
-          path: 'spec.clusterRef',
-          message: `no FlinkCluster named "${job.spec.clusterRef}" is stored`,
-        },
-      ]);
-    const put = await store.putDesired(desiredJobOf(job), {
-      actor: actorOf(context.principal),
-      expectedGeneration: expectedGeneration(precondition, current?.generation),
+    const put = await applyJob(context.deps.store, job, context.caller, {
+      precondition: (generation) => {
+        checkPrecondition(precondition, generation, `Job ${name}`);
+      },
       details: { via: 'api', correlationId: context.request.correlationId },
     });
     return jsonResponse(
