@@ -6,7 +6,7 @@ import { ValidationError } from '../../commons/errors.js';
 import type { ClusterRecord, JobRecord } from '../../core/model/index.js';
 import { readQuery, readSpecBody } from '../body.js';
 import { jsonResponse } from '../http.js';
-import { previewDocuments } from '../preview.js';
+import { previewDocuments } from '../../core/plan/preview.js';
 import type { Route } from '../router.js';
 import { noQuerySchema, planResultSchema } from '../schemas.js';
 

@@ -23,22 +23,29 @@ export interface ApplyResult {
   jobs: { name: string; generation: number; created: boolean; changed: boolean }[];
 }
 
+/** The clusters `documents` refer to without declaring them: those that must be stored. */
+export function undeclaredClusterRefs(documents: readonly SpecDocument[]): string[] {
+  const declared = new Set(
+    documents.filter((d) => d.kind === 'FlinkCluster').map((d) => d.metadata.name),
+  );
+  const refs = documents.flatMap((d) => (d.kind === 'FlinkJob' ? [d.spec.clusterRef] : []));
+  return [...new Set(refs.filter((ref) => !declared.has(ref)))];
+}
+
 /**
  * Jobs whose cluster is neither declared among `documents` nor known to `isStored`: the one rule
  * apply and the plan preview share.
  */
-export async function clusterReferenceIssues(
+export function clusterReferenceIssues(
   documents: readonly SpecDocument[],
-  isStored: (name: string) => boolean | Promise<boolean>,
-): Promise<FieldIssue[]> {
-  const declared = new Set(
-    documents.filter((d) => d.kind === 'FlinkCluster').map((d) => d.metadata.name),
-  );
+  isStored: (name: string) => boolean,
+): FieldIssue[] {
+  const undeclared = new Set(undeclaredClusterRefs(documents));
   const issues: FieldIssue[] = [];
   for (const [index, document] of documents.entries()) {
     if (document.kind !== 'FlinkJob') continue;
     const ref = document.spec.clusterRef;
-    if (!declared.has(ref) && !(await isStored(ref)))
+    if (undeclared.has(ref) && !isStored(ref))
       issues.push({
         path: `documents[${index}].spec.clusterRef`,
         message: `no FlinkCluster named "${ref}" is declared in this file or stored`,
@@ -91,10 +98,10 @@ export async function applySpecDocuments(
       refused.push({ path: `documents[${index}]`, message: refusal(document, error) });
     }
   }
-  const references = await clusterReferenceIssues(
-    documents,
-    async (name) => (await store.getCluster(name)) !== undefined,
-  );
+  const stored = new Set<string>();
+  for (const name of undeclaredClusterRefs(documents))
+    if (await store.getCluster(name)) stored.add(name);
+  const references = clusterReferenceIssues(documents, (name) => stored.has(name));
   if (refused.length > 0)
     throw new ForbiddenError('The spec changes what its author may not change', {
       issues: [...refused, ...references],

@@ -1,6 +1,6 @@
 /** The pure dry run behind POST /v1/plan. */
 import { describe, expect, it } from 'vitest';
-import { effectOf, previewDocuments } from '../../../functions/api/preview.js';
+import { effectOf, previewDocuments } from '../../../functions/core/plan/preview.js';
 import { specHash } from '../../../functions/core/change/index.js';
 import {
   encodeSpecDocument,
