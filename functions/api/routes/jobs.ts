@@ -6,8 +6,9 @@
  * caller's If-Match, or the one just read): so a job cannot change owner between the check and
  * the write. Without If-Match, losing such a race is a 409 (retry); with it, a 412.
  */
-import { ConflictError, NotFoundError } from '../../commons/errors.js';
+import { ConflictError } from '../../commons/errors.js';
 import { applyJob } from '../../core/apply/apply-job.js';
+import { jobNotFound, requireVisibleJob } from '../../core/authorization.js';
 import { requestJobDeletion } from '../../core/deletion.js';
 import { VersionConflictError } from '../../store/errors.js';
 import type { JobRecord } from '../../core/model/index.js';
@@ -39,14 +40,12 @@ import { jobSummary, jobView } from '../views.js';
 
 const TAGS = ['jobs'] as const;
 
-/** The job named in the path, or 404. */
+/**
+ * The job named in the path, if the caller may see it (audited); otherwise the one 404 a missing
+ * job gets too, so the answer does not tell whether another team has a job of that name.
+ */
 export async function requireJob(context: RouteContext, name: string): Promise<JobRecord> {
-  const record = await context.deps.store.getJob(name);
-  if (!record)
-    throw new NotFoundError(`Job ${name} does not exist`, {
-      remedy: 'Check the name with GET /v1/jobs.',
-    });
-  return record;
+  return requireVisibleJob(context.caller, name, await context.deps.store.getJob(name));
 }
 
 /** The generation a write must find: the caller's precondition, or what was just read. */
@@ -103,13 +102,12 @@ const getJob: Route = {
     tags: TAGS,
     query: noQuerySchema,
     responses: { 200: { description: 'The job.', schema: jobViewSchema, etag: true } },
-    errors: [400, 403, 404],
+    errors: [400, 404],
   },
   async handle(context) {
     const name = nameParam(context);
     readQuery(context.request, noQuerySchema);
     const record = await requireJob(context, name);
-    context.authorize({ permission: 'job:read', resource: `job/${name}`, teams: [record.team] });
     return jsonResponse(200, jobView(record), { etag: etag(record.generation) });
   },
 };
@@ -129,7 +127,7 @@ const putJob: Route = {
       200: { description: 'Updated (or unchanged).', schema: jobPutResultSchema, etag: true },
       201: { description: 'Created.', schema: jobPutResultSchema, etag: true },
     },
-    errors: [400, 403, 409, 412, 413, 415],
+    errors: [400, 403, 404, 409, 412, 413, 415],
     conditional: 'match-or-create',
   },
   async handle(context) {
@@ -160,7 +158,7 @@ const deleteJob: Route = {
     tags: TAGS,
     query: noQuerySchema,
     responses: { 202: { description: 'Deletion requested.', schema: deletionResultSchema } },
-    errors: [400, 403, 404, 409, 412],
+    errors: [400, 404, 409, 412],
     conditional: 'match',
   },
   async handle(context) {
@@ -189,18 +187,18 @@ const deleteJob: Route = {
   },
 };
 
-/** Authorizes reading a job's trail: its team, or for a job no longer stored, admins only. */
+/**
+ * Authorizes reading a job's trail: its team; for a job no longer stored, admins only. Anyone
+ * else gets the answer of a missing job, whether or not there is a trail.
+ */
 async function authorizeTrail(context: RouteContext, name: string): Promise<void> {
   const record = await context.deps.store.getJob(name);
-  if (!record && !context.principal.admin)
-    throw new NotFoundError(`Job ${name} does not exist`, {
-      remedy: 'The history of deleted jobs is visible to admins only.',
-    });
-  context.authorize({
-    permission: 'job:read',
-    resource: `job/${name}`,
-    teams: record ? [record.team] : [],
-  });
+  if (record) {
+    requireVisibleJob(context.caller, name, record);
+    return;
+  }
+  if (!context.principal.admin) throw jobNotFound(name);
+  context.authorize({ permission: 'job:read', resource: `job/${name}`, teams: [] });
 }
 
 const jobHistory: Route = {
@@ -212,7 +210,7 @@ const jobHistory: Route = {
     tags: TAGS,
     query: pageQuerySchema,
     responses: { 200: { description: 'A page of audit entries.', schema: historyListSchema } },
-    errors: [400, 403, 404],
+    errors: [400, 404],
   },
   async handle(context) {
     const name = nameParam(context);
@@ -242,7 +240,7 @@ const jobSavepoints: Route = {
     tags: TAGS,
     query: pageQuerySchema,
     responses: { 200: { description: 'A page of savepoints.', schema: savepointListSchema } },
-    errors: [400, 403, 404],
+    errors: [400, 404],
   },
   async handle(context) {
     const name = nameParam(context);

@@ -6,6 +6,7 @@ import { ValidationError } from '../../commons/errors.js';
 import type { ClusterRecord, JobRecord } from '../../core/model/index.js';
 import { readQuery, readSpecBody } from '../body.js';
 import { jsonResponse } from '../http.js';
+import { requireVisibleJob } from '../../core/authorization.js';
 import { previewDocuments } from '../../core/plan/preview.js';
 import type { Route } from '../router.js';
 import { noQuerySchema, planResultSchema } from '../schemas.js';
@@ -40,7 +41,7 @@ const plan: Route = {
     query: noQuerySchema,
     body: { component: 'SpecFile', yaml: true, required: true },
     responses: { 200: { description: 'The plan.', schema: planResultSchema } },
-    errors: [400, 403, 409, 413, 415, 422],
+    errors: [400, 404, 409, 413, 415, 422],
     idempotent: true,
   },
   async handle(context) {
@@ -63,13 +64,9 @@ const plan: Route = {
       documents.map((d) => (d.kind === 'FlinkJob' ? d.spec.clusterRef : d.metadata.name)),
       (name) => store.getCluster(name),
     );
-    // The plan shows stored specs' fields, so it needs read access to every stored job it names.
-    for (const record of jobs.values())
-      context.authorize({
-        permission: 'job:read',
-        resource: `job/${record.name}`,
-        teams: [record.team],
-      });
+    // The plan shows stored specs' fields, so it needs read access to every stored job it names;
+    // a job the caller may not read is answered as missing, like on every job route.
+    for (const [name, record] of jobs) requireVisibleJob(context.caller, name, record);
     const preview = previewDocuments(documents, { jobs, clusters });
     if (!preview.ok)
       throw new ValidationError('The spec refers to clusters fjc does not know', preview.issues);

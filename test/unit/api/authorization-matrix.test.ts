@@ -1,6 +1,7 @@
 /**
  * The authorization matrix: each role × each endpoint → the expected status, through real HTTP.
- * Denials leave the table untouched, and every decision (allow and deny) leaves an audit line.
+ * Denials leave the table untouched, and every decision (allow and deny) leaves an audit line. A
+ * job outside the caller's teams is answered 404, as if it did not exist.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specHash } from '../../../functions/core/change/index.js';
@@ -49,6 +50,8 @@ const owner = (ok: number): Expect => ({
   nobody: 403,
   anonymous: 401,
 });
+/** A route about one stored job: outside its team, the job is not there at all (404, as missing). */
+const jobOwner = (ok: number): Expect => ({ ...owner(ok), bob: 404, nobody: 404 });
 const anyone = (ok: number): Expect => ({
   alice: ok,
   bob: ok,
@@ -71,7 +74,7 @@ const CASES: Case[] = [
   {
     name: 'get job',
     request: (j) => ({ method: 'GET', path: `/v1/jobs/${j}` }),
-    expected: owner(200),
+    expected: jobOwner(200),
   },
   {
     name: 'change job',
@@ -90,28 +93,29 @@ const CASES: Case[] = [
   {
     name: 'hand job to another team',
     request: (j) => ({ method: 'PUT', path: `/v1/jobs/${j}`, body: jobDoc(j, 'search') }),
-    // bob may write search jobs, but may not see this payments job: not found.
-    expected: { ...owner(200), alice: 403, bob: 404 },
+    // bob may write search jobs, but may not see this payments job: not found. alice sees it
+    // and may not hand it to search; nobody is refused for the team it names, job or no job.
+    expected: { ...jobOwner(200), alice: 403, nobody: 403 },
   },
   {
     name: 'delete job',
     request: (j) => ({ method: 'DELETE', path: `/v1/jobs/${j}` }),
-    expected: owner(202),
+    expected: jobOwner(202),
   },
   {
     name: 'job action',
     request: (j) => ({ method: 'POST', path: `/v1/jobs/${j}/actions/suspend` }),
-    expected: owner(202),
+    expected: jobOwner(202),
   },
   {
     name: 'job history',
     request: (j) => ({ method: 'GET', path: `/v1/jobs/${j}/history` }),
-    expected: owner(200),
+    expected: jobOwner(200),
   },
   {
     name: 'job savepoints',
     request: (j) => ({ method: 'GET', path: `/v1/jobs/${j}/savepoints` }),
-    expected: owner(200),
+    expected: jobOwner(200),
   },
   {
     name: 'plan over a stored job',
@@ -120,7 +124,7 @@ const CASES: Case[] = [
       path: '/v1/plan',
       body: [jobDoc(j, 'payments', { parallelism: 4 })],
     }),
-    expected: owner(200),
+    expected: jobOwner(200),
   },
   {
     name: 'list clusters',
@@ -165,11 +169,13 @@ describe('authorization matrix', () => {
     const decisions = h.logger.lines.filter(
       (l) => l.message === 'authorization' && l.attributes.correlationId === correlationId,
     );
+    const denied = status === 403 || status === 404;
     if (role === 'anonymous' || path === '/v1/openapi.json') expect(decisions).toEqual([]);
     else {
       expect(decisions.length).toBeGreaterThan(0);
-      expect(decisions.some((d) => d.attributes.allowed === (status !== 403))).toBe(true);
-      if (status === 403) expect(decisions.at(-1)?.attributes.allowed).toBe(false);
+      expect(decisions.some((d) => d.attributes.allowed === !denied)).toBe(true);
+      // A job answered as not found was seen and refused: the audit line says so.
+      if (denied) expect(decisions.at(-1)?.attributes.allowed).toBe(false);
     }
   });
 });
