@@ -2,13 +2,14 @@
  * Object Created: read the spec file, check all of it, then store all of it — or store nothing
  * and say why in the result object.
  */
-import { ValidationError, type FieldIssue } from '../commons/errors.js';
+import { ForbiddenError, ValidationError, type FieldIssue } from '../commons/errors.js';
 import { applySpecDocuments } from '../core/apply/apply-documents.js';
 import { specHash } from '../core/change/index.js';
 import { encodeSpecDocument, parseSpecDocuments, type SpecDocument } from '../core/spec/index.js';
 import { MAX_SPEC_BYTES } from '../store/validate.js';
 import { sourceActor } from './actor.js';
 import type { IngestContext, IngestOutcome } from './context.js';
+import { outsideScopeIssue, scopeOfKey, scopePrincipal, scopeRemedyIssue } from './key-scope.js';
 import type { SpecObjectChange } from './event.js';
 import { publishFailure, publishResult } from './publish-result.js';
 import type { DeclaredJob, JobResult, SpecFileResult, StoredResult } from './result.js';
@@ -41,11 +42,13 @@ function storeLimitIssues(documents: readonly SpecDocument[]): FieldIssue[] {
 
 /**
  * Applies the spec file at `key` as a whole. Order of business, and why:
- * 1. refuse by the event's size, then by the bytes actually read (the read stops at the limit);
- * 2. parse and validate every document, and check the store's own limits;
- * 3. {@link applySpecDocuments} checks cluster references before its first write, then writes
- *    clusters before jobs (a stored job never refers to a cluster not yet stored).
- * Any mistake found in 1–3 means nothing was written: the result is `rejected` and lists every
+ * 1. refuse a key outside every author scope (see key-scope.ts): it may change nothing;
+ * 2. refuse by the event's size, then by the bytes actually read (the read stops at the limit);
+ * 3. parse and validate every document, and check the store's own limits;
+ * 4. {@link applySpecDocuments} checks, before its first write, that the key's scope may change
+ *    every document (the API's rules) and the cluster references, then writes clusters before
+ *    jobs (a stored job never refers to a cluster not yet stored).
+ * Any mistake found in 1–4 means nothing was written: the result is `rejected` and lists every
  * issue. A store failure during the writes (throttling, network) can leave the file partly
  * applied — there are no multi-item transactions — so the result says `failed` and the error is
  * rethrown for Lambda to retry; a retry re-applies the whole file and converges, because writing
@@ -79,6 +82,8 @@ export async function applySpecFile(
       issues,
     });
 
+  const scope = scopeOfKey(key);
+  if (scope.kind === 'none') return reject(eventSource, [outsideScopeIssue(key)]);
   if (change.size !== undefined && change.size > MAX_SPEC_OBJECT_BYTES)
     return reject(eventSource, [tooLarge(change.size)]);
   const read = await ctx.objects.get(
@@ -115,14 +120,15 @@ export async function applySpecFile(
   let applied;
   try {
     applied = await applySpecDocuments(ctx.store, parsed.documents, {
-      // Until key scopes exist, whoever may upload to specs/ may change anything.
-      principal: { id: actor, admin: true, teams: [] },
+      principal: scopePrincipal(scope, actor),
       actor,
       audit: ctx.logger ?? { info: () => undefined },
       correlationId: change.eventId,
     });
   } catch (error) {
-    // Raised by the reference check, before the first write: nothing was stored.
+    // Raised by the checks before the first write: nothing was stored.
+    if (error instanceof ForbiddenError)
+      return reject(source, [...error.issues, scopeRemedyIssue(scope)]);
     if (error instanceof ValidationError) return reject(source, [...error.issues]);
     await publishFailure(ctx, { source, status: 'failed', ...base, actor }, error);
     throw error;

@@ -4,26 +4,49 @@
  * when it was applied) — which works the same on versioned and unversioned buckets.
  */
 import { ConflictError, NotFoundError } from '../commons/errors.js';
+import { audited, type Caller } from '../core/authorization.js';
 import { requestJobDeletion } from '../core/deletion.js';
 import type { JobStore } from '../core/ports/index.js';
 import { sourceActor } from './actor.js';
 import { applySpecFile } from './apply-spec-file.js';
 import type { IngestContext, IngestOutcome } from './context.js';
+import { scopeOfKey, scopePrincipal, type KeyScope } from './key-scope.js';
 import type { SpecObjectChange } from './event.js';
 import { publishFailure, publishResult } from './publish-result.js';
 import type { DeclaredJob, JobResult, StoredResult } from './result.js';
 
+/** Why a job is kept when the file's scope may not change it; names no team but the file's. */
+function outsideScope(scope: KeyScope): string {
+  return scope.kind === 'team'
+    ? `it is outside the scope of this file (files under ${scope.prefix} change only jobs of team ${scope.team}); delete it from its own scope or with the API`
+    : 'it is outside the scope of this file (its key is in no author scope); delete it with the API';
+}
+
 /**
- * Deletes one declared job by its policy, unless it is no longer this file's. Ownership test: the
+ * Deletes one declared job by its policy, unless it is no longer this file's. Scope test: the
+ * file's key must still be allowed to change the job (the same rules as applying it). Ownership test: the
  * job's generation and spec hash are still those recorded when this file applied it. Any later
  * change of the desired spec — a newer file declaring the job differently, an API update, an
  * earlier deletion — bumps the generation, and a job released and created again has a different
  * spec or starts again at generation 1 with another hash. The deletion is then conditioned on
  * that generation, so a change racing with it makes it fail instead of overriding it.
  */
-async function retireJob(store: JobStore, job: DeclaredJob, actor: string): Promise<JobResult> {
+async function retireJob(
+  store: JobStore,
+  job: DeclaredJob,
+  caller: Caller,
+  scope: KeyScope,
+): Promise<JobResult> {
+  const actor = caller.actor;
   const current = await store.getJob(job.name);
   if (!current) return { name: job.name, outcome: 'missing', reason: 'no such job is stored' };
+  const access = audited(
+    caller.audit,
+    caller.principal,
+    { permission: 'job:write', resource: `job/${job.name}`, teams: [current.team] },
+    caller.correlationId,
+  );
+  if (!access.allowed) return { name: job.name, outcome: 'kept', reason: outsideScope(scope) };
   // A retried event finds the jobs it already handled: exactly one desired change since the
   // apply, and it is this deletion's (same actor, a deletion, the current spec hash).
   const handled =
@@ -114,7 +137,14 @@ export async function withdrawSpecFile(
 
   const jobs: JobResult[] = [];
   try {
-    for (const job of previous.declared) jobs.push(await retireJob(ctx.store, job, actor));
+    const scope = scopeOfKey(key);
+    const caller: Caller = {
+      principal: scopePrincipal(scope, actor),
+      actor,
+      audit: ctx.logger ?? { info: () => undefined },
+      correlationId: change.eventId,
+    };
+    for (const job of previous.declared) jobs.push(await retireJob(ctx.store, job, caller, scope));
   } catch (error) {
     // Jobs not yet handled stay declared, so the retry finds them; handled ones it recognises.
     await publishFailure(

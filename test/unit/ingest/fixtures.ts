@@ -18,24 +18,24 @@ export const ACCOUNT = '111122223333';
 export const NOW = new Date('2025-06-01T12:00:00.000Z');
 
 /** A FlinkCluster document. */
-export function clusterYaml(name: string): string {
+export function clusterYaml(name: string, url = 'http://127.0.0.1:8081'): string {
   return `apiVersion: fjc.dev/v1
 kind: FlinkCluster
 metadata:
   name: ${name}
 spec:
-  url: http://127.0.0.1:8081
+  url: ${url}
 `;
 }
 
 /** A FlinkJob document; `extra` lines are appended under `spec:` (two-space indented). */
-export function jobYaml(name: string, cluster: string, extra = ''): string {
+export function jobYaml(name: string, cluster: string, extra = '', team = 'platform'): string {
   return `apiVersion: fjc.dev/v1
 kind: FlinkJob
 metadata:
   name: ${name}
 spec:
-  team: platform
+  team: ${team}
   clusterRef: ${cluster}
   artifact:
     uri: s3://fjc-artifacts/${name}/${name}-1.0.jar
@@ -161,7 +161,12 @@ export async function snapshot(store: JobStore, jobNames: readonly string[]): Pr
   return { jobs, clusters: (await store.listClusters()).items };
 }
 
-/** A unique key under specs/ for one test. */
+/** A unique key in the admin scope (`specs/admin/`) for one test: clusters and any team's jobs. */
 export function specKey(name: string): string {
-  return `specs/${randomUUID().slice(0, 8)}/${name}`;
+  return `specs/admin/${randomUUID().slice(0, 8)}/${name}`;
+}
+
+/** A unique key in the scope of `team` (`specs/teams/<team>/`) for one test. */
+export function teamKey(team: string, name: string): string {
+  return `specs/teams/${team}/${randomUUID().slice(0, 8)}/${name}`;
 }
