@@ -1,7 +1,9 @@
 /**
  * The use case "make this FlinkCluster document the cluster's definition", the same at every
  * door. Admins only: a cluster decides where every team's jobs run and which credentials are
- * sent there. Every change is logged as an audit line.
+ * sent there. Every change is logged as an audit line, and a changed URL (where the cluster's
+ * credentials go next) as one more, naming the old and the new host. (Clusters have no audit
+ * trail in the store; these lines are their trail.)
  */
 import type { ClusterRecord } from '../model/index.js';
 import type { JobStore } from '../ports/index.js';
@@ -26,6 +28,23 @@ export interface ApplyClusterResult {
   created: boolean;
   /** False when the stored definition was the same: nothing was written. */
   changed: boolean;
+}
+
+/** The URL of a stored cluster definition (the encoded FlinkCluster document). */
+function urlOf(spec: Record<string, unknown> | undefined): unknown {
+  const inner = spec?.spec;
+  return typeof inner === 'object' && inner !== null ? (inner as { url?: unknown }).url : undefined;
+}
+
+/** The host (and port) of a cluster definition's URL, if it has a readable one. */
+function hostOf(spec: Record<string, unknown> | undefined): string | undefined {
+  const url = urlOf(spec);
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Decides whether `caller` may change the cluster `name` (audited); throws ForbiddenError. */
@@ -64,6 +83,18 @@ export async function writeCluster(
     version: record.version,
     correlationId: caller.correlationId,
   });
+  // Where the cluster's credentials are sent next: worth its own line. Hosts only, as a URL's
+  // path may say more than an audit line should.
+  if (current && urlOf(current.spec) !== urlOf(spec))
+    caller.audit.info('cluster url changed', {
+      audit: 'cluster-url-change',
+      principal: caller.principal.id,
+      resource: `cluster/${name}`,
+      fromHost: hostOf(current.spec),
+      toHost: hostOf(spec),
+      version: record.version,
+      correlationId: caller.correlationId,
+    });
   return { record, created: !current, changed: true };
 }
 

@@ -194,6 +194,47 @@ describe('applyCluster', () => {
     expect(caller.lines.map((l) => l.message)).toEqual(['authorization', 'cluster changed']);
   });
 
+  it('a changed URL is an audited event naming the old and the new host', async () => {
+    const caller = admin();
+    await applyCluster(store, cluster('eu-1', 'https://flink.example.com:8443/rest'), caller);
+    expect(caller.lines.filter((l) => l.message === 'cluster url changed')).toEqual([
+      {
+        message: 'cluster url changed',
+        attributes: {
+          audit: 'cluster-url-change',
+          principal: 'root',
+          resource: 'cluster/eu-1',
+          fromHost: '127.0.0.1:8081',
+          toHost: 'flink.example.com:8443',
+          version: 2,
+          correlationId: 'cid',
+        },
+      },
+    ]);
+    // Another change of the cluster, or a new cluster, is not a URL change.
+    const other = admin();
+    await applyCluster(
+      store,
+      flinkClusterSchema.parse({
+        ...cluster('eu-1', 'https://flink.example.com:8443/rest'),
+        spec: { url: 'https://flink.example.com:8443/rest', flinkVersion: '2.1' },
+      }),
+      other,
+    );
+    await applyCluster(store, cluster('eu-3'), other);
+    expect(other.lines.map((l) => l.message)).not.toContain('cluster url changed');
+  });
+
+  it('a URL change by anyone but an admin is refused, and nothing is written', async () => {
+    const before = await snapshot();
+    const caller = payments();
+    const error = await rejection(
+      applyCluster(store, cluster('eu-1', 'https://attacker.example.com'), caller),
+    );
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(await snapshot()).toBe(before);
+  });
+
   it('writes nothing for an unchanged definition', async () => {
     const before = await snapshot();
     expect(await applyCluster(store, cluster('eu-1'), admin())).toMatchObject({

@@ -6,7 +6,7 @@
  * nothing is written. Deleting a file obeys the same scope.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { startS3rver, type LocalS3 } from '../../support/s3rver.js';
 import {
@@ -217,8 +217,9 @@ describe('keys outside every scope', () => {
 });
 
 describe('the admin scope (specs/admin/)', () => {
-  it("changes clusters and any team's jobs", async () => {
+  it("changes clusters and any team's jobs; a cluster URL change is audited", async () => {
     const key = specKey('move.yaml');
+    const info = vi.spyOn(bench.observability.logger, 'info');
     const outcome = await bench.handler(
       await bench.upload(
         key,
@@ -230,5 +231,14 @@ describe('the admin scope (specs/admin/)', () => {
     );
     expect(outcome).toMatchObject({ status: 'applied' });
     expect(await bench.store.getJob('search-index')).toMatchObject({ team: 'payments' });
+    expect(info).toHaveBeenCalledWith(
+      'cluster url changed',
+      expect.objectContaining({
+        resource: 'cluster/eu-1',
+        fromHost: '127.0.0.1:8081',
+        toHost: '127.0.0.1:8082',
+        principal: expect.stringContaining(key) as string,
+      }),
+    );
   });
 });
