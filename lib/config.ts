@@ -89,6 +89,12 @@ function apiTeams(raw: string | undefined): string {
   return JSON.stringify(result.data);
 }
 
+/** The team names of the team directory (`fjc:apiTeams`), in the order written. */
+export function teamNames(config: FjcConfig): string[] {
+  const parsed = teamDirectoryConfigSchema.parse(JSON.parse(config.apiTeams));
+  return Object.keys(parsed.teams);
+}
+
 /** Reads the fjc context keys; a wrong value fails the synth naming the key. */
 export function readConfig(node: Node): FjcConfig {
   const positiveInt = (key: string, fallback: number): number => {

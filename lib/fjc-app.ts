@@ -1,6 +1,6 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readConfig, type FjcConfig } from './config.js';
+import { readConfig, teamNames, type FjcConfig } from './config.js';
 import { ControlPlaneStack } from './stacks/control-plane-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 
@@ -38,6 +38,7 @@ export function createFjcApp(options: CreateFjcAppOptions = {}): FjcApp {
 
   const stateful = new StatefulStack(app, STACK_NAMES.stateful, {
     description: 'fjc: state table and spec bucket (retained on delete)',
+    teams: teamNames(config),
   });
   const controlPlane = new ControlPlaneStack(app, STACK_NAMES.controlPlane, {
     description: 'fjc: Flink Job Controller control plane',

@@ -4,6 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { tableDefinition, timeToLiveAttribute } from '../../functions/store/table.js';
 import { SpecBucket } from '../constructs/spec-bucket.js';
+import { SpecUploadPolicies } from '../constructs/spec-upload-policies.js';
 import { StateTable } from '../constructs/state-table.js';
 
 /** The export names through which the control plane finds the stateful resources. */
@@ -11,6 +12,12 @@ export interface StatefulExports {
   readonly tableArn: string;
   readonly bucketName: string;
   readonly bucketArn: string;
+}
+
+/** Properties of {@link StatefulStack}. */
+export interface StatefulStackProps extends StackProps {
+  /** Teams of the team directory: each gets a spec upload policy (see SpecUploadPolicies). */
+  readonly teams?: readonly string[];
 }
 
 /**
@@ -27,7 +34,7 @@ export class StatefulStack extends Stack {
   readonly bucket: s3.Bucket;
   readonly exportNames: StatefulExports;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
     // Built from the same object the local runtime passes to CreateTable: one schema.
     this.table = new StateTable(this, 'State', {
@@ -35,6 +42,10 @@ export class StatefulStack extends Stack {
       timeToLiveAttribute,
     }).table;
     this.bucket = new SpecBucket(this, 'Specs').bucket;
+    new SpecUploadPolicies(this, 'SpecUploadPolicies', {
+      bucket: this.bucket,
+      teams: props.teams ?? [],
+    });
 
     const exported = (name: string, value: string): string => {
       const exportName = `${this.stackName}-${name}`;
