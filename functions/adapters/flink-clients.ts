@@ -3,18 +3,15 @@ import { ConfigurationError, NotFoundError } from '../commons/errors.js';
 import { flinkClusterSchema, type FlinkCluster } from '../core/spec/index.js';
 import {
   FlinkRestClient,
+  flinkPortOf,
   type FlinkAuth,
   type FlinkTls,
   type ResolveHost,
 } from '../flink/index.js';
-import type { SecretsProvider } from '../secrets/secrets-provider.js';
-import {
-  boundOrigins,
-  credentialsBoundTo,
-  type ClusterCredentials,
-} from '../secrets/credentials.js';
-import { SecretNotBoundError } from '../secrets/errors.js';
-import type { JobStore } from '../core/ports/index.js';
+import type { ClusterCredentials } from '../core/model/index.js';
+import type { FlinkPort, JobStore, SecretsProvider } from '../core/ports/index.js';
+import { boundOrigins, credentialsBoundTo } from './secrets/credentials.js';
+import { SecretNotBoundError } from './secrets/errors.js';
 
 function authOf(credentials: Exclude<ClusterCredentials, { type: 'none' }>): {
   auth: FlinkAuth;
@@ -156,6 +153,11 @@ export class FlinkClients {
 
   async get(name: string): Promise<FlinkRestClient> {
     return (await this.entry(name)).client;
+  }
+
+  /** The core's Flink port of a declared cluster (one per client). */
+  async port(name: string): Promise<FlinkPort> {
+    return flinkPortOf(await this.get(name));
   }
 
   async savepointDirectory(name: string): Promise<string | undefined> {

@@ -13,8 +13,7 @@ import {
   type FieldIssue,
   type FjcErrorOptions,
 } from '../commons/errors.js';
-import { StoreUnavailableError } from '../store/dynamo-job-store.js';
-import { VersionConflictError } from '../store/errors.js';
+import { StoreUnavailableError, VersionConflictError } from '../core/ports/index.js';
 import type { ApiResponse } from './http.js';
 
 /** An error that already knows its HTTP status (authorization, media type, preconditions, …). */

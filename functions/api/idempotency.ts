@@ -6,49 +6,18 @@
  *
  * Only successful responses are stored: a 4xx or 5xx changed nothing, so the reservation is
  * released and a retry runs afresh. A reservation whose holder died expires after
- * {@link IDEMPOTENCY_LOCK_MS}, so a crashed request does not block its key for a day.
+ * `IDEMPOTENCY_LOCK_MS`, so a crashed request does not block its key for a day.
  */
 import { createHash } from 'node:crypto';
 import { HttpError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './http.js';
-
-/** How long a stored response is replayed. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** How long a reservation protects a request in flight (a Lambda times out well before). */
-export const IDEMPOTENCY_LOCK_MS = 60 * 1000;
-
-/** The response stored for replay. */
-export interface StoredResponse {
-  status: number;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-
-/** What {@link IdempotencyStore.reserve} found. */
-export type Reservation =
-  | { state: 'reserved' }
-  | { state: 'replay'; response: StoredResponse }
-  | { state: 'mismatch' }
-  | { state: 'in-progress' };
-
-/**
- * Port: where keys and stored responses live. `scope` is the caller, so keys never collide.
- * Adapters: {@link MemoryIdempotencyStore} below, `DynamoIdempotencyStore` in store/idempotency.ts.
- */
-export interface IdempotencyStore {
-  /** Reserves `key` for a request with `fingerprint`, or reports what holds it. */
-  reserve(scope: string, key: string, fingerprint: string, now: Date): Promise<Reservation>;
-  /** Stores the response of the reserved request. */
-  complete(
-    scope: string,
-    key: string,
-    fingerprint: string,
-    response: StoredResponse,
-    now: Date,
-  ): Promise<void>;
-  /** Drops a reservation that produced no response worth replaying. */
-  release(scope: string, key: string, fingerprint: string): Promise<void>;
-}
+import {
+  IDEMPOTENCY_LOCK_MS,
+  IDEMPOTENCY_TTL_MS,
+  type IdempotencyStore,
+  type Reservation,
+  type StoredResponse,
+} from '../core/ports/index.js';
 
 interface MemoryEntry {
   fingerprint: string;

@@ -6,7 +6,7 @@
  * that names the team it resumes in.
  */
 import { z } from 'zod';
-import { InvalidPageRequestError } from '../store/errors.js';
+import { InvalidPageRequestError } from '../core/ports/index.js';
 import type { JobRecord, Page } from '../core/model/index.js';
 import type { JobStore } from '../core/ports/index.js';
 import type { Principal } from '../core/authorization.js';

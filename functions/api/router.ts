@@ -8,7 +8,7 @@ import type { JobStore } from '../core/ports/index.js';
 import type { AccessRequest, AuditLog, Caller, Principal } from '../core/authorization.js';
 import { HttpError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './http.js';
-import type { IdempotencyStore } from './idempotency.js';
+import type { IdempotencyStore } from '../core/ports/index.js';
 import type { TeamDirectory } from './team-directory.js';
 
 /** HTTP methods the API serves. */

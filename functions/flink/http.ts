@@ -17,7 +17,8 @@ import {
 import { summarizeFlinkErrors } from './flink-message.js';
 import { describeBody, describeShapeProblems } from './response-text.js';
 import type { MultipartFile } from './multipart.js';
-import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
+import { sleep } from '../commons/sleep.js';
+import { backoffDelay, type RetryPolicy } from './retry.js';
 import { errorBodySchema } from './schemas.js';
 
 export interface HttpOptions {

@@ -1,5 +1,5 @@
 import { DeadlineExceededError } from './errors.js';
-import { sleep } from './retry.js';
+import { sleep } from '../commons/sleep.js';
 
 export interface PollOptions {
   /** How long to wait in all before giving up. */

@@ -13,7 +13,7 @@ import { outsideScopeIssue, scopeOfKey, scopePrincipal, scopeRemedyIssue } from 
 import type { SpecObjectChange } from './event.js';
 import { publishFailure, publishResult } from './publish-result.js';
 import type { DeclaredJob, JobResult, SpecFileResult, StoredResult } from './result.js';
-import { MAX_SPEC_OBJECT_BYTES } from './spec-object-store.js';
+import { MAX_SPEC_OBJECT_BYTES } from '../core/ports/index.js';
 
 function tooLarge(size: number | undefined): FieldIssue {
   const actual = size === undefined ? 'larger than that' : `${size} bytes`;

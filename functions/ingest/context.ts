@@ -2,7 +2,7 @@
 import type { JobStore } from '../core/ports/index.js';
 import type { AuditLog } from '../core/authorization.js';
 import type { SpecFileResult, SpecFileStatus } from './result.js';
-import type { SpecObjectStore } from './spec-object-store.js';
+import type { SpecObjectStore } from '../core/ports/index.js';
 
 /**
  * Where ingest reports things it handles itself, and its authorization and change audit lines (a

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../commons/errors.js';
+import { unquoteEtag } from '../core/ports/index.js';
 
 /** The two changes of a spec object ingest reacts to. */
 export const SPEC_OBJECT_CHANGES = ['Object Created', 'Object Deleted'] as const;
@@ -94,11 +95,6 @@ export function parseSpecObjectEvent(event: unknown): SpecObjectChange {
     ...(detail.requester ? { requester: detail.requester } : {}),
     ...(detail['deletion-type'] ? { deletionType: detail['deletion-type'] } : {}),
   };
-}
-
-/** S3 returns ETags quoted in headers and bare in events; compare them bare. */
-export function unquoteEtag(etag: string): string {
-  return etag.replace(/^"(.*)"$/, '$1');
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   resultKeyFor,
   type StoredResult,
 } from './result.js';
-import { ResultObjectUnreadableError } from './spec-object-store.js';
+import { ResultObjectUnreadableError } from '../core/ports/index.js';
 import { withdrawSpecFile } from './withdraw-spec-file.js';
 
 async function previousResult(

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { readEnvironment } from '../commons/env.js';
 import type { IngestContext } from '../ingest/context.js';
-import { S3SpecObjects } from '../ingest/s3-spec-objects.js';
+import { S3SpecObjects } from '../adapters/s3-spec-objects.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
 import { traced } from './tracing.js';
 

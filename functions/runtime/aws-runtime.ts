@@ -10,10 +10,9 @@ import { ConfigurationError } from '../commons/errors.js';
 import { readEnvironment } from '../commons/env.js';
 import type { ControlContext } from '../core/ports/index.js';
 import type { StateMachinePort } from '../core/ports/index.js';
-import { AwsSecretsProvider } from '../secrets/aws-secrets-provider.js';
+import { AwsSecretsProvider } from '../adapters/secrets/aws-secrets-provider.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
 import { traced } from './tracing.js';
-import { flinkPortOf } from '../flink/flink-port.js';
 
 let runtime: (ControlContext & { stateMachine: StateMachinePort }) | undefined;
 
@@ -41,7 +40,7 @@ function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
   const arn = env.FJC_STATE_MACHINE_ARN;
   return {
     store,
-    flink: async (name) => flinkPortOf(await clients.get(name)),
+    flink: (name) => clients.port(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
     artifacts: new S3ArtifactSource(traced(new S3Client({}))),
     now: () => new Date(),

@@ -4,7 +4,7 @@
  */
 import type { ClusterRecord, JsonObject, Page, PageRequest } from '../core/model/index.js';
 import type { DynamoTable } from './dynamo/client.js';
-import { VersionConflictError } from './errors.js';
+import { VersionConflictError } from '../core/ports/index.js';
 import { clusterToItem, itemToCluster } from './items.js';
 import { CLUSTERS_KIND_PK, clusterKey } from './keys.js';
 import { queryIndexPage } from './pages.js';

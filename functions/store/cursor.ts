@@ -1,4 +1,4 @@
-import { InvalidPageRequestError } from './errors.js';
+import { InvalidPageRequestError } from '../core/ports/index.js';
 
 /**
  * Opaque paging cursors. A cursor is base64url JSON of DynamoDB's LastEvaluatedKey (plus the shard

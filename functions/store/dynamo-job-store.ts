@@ -29,7 +29,6 @@ import { SavepointCatalog } from './savepoint-catalog.js';
 import { requireCount } from './validate.js';
 
 // Callers have imported the store errors from here since before the store was split.
-export { SavepointStateError, StoreUnavailableError } from './errors.js';
 export type { StoreLogger } from './audit.js';
 
 /** Configuration of {@link DynamoJobStore}. */

@@ -10,7 +10,7 @@ import {
   type IdempotencyStore,
   type Reservation,
   type StoredResponse,
-} from '../api/idempotency.js';
+} from '../core/ports/index.js';
 import { DynamoTable } from './dynamo/client.js';
 import { idempotencyKey } from './keys.js';
 

@@ -7,11 +7,3 @@ export type { DynamoIdempotencyStoreOptions } from './idempotency.js';
 export { tableDefinition, timeToLiveAttribute } from './table.js';
 export { ATTR, INDEX, JOB_SHARDS } from './keys.js';
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './cursor.js';
-export {
-  CorruptItemError,
-  InvalidPageRequestError,
-  LeaseHeldError,
-  SavepointStateError,
-  StoreUnavailableError,
-  VersionConflictError,
-} from './errors.js';

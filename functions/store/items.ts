@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CorruptItemError } from './errors.js';
+import { CorruptItemError } from '../core/ports/index.js';
 import {
   JOB_PHASES,
   OPERATION_KINDS,

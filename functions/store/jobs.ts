@@ -19,7 +19,7 @@ import type {
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import type { DynamoTable } from './dynamo/client.js';
 import { appendRecent, auditEntry, validateAudit, type AuditTrail } from './audit.js';
-import { VersionConflictError } from './errors.js';
+import { VersionConflictError } from '../core/ports/index.js';
 import { itemToJob } from './items.js';
 import { MAX_INTENT_RETRIES, type JobRecords } from './job-records.js';
 import {

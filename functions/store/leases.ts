@@ -7,7 +7,7 @@
 import { ValidationError } from '../commons/errors.js';
 import type { JobRecord, Lease } from '../core/model/index.js';
 import { appendRecent, auditEntry, type AuditTrail } from './audit.js';
-import { LeaseHeldError, VersionConflictError } from './errors.js';
+import { LeaseHeldError, VersionConflictError } from '../core/ports/index.js';
 import { MAX_INTENT_RETRIES, type JobRecords } from './job-records.js';
 import { requireCount, requireName } from './validate.js';
 

@@ -17,7 +17,7 @@ import {
   type SavepointStatus,
 } from '../core/model/index.js';
 import type { DynamoTable } from './dynamo/client.js';
-import { SavepointStateError } from './errors.js';
+import { SavepointStateError } from '../core/ports/index.js';
 import { itemToSavepoint, savepointToItem } from './items.js';
 import { ATTR, compactTimestamp, savepointKey, savepointSkPrefix } from './keys.js';
 import { queryJobPartitionPage } from './pages.js';

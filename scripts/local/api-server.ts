@@ -28,7 +28,8 @@ import {
   queryFrom,
   type QueryValue,
 } from '../../functions/api/http.js';
-import { MemoryIdempotencyStore, type IdempotencyStore } from '../../functions/api/idempotency.js';
+import { MemoryIdempotencyStore } from '../../functions/api/idempotency.js';
+import type { IdempotencyStore } from '../../functions/core/ports/index.js';
 import { TokenBucketLimiter, type TokenBucketOptions } from '../../functions/api/rate-limit.js';
 import type { ApiLogger } from '../../functions/api/router.js';
 import {

@@ -12,13 +12,12 @@ import type { ReconcileReport } from '../../functions/core/reconcile.js';
 import { parseSpecDocumentsOrThrow, type SpecDocument } from '../../functions/core/spec/index.js';
 import { createAdvanceHandler } from '../../functions/handlers/advance-handler.js';
 import { createReconcileHandler } from '../../functions/handlers/reconcile-handler.js';
-import { LocalSecretsProvider } from '../../functions/secrets/local-secrets-provider.js';
+import { LocalSecretsProvider } from '../../functions/adapters/secrets/local-secrets-provider.js';
 import { DynamoJobStore } from '../../functions/store/dynamo-job-store.js';
 import type { JobStore } from '../../functions/core/ports/index.js';
 import { synthesizeControlLoopDefinition } from '../../lib/synth-definition.js';
 import { createTable, startDynalite } from './dynalite.js';
 import { LocalStateMachine } from './local-state-machine.js';
-import { flinkPortOf } from '../../functions/flink/flink-port.js';
 
 export interface LocalRuntimeOptions {
   /** Folder for dynalite's data (kept across restarts); in memory when absent. */
@@ -79,7 +78,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   );
   const context: ControlContext = {
     store,
-    flink: async (name) => flinkPortOf(await clients.get(name)),
+    flink: (name) => clients.port(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
     artifacts: new FileArtifactSource(options.baseDir),
     now,

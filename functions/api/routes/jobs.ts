@@ -10,7 +10,7 @@ import { ConflictError } from '../../commons/errors.js';
 import { applyJob } from '../../core/apply/apply-job.js';
 import { jobNotFound, requireVisibleJob } from '../../core/authorization.js';
 import { requestJobDeletion } from '../../core/deletion.js';
-import { VersionConflictError } from '../../store/errors.js';
+import { VersionConflictError } from '../../core/ports/index.js';
 import type { JobRecord } from '../../core/model/index.js';
 import { readOneDocument, readQuery } from '../body.js';
 import { preconditionFailed } from '../errors.js';

@@ -4,7 +4,9 @@
  */
 export * from './audit.js';
 export type * from './cluster.js';
+export type * from './credentials.js';
 export * from './job.js';
 export type * from './json.js';
 export type * from './page.js';
 export * from './savepoint.js';
+export * from './secret-value.js';

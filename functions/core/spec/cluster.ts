@@ -19,7 +19,7 @@ const AUTH_TYPES = ['none', 'basic', 'bearer', 'mtls'] as const;
  * `basic` and `bearer` are for an authenticating proxy in front of it and `mtls` for Flink's own
  * `security.ssl.rest.*`. The referenced secret holds the credentials: `{"username","password"}`
  * for basic, `{"token"}` for bearer, `{"certPem","keyPem"}` for mtls, and always `"urls"`, the
- * cluster urls they may be sent to (see functions/secrets/credentials.ts).
+ * cluster urls they may be sent to (see functions/adapters/secrets/credentials.ts).
  */
 export const clusterAuthSchema = z
   .discriminatedUnion(

@@ -16,7 +16,7 @@ import {
   type QueryCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { StoreUnavailableError } from '../errors.js';
+import { StoreUnavailableError } from '../../core/ports/index.js';
 import type { ItemKey } from '../keys.js';
 
 /** An item as the document client reads and writes it. */

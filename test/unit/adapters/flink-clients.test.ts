@@ -22,7 +22,7 @@ import {
   InvalidSecretError,
   LocalSecretsProvider,
   SecretNotBoundError,
-} from '../../../functions/secrets/index.js';
+} from '../../../functions/adapters/secrets/index.js';
 import { DynamoJobStore } from '../../../functions/store/index.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 
@@ -284,6 +284,8 @@ describe('FlinkClients', () => {
     );
     const first = await clients.get('eu-1');
     expect(await clients.get('eu-1')).toBe(first);
+    const port = await clients.port('eu-1');
+    expect(await clients.port('eu-1')).toBe(port);
     expect(await clients.savepointDirectory('eu-1')).toBe('s3://sp/one');
     const close = vi.spyOn(first, 'close');
     await store.putCluster(
@@ -293,6 +295,7 @@ describe('FlinkClients', () => {
     expect(await clients.savepointDirectory('eu-1')).toBe('s3://sp/two');
     const second = await clients.get('eu-1');
     expect(second).not.toBe(first);
+    expect(await clients.port('eu-1')).not.toBe(port);
     expect(close).toHaveBeenCalledTimes(1);
   });
 

@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionResultSchema, historyListSchema } from '../../../functions/api/schemas.js';
 import { DynamoIdempotencyStore } from '../../../functions/store/idempotency.js';
+import { MemoryIdempotencyStore } from '../../../functions/api/idempotency.js';
 import {
   IDEMPOTENCY_LOCK_MS,
   IDEMPOTENCY_TTL_MS,
-  MemoryIdempotencyStore,
   type IdempotencyStore,
-} from '../../../functions/api/idempotency.js';
-import { StoreUnavailableError } from '../../../functions/store/dynamo-job-store.js';
+} from '../../../functions/core/ports/index.js';
+import { StoreUnavailableError } from '../../../functions/core/ports/index.js';
 import type { JobStore } from '../../../functions/core/ports/index.js';
 import {
   clusterDoc,

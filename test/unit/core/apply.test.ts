@@ -23,7 +23,7 @@ import {
   type FlinkJob,
 } from '../../../functions/core/spec/index.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
-import { VersionConflictError } from '../../../functions/store/errors.js';
+import { VersionConflictError } from '../../../functions/core/ports/index.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 
 let dynamo: LocalDynamo;

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ACTOR_LENGTH, sourceActor } from '../../../functions/ingest/actor.js';
-import {
-  keyCandidates,
-  parseSpecObjectEvent,
-  unquoteEtag,
-} from '../../../functions/ingest/event.js';
+import { unquoteEtag } from '../../../functions/core/ports/index.js';
+import { keyCandidates, parseSpecObjectEvent } from '../../../functions/ingest/event.js';
 import {
   compareSequencers,
   readStoredResult,

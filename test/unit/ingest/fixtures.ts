@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createObservability } from '../../../functions/commons/observability.js';
 import type { IngestContext, IngestOutcome } from '../../../functions/ingest/context.js';
-import { S3SpecObjects } from '../../../functions/ingest/s3-spec-objects.js';
+import { S3SpecObjects } from '../../../functions/adapters/s3-spec-objects.js';
 import { createIngestHandler } from '../../../functions/handlers/ingest-handler.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
 import type { JobStore } from '../../../functions/core/ports/index.js';

@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StoreUnavailableError } from '../../../functions/store/dynamo-job-store.js';
+import { StoreUnavailableError } from '../../../functions/core/ports/index.js';
 import { NotFoundError, ValidationError } from '../../../functions/commons/errors.js';
-import { VersionConflictError } from '../../../functions/store/errors.js';
+import { VersionConflictError } from '../../../functions/core/ports/index.js';
 import { INGEST_METRIC } from '../../../functions/handlers/ingest-handler.js';
 import type { JobStore } from '../../../functions/core/ports/index.js';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';

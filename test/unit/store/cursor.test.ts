@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, pageLimit } from '../../../functions/store/cursor.js';
-import { InvalidPageRequestError, VersionConflictError } from '../../../functions/store/errors.js';
+import {
+  InvalidPageRequestError,
+  VersionConflictError,
+} from '../../../functions/core/ports/index.js';
 import { itemToJob } from '../../../functions/store/items.js';
 import { requireJsonObject } from '../../../functions/store/validate.js';
-import { CorruptItemError } from '../../../functions/store/index.js';
+import { CorruptItemError } from '../../../functions/core/ports/index.js';
 
 const single = {
   keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],

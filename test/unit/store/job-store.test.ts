@@ -5,14 +5,13 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../../functions/commons/errors.js';
+import { DynamoJobStore, timeToLiveAttribute } from '../../../functions/store/index.js';
 import {
   CorruptItemError,
-  DynamoJobStore,
   SavepointStateError,
   StoreUnavailableError,
   VersionConflictError,
-  timeToLiveAttribute,
-} from '../../../functions/store/index.js';
+} from '../../../functions/core/ports/index.js';
 import { RECENT_HISTORY_SIZE } from '../../../functions/core/model/index.js';
 import { jobShard } from '../../../functions/store/keys.js';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';

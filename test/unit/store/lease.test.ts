@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../functions/commons/errors.js';
-import {
-  DynamoJobStore,
-  LeaseHeldError,
-  VersionConflictError,
-} from '../../../functions/store/index.js';
+import { DynamoJobStore } from '../../../functions/store/index.js';
+import { LeaseHeldError, VersionConflictError } from '../../../functions/core/ports/index.js';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { T0, at, clientDroppingAuditCopies, desired, newStore } from './fixtures.js';
 

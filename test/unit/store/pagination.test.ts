@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../functions/commons/errors.js';
 import type { JobRecord, Page, PageRequest } from '../../../functions/core/model/index.js';
-import { InvalidPageRequestError, type DynamoJobStore } from '../../../functions/store/index.js';
+import { type DynamoJobStore } from '../../../functions/store/index.js';
+import { InvalidPageRequestError } from '../../../functions/core/ports/index.js';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 import { desired, newStore } from './fixtures.js';
 

@@ -51,8 +51,7 @@ export const awaitStable = defineStep(['rollback', 'finish'], async (input) => {
       seconds: Math.min(30, Math.ceil(verdict.recheckInMs / 1000)),
       summary: verdict.summary,
     };
-  if (verdict.verdict === 'unstable')
-    return unstable(input, data, storedErrorText(verdict.reason));
+  if (verdict.verdict === 'unstable') return unstable(input, data, storedErrorText(verdict.reason));
   const rollback = input.kind === 'rollback';
   return {
     type: 'finish',

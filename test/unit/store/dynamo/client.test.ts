@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoTable, failureName } from '../../../../functions/store/dynamo/client.js';
-import { StoreUnavailableError } from '../../../../functions/store/errors.js';
+import { StoreUnavailableError } from '../../../../functions/core/ports/index.js';
 import { DynamoIdempotencyStore } from '../../../../functions/store/idempotency.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../../support/dynalite.js';
 

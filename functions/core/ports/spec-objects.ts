@@ -1,8 +1,8 @@
 /**
  * The port through which ingest reads spec files and keeps its result objects. Adapter:
- * {@link S3SpecObjects}. Kept this small so the ingest logic runs against any object store.
+ * `S3SpecObjects` (functions/adapters). Kept this small so the ingest logic runs against any object store.
  */
-import { FjcError } from '../commons/errors.js';
+import { FjcError } from '../../commons/errors.js';
 
 /** A result object exists but is not JSON (someone other than ingest wrote it). */
 export class ResultObjectUnreadableError extends FjcError {
@@ -49,4 +49,9 @@ export interface SpecObjectStore {
    * @throws ResultObjectUnreadableError when the object is not JSON.
    */
   getResult(bucket: string, key: string): Promise<unknown>;
+}
+
+/** S3 returns ETags quoted in headers and bare in events; compare them bare. */
+export function unquoteEtag(etag: string): string {
+  return etag.replace(/^"(.*)"$/, '$1');
 }

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3SpecObjects } from '../../../functions/ingest/s3-spec-objects.js';
-import { ResultObjectUnreadableError } from '../../../functions/ingest/spec-object-store.js';
+import { S3SpecObjects } from '../../../functions/adapters/s3-spec-objects.js';
+import { ResultObjectUnreadableError } from '../../../functions/core/ports/index.js';
 import { startS3rver, type LocalS3 } from '../../support/s3rver.js';
 
 let s3: LocalS3;

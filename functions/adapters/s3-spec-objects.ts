@@ -5,13 +5,13 @@ import {
   type GetObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { unquoteEtag } from './event.js';
 import {
   MAX_SPEC_OBJECT_BYTES,
   ResultObjectUnreadableError,
+  unquoteEtag,
   type SpecObjectRead,
   type SpecObjectStore,
-} from './spec-object-store.js';
+} from '../core/ports/index.js';
 
 /** S3 error names that mean "there is no such object (version)"; HEAD answers carry no code. */
 const MISSING = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);

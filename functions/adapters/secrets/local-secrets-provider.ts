@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigurationError } from '../commons/errors.js';
-import { notJson, parseCredentials, type ClusterCredentials } from './credentials.js';
+import { ConfigurationError } from '../../commons/errors.js';
+import type { ClusterCredentials } from '../../core/model/index.js';
+import type { SecretsProvider } from '../../core/ports/index.js';
+import { notJson, parseCredentials } from './credentials.js';
 import { SecretNotFoundError } from './errors.js';
-import { authorizeRef, checkPrefix, type SecretsProvider } from './secrets-provider.js';
+import { authorizeRef, checkPrefix } from './secret-names.js';
 
 /** Configuration of {@link LocalSecretsProvider}. */
 export interface LocalSecretsProviderOptions {

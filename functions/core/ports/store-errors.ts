@@ -1,9 +1,10 @@
+/** How the job store's adapters fail: part of the store ports' contract, so callers need no adapter. */
 import {
   ConflictError,
   FjcError,
   ValidationError,
   type FjcErrorOptions,
-} from '../commons/errors.js';
+} from '../../commons/errors.js';
 
 /**
  * A conditional write lost: the item changed since the caller read it. Carries the version (and

@@ -1,14 +1,11 @@
-/** Cluster credentials: the port, its AWS and local implementations, and redaction. */
-export type { SecretsProvider } from './secrets-provider.js';
-export { authorizeRef, checkPrefix } from './secrets-provider.js';
+/** Cluster credentials: the AWS and local implementations of the core's SecretsProvider port. */
+export { authorizeRef, checkPrefix } from './secret-names.js';
 export {
   boundOrigins,
   clusterCredentialsSchema,
   credentialsBoundTo,
   parseCredentials,
 } from './credentials.js';
-export type { ClusterCredentials } from './credentials.js';
-export { SecretValue } from './secret-value.js';
 export { AwsSecretsProvider } from './aws-secrets-provider.js';
 export type { AwsSecretsProviderOptions } from './aws-secrets-provider.js';
 export { LocalSecretsProvider, envVariableFor } from './local-secrets-provider.js';

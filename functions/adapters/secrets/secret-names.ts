@@ -1,15 +1,5 @@
-import { ConfigurationError, ValidationError } from '../commons/errors.js';
-import type { ClusterCredentials } from './credentials.js';
+import { ConfigurationError, ValidationError } from '../../commons/errors.js';
 import { SecretAccessDeniedError } from './errors.js';
-
-/** Reads the credentials a cluster record refers to (`secretRef`). */
-export interface SecretsProvider {
-  /**
-   * @throws SecretAccessDeniedError when `ref` is outside the configured prefix
-   * @throws SecretNotFoundError, InvalidSecretError, SecretUnavailableError
-   */
-  getSecret(ref: string): Promise<ClusterCredentials>;
-}
 
 /**
  * Secret names as Secrets Manager allows them. Excludes `:` on purpose: an ARN could name a

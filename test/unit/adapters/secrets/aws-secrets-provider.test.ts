@@ -7,15 +7,15 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, ValidationError } from '../../../functions/commons/errors.js';
+import { ConfigurationError, ValidationError } from '../../../../functions/commons/errors.js';
 import {
   AwsSecretsProvider,
   InvalidSecretError,
   SecretAccessDeniedError,
   SecretNotFoundError,
   SecretUnavailableError,
-  SecretValue,
-} from '../../../functions/secrets/index.js';
+} from '../../../../functions/adapters/secrets/index.js';
+import { SecretValue } from '../../../../functions/core/model/index.js';
 
 const sm = mockClient(SecretsManagerClient);
 const PASSWORD = 'hunter2-very-secret';

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../functions/commons/errors.js';
+import { ConfigurationError } from '../../../../functions/commons/errors.js';
 import {
   InvalidSecretError,
   LocalSecretsProvider,
   SecretAccessDeniedError,
   SecretNotFoundError,
   envVariableFor,
-} from '../../../functions/secrets/index.js';
+} from '../../../../functions/adapters/secrets/index.js';
 
 const PASSWORD = 'local-secret-password';
 let dir: string;

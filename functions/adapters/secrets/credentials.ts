@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { FieldIssue } from '../commons/errors.js';
+import type { FieldIssue } from '../../commons/errors.js';
 import { InvalidSecretError } from './errors.js';
-import { SecretValue } from './secret-value.js';
+import { SecretValue, type ClusterCredentials } from '../../core/model/index.js';
 
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
 const pem = (what: string) => z.string().regex(PEM, `must be a PEM ${what}`);
@@ -71,24 +71,6 @@ export const clusterCredentialsSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('none') }),
 ]);
-
-/**
- * Credentials for a Flink cluster's REST endpoint (Flink has no HTTP auth of its own: a reverse
- * proxy with basic/bearer auth, or mTLS). Secret parts are {@link SecretValue}s; usernames and
- * certificates are not secret and stay plain strings. `urls` (normalized: origin and path prefix)
- * are the only places the credentials may be sent to.
- */
-export type ClusterCredentials =
-  | { type: 'basic'; username: string; password: SecretValue; urls: readonly string[] }
-  | { type: 'bearer'; token: SecretValue; urls: readonly string[] }
-  | {
-      type: 'mtls';
-      certPem: string;
-      keyPem: SecretValue;
-      caPem?: string;
-      urls: readonly string[];
-    }
-  | { type: 'none' };
 
 const REMEDY =
   'Store JSON of one shape: {"type":"basic","username","password","urls"} | ' +

@@ -4,9 +4,11 @@ import {
   TransformParameterError,
 } from '@aws-lambda-powertools/parameters/errors';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { notJson, parseCredentials, type ClusterCredentials } from './credentials.js';
+import type { ClusterCredentials } from '../../core/model/index.js';
+import type { SecretsProvider } from '../../core/ports/index.js';
+import { notJson, parseCredentials } from './credentials.js';
 import { SecretNotFoundError, SecretUnavailableError } from './errors.js';
-import { authorizeRef, checkPrefix, type SecretsProvider } from './secrets-provider.js';
+import { authorizeRef, checkPrefix } from './secret-names.js';
 
 /** Configuration of {@link AwsSecretsProvider}. */
 export interface AwsSecretsProviderOptions {

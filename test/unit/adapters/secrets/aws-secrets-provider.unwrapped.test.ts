@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { SecretUnavailableError } from '../../../functions/secrets/errors.js';
+import { SecretUnavailableError } from '../../../../functions/adapters/secrets/errors.js';
 
 // Powertools wraps every SDK failure in GetParameterError (and the SDK turns anything thrown into
 // an Error). These cover failures escaping both, e.g. from a future version: they must still come
@@ -7,7 +7,8 @@ import { SecretUnavailableError } from '../../../functions/secrets/errors.js';
 const getSecret = vi.hoisted(() => vi.fn<() => Promise<unknown>>());
 vi.mock('@aws-lambda-powertools/parameters/secrets', () => ({ getSecret }));
 
-const { AwsSecretsProvider } = await import('../../../functions/secrets/aws-secrets-provider.js');
+const { AwsSecretsProvider } =
+  await import('../../../../functions/adapters/secrets/aws-secrets-provider.js');
 
 const read = () =>
   new AwsSecretsProvider({ prefix: 'fjc/' }).getSecret('fjc/x').catch((e: unknown) => e);

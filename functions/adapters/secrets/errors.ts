@@ -1,4 +1,9 @@
-import { ConfigurationError, FjcError, NotFoundError, type FieldIssue } from '../commons/errors.js';
+import {
+  ConfigurationError,
+  FjcError,
+  NotFoundError,
+  type FieldIssue,
+} from '../../commons/errors.js';
 
 /** The secret a cluster refers to does not exist (or is not visible to fjc). */
 export class SecretNotFoundError extends NotFoundError {

@@ -5,8 +5,8 @@ import {
   boundOrigins,
   credentialsBoundTo,
   parseCredentials,
-  type ClusterCredentials,
-} from '../../../functions/secrets/index.js';
+} from '../../../../functions/adapters/secrets/index.js';
+import type { ClusterCredentials } from '../../../../functions/core/model/index.js';
 
 /**
  * A cluster secret names where its credentials may go (`urls`): fjc sends them nowhere else,
