@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../functions/commons/errors.js';
 import { requestJobDeletion } from '../../../functions/core/deletion.js';
 import { flinkJobSchema } from '../../../functions/core/spec/index.js';
-import { JOB_ID, NAME, useBench, job, seed, type Bench } from '../operations/harness.js';
+import { JOB_ID, NAME, useBench, job, seed, type Bench } from './operations/harness.js';
 
 let b: Bench;
 useBench((fresh) => (b = fresh));

@@ -18,7 +18,7 @@ import {
   withOperation,
   snap,
   type Bench,
-} from '../operations/harness.js';
+} from './operations/harness.js';
 
 let dynamo: LocalDynamo;
 let b: Bench;

@@ -11,7 +11,7 @@ import {
   seed,
   useBench,
   type Bench,
-} from '../operations/harness.js';
+} from './operations/harness.js';
 
 /**
  * Every place that stores an error cause on a job (lastError, the history, the savepoint

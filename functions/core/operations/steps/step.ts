@@ -16,7 +16,7 @@ interface Recorded {
 /**
  * The ways a step can leave: the sequence table, not the step, says where each one leads. A step
  * declares its exits, and its results are typed by them, so a step cannot take a way out that
- * the table was not checked against (test/unit/operations/sequences.test.ts).
+ * the table was not checked against (test/unit/core/operations/sequences.test.ts).
  */
 export interface Exits {
   /** On to the next stage of the operation's sequence. */

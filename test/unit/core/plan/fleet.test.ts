@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fleetFigures } from '../../../functions/core/plan/fleet.js';
-import { NOW, job, running, view } from '../plan/fixtures.js';
+import { fleetFigures } from '../../../../functions/core/plan/fleet.js';
+import { NOW, job, running, view } from './fixtures.js';
 
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 const MIN = 60_000;

@@ -5,10 +5,10 @@ import {
   UNLISTED_FIELD,
   classifyChange,
   schemaFieldPaths,
-} from '../../../functions/core/change/index.js';
-import { FjcError } from '../../../functions/commons/errors.js';
-import { flinkJobSchema, type FlinkJob } from '../../../functions/core/spec/index.js';
-import { fullJob, minimalJob } from '../spec/fixtures.js';
+} from '../../../../functions/core/change/index.js';
+import { FjcError } from '../../../../functions/commons/errors.js';
+import { flinkJobSchema, type FlinkJob } from '../../../../functions/core/spec/index.js';
+import { fullJob, minimalJob } from '../../spec/fixtures.js';
 
 function job(spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): FlinkJob {
   const base = minimalJob();

@@ -4,7 +4,7 @@ import {
   OPERATIONS_TABLE_END,
   OPERATIONS_TABLE_START,
   operationsTableRows,
-} from '../../../functions/core/operations/sequence-table.js';
+} from '../../../../functions/core/operations/sequence-table.js';
 import {
   SEQUENCES,
   SEQUENCE_NAMES,
@@ -12,11 +12,11 @@ import {
   locateStage,
   nextStep,
   type Stage,
-} from '../../../functions/core/operations/sequences.js';
-import { STEPS } from '../../../functions/core/operations/steps/index.js';
-import { ACT_STEPS, CHECK_STEPS } from '../../../functions/core/operations/operation-data.js';
-import { OPERATION_KINDS } from '../../../functions/core/model/index.js';
-import { UPGRADE_MODES } from '../../../functions/core/spec/index.js';
+} from '../../../../functions/core/operations/sequences.js';
+import { STEPS } from '../../../../functions/core/operations/steps/index.js';
+import { ACT_STEPS, CHECK_STEPS } from '../../../../functions/core/operations/operation-data.js';
+import { OPERATION_KINDS } from '../../../../functions/core/model/index.js';
+import { UPGRADE_MODES } from '../../../../functions/core/spec/index.js';
 
 /** Every (sequence, mode) with its stages, for exhaustive checks. */
 const everySequence = SEQUENCE_NAMES.flatMap((name) =>

@@ -17,7 +17,7 @@ import {
   type RestProxyEvent,
 } from '../../../functions/handlers/api-handler.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { DIRECTORY, PRINCIPAL, captureLogger, clusterDoc, expectShape } from './harness.js';
+import { DIRECTORY, PRINCIPAL, captureLogger, clusterDoc, expectShape } from '../api/harness.js';
 
 /** A REST API proxy event as API Gateway sends it for an IAM-signed (SigV4) request. */
 function sampleEvent(overrides: Partial<RestProxyEvent> = {}): RestProxyEvent {

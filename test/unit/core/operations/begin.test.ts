@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { beginOperation } from '../../../functions/core/operations/begin.js';
-import { SEQUENCES, firstStep } from '../../../functions/core/operations/sequences.js';
-import type { PlannedAction } from '../../../functions/core/plan/plan-actions.js';
-import { UPGRADE_MODES } from '../../../functions/core/spec/index.js';
+import { beginOperation } from '../../../../functions/core/operations/begin.js';
+import { SEQUENCES, firstStep } from '../../../../functions/core/operations/sequences.js';
+import type { PlannedAction } from '../../../../functions/core/plan/plan-actions.js';
+import { UPGRADE_MODES } from '../../../../functions/core/spec/index.js';
 import { JOB_ID, job, running, view } from '../plan/fixtures.js';
 
 const ids = { operationId: 'op', triggerId: 't'.repeat(32), jobId: 'n'.repeat(32) };

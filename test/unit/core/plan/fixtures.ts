@@ -1,13 +1,13 @@
-import { specHash } from '../../../functions/core/change/index.js';
-import type { ClusterObservation } from '../../../functions/core/plan/observation.js';
-import type { JobView } from '../../../functions/core/plan/plan-actions.js';
+import { specHash } from '../../../../functions/core/change/index.js';
+import type { ClusterObservation } from '../../../../functions/core/plan/observation.js';
+import type { JobView } from '../../../../functions/core/plan/plan-actions.js';
 import {
   encodeSpecDocument,
   flinkJobSchema,
   type FlinkJob,
   type FlinkJobInput,
-} from '../../../functions/core/spec/index.js';
-import type { JobRecord, JobStatus } from '../../../functions/core/model/index.js';
+} from '../../../../functions/core/spec/index.js';
+import type { JobRecord, JobStatus } from '../../../../functions/core/model/index.js';
 
 export const NOW = new Date('2026-11-26T12:00:00Z');
 export const JOB_ID = 'a'.repeat(32);

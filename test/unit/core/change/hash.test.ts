@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FjcError } from '../../../functions/commons/errors.js';
-import { canonicalJson, specHash } from '../../../functions/core/change/index.js';
-import { flinkJobSchema, validateSpecDocuments } from '../../../functions/core/spec/index.js';
-import { fullJob, minimalCluster, minimalJob } from '../spec/fixtures.js';
+import { FjcError } from '../../../../functions/commons/errors.js';
+import { canonicalJson, specHash } from '../../../../functions/core/change/index.js';
+import { flinkJobSchema, validateSpecDocuments } from '../../../../functions/core/spec/index.js';
+import { fullJob, minimalCluster, minimalJob } from '../../spec/fixtures.js';
 
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);

@@ -10,21 +10,21 @@ import {
   ForbiddenError,
   NotFoundError,
   ValidationError,
-} from '../../../functions/commons/errors.js';
-import { applyCluster } from '../../../functions/core/apply/apply-cluster.js';
-import { applySpecDocuments } from '../../../functions/core/apply/apply-documents.js';
-import { applyJob } from '../../../functions/core/apply/apply-job.js';
-import { jobNotFound, type Caller, type Principal } from '../../../functions/core/authorization.js';
-import { canonicalJson } from '../../../functions/core/change/index.js';
+} from '../../../../functions/commons/errors.js';
+import { applyCluster } from '../../../../functions/core/apply/apply-cluster.js';
+import { applySpecDocuments } from '../../../../functions/core/apply/apply-documents.js';
+import { applyJob } from '../../../../functions/core/apply/apply-job.js';
+import { jobNotFound, type Caller, type Principal } from '../../../../functions/core/authorization.js';
+import { canonicalJson } from '../../../../functions/core/change/index.js';
 import {
   flinkClusterSchema,
   flinkJobSchema,
   type FlinkCluster,
   type FlinkJob,
-} from '../../../functions/core/spec/index.js';
-import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
-import { VersionConflictError } from '../../../functions/core/ports/index.js';
-import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+} from '../../../../functions/core/spec/index.js';
+import { DynamoJobStore } from '../../../../functions/store/dynamo-job-store.js';
+import { VersionConflictError } from '../../../../functions/core/ports/index.js';
+import { createTable, startDynalite, type LocalDynamo } from '../../../support/dynalite.js';
 
 let dynamo: LocalDynamo;
 let store: DynamoJobStore;

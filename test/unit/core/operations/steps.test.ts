@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { advanceOperation } from '../../../functions/core/operations/advance.js';
+import { advanceOperation } from '../../../../functions/core/operations/advance.js';
 import {
   ClusterRefusedError,
   DuplicateJobIdError,
   JobNotOnClusterError,
-} from '../../../functions/core/ports/index.js';
-import { DeadlineExceededError, FlinkUnreachableError } from '../../../functions/flink/index.js';
+} from '../../../../functions/core/ports/index.js';
+import { DeadlineExceededError, FlinkUnreachableError } from '../../../../functions/flink/index.js';
 import {
   JOB_ID,
   NAME,

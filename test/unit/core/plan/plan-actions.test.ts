@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planActions, planJob } from '../../../functions/core/plan/plan-actions.js';
+import { planActions, planJob } from '../../../../functions/core/plan/plan-actions.js';
 import { cluster, job, JOB_ID, NOW, running, snapshot, unreachable, view } from './fixtures.js';
 
 const later = (ms: number) => new Date(NOW.getTime() + ms).toISOString();

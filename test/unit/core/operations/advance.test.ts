@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FjcError } from '../../../functions/commons/errors.js';
+import { FjcError } from '../../../../functions/commons/errors.js';
 import {
   LEASE_TTL_MS,
   advanceOperation,
   recordStepFailure,
-} from '../../../functions/core/operations/advance.js';
-import { MAX_STEP_FAILURES } from '../../../functions/core/operations/operation-data.js';
+} from '../../../../functions/core/operations/advance.js';
+import { MAX_STEP_FAILURES } from '../../../../functions/core/operations/operation-data.js';
 import {
   MUTATIONS,
   NAME,

@@ -5,13 +5,13 @@
  * decisions itself would fail this test.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { beginOperation } from '../../../functions/core/operations/begin.js';
-import { planJob } from '../../../functions/core/plan/plan-actions.js';
-import { effectOf, previewDocuments } from '../../../functions/core/plan/preview.js';
-import { flinkJobSchema, type FlinkJob } from '../../../functions/core/spec/index.js';
+import { beginOperation } from '../../../../functions/core/operations/begin.js';
+import { planJob } from '../../../../functions/core/plan/plan-actions.js';
+import { effectOf, previewDocuments } from '../../../../functions/core/plan/preview.js';
+import { flinkJobSchema, type FlinkJob } from '../../../../functions/core/spec/index.js';
 
-vi.mock('../../../functions/core/plan/plan-actions.js', { spy: true });
-vi.mock('../../../functions/core/operations/begin.js', { spy: true });
+vi.mock('../../../../functions/core/plan/plan-actions.js', { spy: true });
+vi.mock('../../../../functions/core/operations/begin.js', { spy: true });
 
 const job = (spec: Record<string, unknown> = {}): FlinkJob =>
   flinkJobSchema.parse({

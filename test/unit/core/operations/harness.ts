@@ -9,10 +9,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, vi, type Mock } from 'vitest';
-import { FileArtifactSource } from '../../../functions/adapters/file-artifact-source.js';
-import { specHash } from '../../../functions/core/change/index.js';
-import { beginOperation } from '../../../functions/core/operations/begin.js';
-import { LEASE_TTL_MS } from '../../../functions/core/operations/advance.js';
+import { FileArtifactSource } from '../../../../functions/adapters/file-artifact-source.js';
+import { specHash } from '../../../../functions/core/change/index.js';
+import { beginOperation } from '../../../../functions/core/operations/begin.js';
+import { LEASE_TTL_MS } from '../../../../functions/core/operations/advance.js';
 import {
   JobNotOnClusterError,
   type CheckpointSummary,
@@ -20,17 +20,17 @@ import {
   type FlinkPort,
   type JobState,
   type SavepointProgress,
-} from '../../../functions/core/ports/index.js';
-import type { PlannedAction } from '../../../functions/core/plan/plan-actions.js';
-import { encodeSpecDocument, type FlinkJob } from '../../../functions/core/spec/index.js';
-import { summarizeThrowable } from '../../../functions/flink/index.js';
-import { DynamoJobStore } from '../../../functions/store/index.js';
+} from '../../../../functions/core/ports/index.js';
+import type { PlannedAction } from '../../../../functions/core/plan/plan-actions.js';
+import { encodeSpecDocument, type FlinkJob } from '../../../../functions/core/spec/index.js';
+import { summarizeThrowable } from '../../../../functions/flink/index.js';
+import { DynamoJobStore } from '../../../../functions/store/index.js';
 import type {
   JobRecord,
   JobStatusPatch,
   OperationKind,
-} from '../../../functions/core/model/index.js';
-import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+} from '../../../../functions/core/model/index.js';
+import { createTable, startDynalite, type LocalDynamo } from '../../../support/dynalite.js';
 import { JOB_ID, NOW, job } from '../plan/fixtures.js';
 
 export { JOB_ID, NOW, job };

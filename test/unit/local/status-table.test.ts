@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JobRecord } from '../../functions/core/model/index.js';
-import { renderStatusTable } from '../../scripts/local/status-table.js';
+import type { JobRecord } from '../../../functions/core/model/index.js';
+import { renderStatusTable } from '../../../scripts/local/status-table.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
 const record = (

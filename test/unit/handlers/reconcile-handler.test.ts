@@ -1,0 +1,47 @@
+/**
+ * The reconcile Lambda's factory: one cycle per scheduled event, the event id as correlation id,
+ * the report as metrics. Real store on dynalite, scripted Flink.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { METRIC } from '../../../functions/commons/metric-names.js';
+import { createObservability } from '../../../functions/commons/observability.js';
+import type { StateMachinePort } from '../../../functions/core/ports/index.js';
+import { createReconcileHandler } from '../../../functions/handlers/reconcile-handler.js';
+import { job, seed, useBench, type Bench } from '../core/operations/harness.js';
+
+let b: Bench;
+useBench((fresh) => (b = fresh));
+
+function handlerWithSpies() {
+  const observability = createObservability('test');
+  const addMetric = vi.spyOn(observability.metrics, 'addMetric');
+  const start = vi.fn<StateMachinePort['start']>(() => Promise.resolve());
+  const handler = createReconcileHandler({
+    ...observability,
+    context: () => Promise.resolve({ ...b.ctx, stateMachine: { start } }),
+  });
+  return { handler, addMetric, start };
+}
+
+describe('createReconcileHandler', () => {
+  it('runs one cycle named after the scheduled event and reports it as metrics', async () => {
+    await seed(b, job());
+    const { handler, addMetric, start } = handlerWithSpies();
+    const report = await handler({ id: 'evt-42', 'detail-type': 'Scheduled Event' });
+    expect(report.planned).toMatchObject([{ kind: 'deploy' }]);
+    expect(start).toHaveBeenCalledWith(
+      expect.objectContaining({ correlationId: 'reconcile-evt-42' }),
+    );
+    expect(addMetric).toHaveBeenCalledWith(METRIC.ActionsPlanned, expect.anything(), 1);
+    expect(addMetric).toHaveBeenCalledWith(METRIC.ActionsStarted, expect.anything(), 1);
+    expect(addMetric).toHaveBeenCalledWith(METRIC.FlinkCalls, expect.anything(), 1);
+  });
+
+  it('still runs a cycle for an event without an id, under a fresh correlation id', async () => {
+    const { handler, start } = handlerWithSpies();
+    await seed(b, job());
+    await handler(undefined);
+    const [input] = start.mock.calls[0] ?? [];
+    expect(input?.correlationId).toMatch(/^reconcile-[0-9a-f-]{36}$/);
+  });
+});
