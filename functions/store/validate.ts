@@ -1,4 +1,5 @@
 import { ValidationError } from '../commons/errors.js';
+import { MAX_SPEC_DOCUMENT_BYTES } from '../core/spec/limits.js';
 
 /**
  * Input checks of the store. Names end up inside keys, so they are bounded and free of control
@@ -6,8 +7,11 @@ import { ValidationError } from '../commons/errors.js';
  * history) stays well under DynamoDB's 400 KB item limit.
  */
 
-/** Largest accepted spec, as JSON text. Three copies + history must fit in 400 KB. */
-export const MAX_SPEC_BYTES = 100 * 1024;
+/**
+ * Largest accepted spec, as JSON text. Three copies + history must fit in 400 KB. The parser
+ * refuses larger documents with the same constant, so what validates is what the store takes.
+ */
+export const MAX_SPEC_BYTES = MAX_SPEC_DOCUMENT_BYTES;
 /** Largest accepted opaque payload of an operation or an audit entry, as JSON text. */
 export const MAX_DETAILS_BYTES = 4 * 1024;
 

@@ -44,7 +44,13 @@ export type { FieldIssue } from '../../commons/errors.js';
 export { formatPath } from './issues.js';
 export {
   MAX_DOCUMENTS,
-  MAX_SPEC_TEXT_LENGTH,
+  MAX_SPEC_DOCUMENT_BYTES,
+  MAX_SPEC_FILE_BYTES,
+  SPEC_LIMITS,
+  type SpecLimits,
+} from './limits.js';
+export { tooLargeIssue } from './input.js';
+export {
   encodeSpecDocument,
   parseSpecDocuments,
   parseSpecDocumentsOrThrow,

@@ -7,22 +7,8 @@ import type { z } from 'zod';
 import type { FieldIssue } from '../../commons/errors.js';
 import { INLINE_SECRET_MESSAGE, isSecretLikeKey } from './common.js';
 
+/** Refused by the value checks (check-value.ts) in every mapping, so not repeated here. */
 const PROTO_KEY = '__proto__';
-
-/**
- * Paths of `__proto__` keys anywhere in a value. zod drops such keys from maps silently (they
- * would replace the prototype of the result), so they are found and refused up front.
- */
-export function findProtoKeys(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
-  if (typeof value !== 'object' || value === null) return [];
-  const found: PropertyKey[][] = [];
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = [...path, Array.isArray(value) ? Number(key) : key];
-    if (key === PROTO_KEY) found.push(childPath);
-    else found.push(...findProtoKeys(child, childPath));
-  }
-  return found;
-}
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -103,7 +89,7 @@ export function toFieldIssues(
   };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      // `__proto__` is reported by findProtoKeys for every mapping, known fields or not.
+      // `__proto__` is reported by checkValue for every mapping, known fields or not.
       for (const key of issue.keys.filter((name) => name !== PROTO_KEY)) {
         add(
           [...issue.path, key],

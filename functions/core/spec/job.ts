@@ -68,8 +68,10 @@ const RESERVED_CONFIGURATION: Readonly<Record<string, string>> = {
 function configurationKeyProblem(key: string): string | undefined {
   if (key === '' || key.trim() !== key) return 'must be non-empty without surrounding spaces';
   if (key.startsWith('$internal.')) return 'is reserved for Flink ($internal. prefix)';
-  const reserved = RESERVED_CONFIGURATION[key];
-  return reserved === undefined ? undefined : `is managed by fjc: ${reserved}`;
+  // Own keys only: `constructor` must not find Object.prototype.constructor.
+  return Object.hasOwn(RESERVED_CONFIGURATION, key)
+    ? `is managed by fjc: ${RESERVED_CONFIGURATION[key]}`
+    : undefined;
 }
 
 /**

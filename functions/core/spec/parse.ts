@@ -1,18 +1,15 @@
 /**
  * Reading spec files: YAML (documents separated by `---`) or JSON (one object or an array of
- * them) into validated documents. Parsing never throws; it reports every problem of every
- * document at once, because fixing a file one error per round trip wastes everyone's time.
+ * them) into validated documents. Every door (the CLI, the API, S3 ingest) hands its raw input
+ * to {@link parseSpecDocuments}, so they apply the same limits, decoding and rules by
+ * construction. Parsing never throws; it reports every problem of every document at once
+ * (up to a cap), because fixing a file one error per round trip wastes everyone's time.
  */
-import {
-  isScalar,
-  LineCounter,
-  parseAllDocuments,
-  parseDocument,
-  type Document,
-  type YAMLError,
-} from 'yaml';
+import { LineCounter } from 'yaml';
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../../commons/errors.js';
+import { IssueList, ReadBudget, SpecLimitError } from './budget.js';
+import { checkValue } from './check-value.js';
 import { API_VERSION } from './common.js';
 import {
   SPEC_KINDS,
@@ -20,7 +17,10 @@ import {
   type SpecDocument,
   type SpecDocumentInput,
 } from './document.js';
-import { findProtoKeys, formatPath, specErrorMap, toFieldIssues } from './issues.js';
+import { decodeSpecInput } from './input.js';
+import { formatPath, specErrorMap, toFieldIssues } from './issues.js';
+import { SPEC_LIMITS, type SpecLimits } from './limits.js';
+import { noLocation, readJson, readYaml, type RawDocument } from './read-documents.js';
 
 /** Where spec text came from; the file name picks the format and names the file in errors. */
 export interface SpecSource {
@@ -33,106 +33,6 @@ export type ParseResult =
   | { readonly ok: true; readonly documents: SpecDocument[] }
   | { readonly ok: false; readonly issues: FieldIssue[] };
 
-/** Larger input is refused before parsing: a spec is a few kilobytes, a DynamoDB item ≤ 400 KB. */
-export const MAX_SPEC_TEXT_LENGTH = 1_048_576;
-/** More documents than this in one file is a mistake (or an attack), not a fleet. */
-export const MAX_DOCUMENTS = 1_000;
-/** Aliases may expand a small file into a huge value ("billion laughs"); this caps them. */
-const MAX_ALIAS_COUNT = 100;
-
-/** Finds the source position of a path inside one document, if known. */
-type Locator = (path: readonly PropertyKey[]) => string | undefined;
-
-interface RawDocument {
-  /** Position of the document in the file, counting from 0; used in issue paths. */
-  readonly index: number;
-  readonly value: unknown;
-  readonly locate: Locator;
-}
-
-type ReadResult = { ok: true; raws: RawDocument[] } | { ok: false; issues: FieldIssue[] };
-
-const noLocation: Locator = () => undefined;
-
-function lineCol(lineCounter: LineCounter, offset: number): string {
-  const { line, col } = lineCounter.linePos(offset);
-  return `line ${line}, column ${col}`;
-}
-
-/**
- * A locator for a YAML document: the position of the deepest node on the path that exists, so
- * that a missing field points at the mapping that should contain it.
- */
-function yamlLocator(
-  doc: Document,
-  lineCounter: LineCounter,
-  base: readonly PropertyKey[],
-): Locator {
-  return (path) => {
-    const full = [...base, ...path];
-    for (let length = full.length; length >= 0; length--) {
-      const node: unknown = length === 0 ? doc.contents : doc.getIn(full.slice(0, length), true);
-      const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      if (range !== undefined) return lineCol(lineCounter, range[0]);
-    }
-    return undefined;
-  };
-}
-
-function syntaxIssues(
-  errors: readonly YAMLError[],
-  index: number,
-  lineCounter: LineCounter,
-  format: 'YAML' | 'JSON',
-): FieldIssue[] {
-  return errors.map((error) => {
-    // Only the first line: with more, the message would repeat the source around the error.
-    const message = error.message.split('\n')[0] ?? error.message;
-    return {
-      path: `documents[${index}]`,
-      message: `${format} syntax error at ${lineCol(lineCounter, error.pos[0])}: ${message}`,
-    };
-  });
-}
-
-function readYaml(text: string): ReadResult {
-  const lineCounter = new LineCounter();
-  // YAML 1.2 core schema: `no` stays a string and `0777` a decimal, unlike YAML 1.1.
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    version: '1.2',
-    schema: 'core',
-    merge: false,
-    uniqueKeys: true,
-    stringKeys: true,
-    prettyErrors: false,
-  });
-  const issues: FieldIssue[] = [];
-  const raws: RawDocument[] = [];
-  docs.forEach((doc, index) => {
-    const errors = syntaxIssues(doc.errors, index, lineCounter, 'YAML');
-    if (errors.length > 0) {
-      issues.push(...errors);
-      return;
-    }
-    // An empty document (a trailing `---`, only comments, or `null`) declares nothing.
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
-    try {
-      raws.push({
-        index,
-        value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }),
-        locate: yamlLocator(doc, lineCounter, []),
-      });
-    } catch (error) {
-      issues.push({
-        path: `documents[${index}]`,
-        message: `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
-  });
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, raws };
-}
-
 function jsonSyntaxIssue(text: string, error: unknown): FieldIssue {
   const message = error instanceof Error ? error.message : String(error);
   const position = /position (\d+)/.exec(message)?.[1];
@@ -144,39 +44,10 @@ function jsonSyntaxIssue(text: string, error: unknown): FieldIssue {
       lineCounter.addNewLine(start);
       start += line.length + 1;
     }
-    where = ` at ${lineCol(lineCounter, Number(position))}`;
+    const { line, col } = lineCounter.linePos(Number(position));
+    where = ` at line ${line}, column ${col}`;
   }
   return { path: 'documents', message: `JSON syntax error${where}: ${message}` };
-}
-
-function readJson(text: string, value: unknown): ReadResult {
-  // JSON.parse keeps the last of duplicate keys silently; the YAML parser (JSON is YAML 1.2)
-  // finds them and knows where every node is.
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    version: '1.2',
-    uniqueKeys: true,
-    prettyErrors: false,
-  });
-  const duplicates = doc.errors.filter((error) => error.code === 'DUPLICATE_KEY');
-  if (duplicates.length > 0) {
-    return { ok: false, issues: syntaxIssues(duplicates, 0, lineCounter, 'JSON') };
-  }
-  const usable = doc.errors.length === 0;
-  const locatorAt = (base: readonly PropertyKey[]): Locator =>
-    usable ? yamlLocator(doc, lineCounter, base) : noLocation;
-  if (Array.isArray(value)) {
-    return {
-      ok: true,
-      raws: value.map((item: unknown, index) => ({
-        index,
-        value: item,
-        locate: locatorAt([index]),
-      })),
-    };
-  }
-  return { ok: true, raws: [{ index: 0, value, locate: locatorAt([]) }] };
 }
 
 function isJsonFilename(filename: string | undefined): boolean | undefined {
@@ -187,65 +58,80 @@ function isJsonFilename(filename: string | undefined): boolean | undefined {
   return undefined;
 }
 
-function read(text: string, source: SpecSource): ReadResult {
+function read(
+  text: string,
+  source: SpecSource,
+  budget: ReadBudget,
+  issues: IssueList,
+): RawDocument[] {
   const declaredJson = isJsonFilename(source.filename);
   const looksJson = declaredJson ?? /^\s*[[{]/.test(text);
-  if (!looksJson) return readYaml(text);
+  if (!looksJson) return readYaml(text, budget, issues);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     // Sniffed, not declared: `{a: 1}` is a YAML flow mapping, so let YAML have a go.
-    return declaredJson === true
-      ? { ok: false, issues: [jsonSyntaxIssue(text, error)] }
-      : readYaml(text);
+    if (declaredJson !== true) return readYaml(text, budget, issues);
+    issues.add(jsonSyntaxIssue(text, error));
+    return [];
   }
-  return readJson(text, value);
+  return readJson(text, value, budget, issues);
 }
 
-/** A member of a value that may not be an object at all. */
+/** An own member of a value that may not be an object at all (never one of its prototype). */
 function member(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
     ? (value as Record<string, unknown>)[key]
     : undefined;
 }
 
-function validateOne(raw: RawDocument): { document?: SpecDocument; issues: FieldIssue[] } {
+/** The store's measure of a document: its encoded form as JSON text. */
+function storedBytes(document: SpecDocument): number {
+  return Buffer.byteLength(JSON.stringify(encodeSpecDocument(document)), 'utf8');
+}
+
+function validateOne(
+  raw: RawDocument,
+  budget: ReadBudget,
+  issues: IssueList,
+  countNodes: boolean,
+): SpecDocument | undefined {
   const prefix = ['documents', raw.index];
+  const before = issues.count;
+  if (checkValue(raw, budget, issues, countNodes).blocked) return undefined;
   const result = specDocumentSchema.safeParse(raw.value, {
     error: specErrorMap,
     reportInput: true,
   });
-  const protoIssues = findProtoKeys(raw.value).map((path) => {
-    const where = raw.locate(path);
-    return {
-      path: formatPath([...prefix, ...path]),
-      message: `is not allowed as a key${where === undefined ? '' : ` (${where})`}`,
-    };
-  });
-  if (result.success && protoIssues.length === 0) return { document: result.data, issues: [] };
-  const issues = [
-    ...(result.success ? [] : toFieldIssues(result.error.issues, prefix, raw.locate)),
-    ...protoIssues,
-  ];
+  if (result.success) {
+    if (issues.count > before) return undefined;
+    const bytes = storedBytes(result.data);
+    if (bytes <= budget.limits.documentBytes) return result.data;
+    issues.add({
+      path: formatPath(prefix),
+      message: `is ${bytes} bytes as stored JSON; the store accepts at most ${budget.limits.documentBytes} bytes per document: move large values out of the spec or split it`,
+    });
+    return undefined;
+  }
   // With an unknown kind the union stops at the kind; still say when apiVersion is wrong too.
-  const kindIssue =
-    !result.success && result.error.issues.some((issue) => issue.path.join('.') === 'kind');
-  const apiVersion = member(raw.value, 'apiVersion');
-  if (kindIssue && apiVersion !== API_VERSION) {
+  const kindIssue = result.error.issues.some((issue) => issue.path.join('.') === 'kind');
+  if (kindIssue && member(raw.value, 'apiVersion') !== API_VERSION) {
     const where = raw.locate(['apiVersion']);
-    issues.unshift({
+    issues.add({
       path: formatPath([...prefix, 'apiVersion']),
       message: `must be "${API_VERSION}"${where === undefined ? '' : ` (${where})`}`,
     });
   }
-  return { issues };
+  // Positions cost a walk of the tree each; issues past the cap are only counted.
+  const locate = (path: readonly PropertyKey[]) => (issues.full ? undefined : raw.locate(path));
+  issues.addAll(toFieldIssues(result.error.issues, prefix, locate));
+  return undefined;
 }
 
 /** Names must be unique per kind: a second document with the same name would overwrite the first. */
-function duplicateNameIssues(raws: readonly RawDocument[]): FieldIssue[] {
+function duplicateNameIssues(raws: readonly RawDocument[], issues: IssueList): void {
   const seen = new Map<string, number>();
-  const issues: FieldIssue[] = [];
   for (const raw of raws) {
     const kind = member(raw.value, 'kind');
     const name = member(member(raw.value, 'metadata'), 'name');
@@ -256,74 +142,61 @@ function duplicateNameIssues(raws: readonly RawDocument[]): FieldIssue[] {
       seen.set(key, raw.index);
       continue;
     }
-    const where = raw.locate(['metadata', 'name']);
-    issues.push({
-      path: formatPath(['documents', raw.index, 'metadata', 'name']),
-      message: `duplicate ${kind} name "${name}": already used by documents[${first}]${where === undefined ? '' : ` (${where})`}`,
+    issues.addLazily(() => {
+      const where = raw.locate(['metadata', 'name']);
+      return {
+        path: formatPath(['documents', raw.index, 'metadata', 'name']),
+        message: `duplicate ${kind} name "${name}": already used by documents[${first}]${where === undefined ? '' : ` (${where})`}`,
+      };
     });
   }
-  return issues;
 }
 
-function validateRaw(raws: readonly RawDocument[]): ParseResult {
+function validateRaw(
+  raws: readonly RawDocument[],
+  budget: ReadBudget,
+  issues: IssueList,
+  countNodes: boolean,
+): ParseResult {
+  const { limits } = budget;
   if (raws.length === 0) {
-    return {
-      ok: false,
-      issues: [
-        {
-          path: 'documents',
-          message: `no documents found; expected ${SPEC_KINDS.join(' or ')} documents`,
-        },
-      ],
-    };
+    issues.add({
+      path: 'documents',
+      message: `no documents found; expected ${SPEC_KINDS.join(' or ')} documents`,
+    });
+    return { ok: false, issues: issues.list() };
   }
-  if (raws.length > MAX_DOCUMENTS) {
-    return {
-      ok: false,
-      issues: [
-        {
-          path: 'documents',
-          message: `at most ${MAX_DOCUMENTS} documents are allowed per file, got ${raws.length}`,
-        },
-      ],
-    };
+  if (raws.length > limits.documents) {
+    issues.add({
+      path: 'documents',
+      message: `at most ${limits.documents} documents are allowed per file, got ${raws.length}`,
+    });
+    return { ok: false, issues: issues.list() };
   }
   const documents: SpecDocument[] = [];
-  const issues: FieldIssue[] = [];
   for (const raw of raws) {
-    const result = validateOne(raw);
-    if (result.document !== undefined) documents.push(result.document);
-    issues.push(...result.issues);
+    budget.checkTime();
+    const document = validateOne(raw, budget, issues, countNodes);
+    if (document !== undefined) documents.push(document);
   }
-  issues.push(...duplicateNameIssues(raws));
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, documents };
+  duplicateNameIssues(raws, issues);
+  return issues.empty ? { ok: true, documents } : { ok: false, issues: issues.list() };
 }
 
 /**
- * Parses and validates spec text. Never throws: every YAML/JSON syntax error and every schema
- * violation of every document comes back in `issues`, each with a path like
- * `documents[1].spec.parallelism` and, for YAML and JSON text, its line and column.
- *
- * Documents are numbered by their position in the file; empty YAML documents (a trailing
- * `---`) are skipped but keep their number.
+ * Runs one read: limits that stop it early become the first issue, and a bug of the parser
+ * becomes an issue too, keeping the "never throws" promise.
  */
-export function parseSpecDocuments(text: string, source: SpecSource = {}): ParseResult {
+function guarded(
+  limits: SpecLimits,
+  read: (budget: ReadBudget, issues: IssueList) => ParseResult,
+): ParseResult {
+  const issues = new IssueList(limits.issues);
   try {
-    if (text.length > MAX_SPEC_TEXT_LENGTH) {
-      return {
-        ok: false,
-        issues: [
-          {
-            path: 'documents',
-            message: `the spec text is larger than ${MAX_SPEC_TEXT_LENGTH} characters`,
-          },
-        ],
-      };
-    }
-    const decoded = read(text, source);
-    return decoded.ok ? validateRaw(decoded.raws) : decoded;
+    return read(new ReadBudget(limits), issues);
   } catch (error) {
-    // Defence in depth for the "never throws" promise: a parser bug becomes an issue.
+    if (error instanceof SpecLimitError)
+      return { ok: false, issues: [...error.issues, ...issues.list()] };
     return {
       ok: false,
       issues: [
@@ -337,19 +210,60 @@ export function parseSpecDocuments(text: string, source: SpecSource = {}): Parse
 }
 
 /**
- * Validates documents that are already decoded (e.g. a JSON API body), with the same rules and
- * paths as {@link parseSpecDocuments} but without source positions.
+ * Parses and validates a spec file or body, as the bytes a door received or as text. Never
+ * throws: every problem of every document comes back in `issues` (the first
+ * {@link SpecLimits.issues}, then a count), each with a path like
+ * `documents[1].spec.parallelism` and, where known, its line and column.
+ *
+ * Bytes must be UTF-8; one leading byte order mark is dropped from bytes and text alike. The
+ * size, nesting, alias, key-and-value and CPU limits of `limits` apply; doors keep the default,
+ * so that they all accept exactly the same files.
+ *
+ * Documents are numbered by their position in the file; empty YAML documents (a trailing
+ * `---`) are skipped but keep their number.
  */
-export function validateSpecDocuments(values: readonly unknown[]): ParseResult {
-  return validateRaw(values.map((value, index) => ({ index, value, locate: noLocation })));
+export function parseSpecDocuments(
+  input: string | Uint8Array,
+  source: SpecSource = {},
+  limits: SpecLimits = SPEC_LIMITS,
+): ParseResult {
+  return guarded(limits, (budget, issues) => {
+    const decoded = decodeSpecInput(input, limits.fileBytes);
+    if (!decoded.ok) return { ok: false, issues: [decoded.issue] };
+    const raws = read(decoded.text, source, budget, issues);
+    return issues.empty
+      ? validateRaw(raws, budget, issues, false)
+      : { ok: false, issues: issues.list() };
+  });
+}
+
+/**
+ * Validates documents that are already decoded (e.g. built by a program), with the same rules,
+ * limits and paths as {@link parseSpecDocuments} but without source positions.
+ */
+export function validateSpecDocuments(
+  values: readonly unknown[],
+  limits: SpecLimits = SPEC_LIMITS,
+): ParseResult {
+  return guarded(limits, (budget, issues) =>
+    validateRaw(
+      values.map((value, index) => ({ index, value, locate: noLocation })),
+      budget,
+      issues,
+      true,
+    ),
+  );
 }
 
 /**
  * Like {@link parseSpecDocuments}, but returns the documents or throws a {@link ValidationError}
  * listing every issue.
  */
-export function parseSpecDocumentsOrThrow(text: string, source: SpecSource = {}): SpecDocument[] {
-  const result = parseSpecDocuments(text, source);
+export function parseSpecDocumentsOrThrow(
+  input: string | Uint8Array,
+  source: SpecSource = {},
+): SpecDocument[] {
+  const result = parseSpecDocuments(input, source);
   if (result.ok) return result.documents;
   const file = source.filename ?? 'spec';
   const count = result.issues.length;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../functions/commons/errors.js';
 import {
   MAX_DOCUMENTS,
-  MAX_SPEC_TEXT_LENGTH,
+  MAX_SPEC_FILE_BYTES,
   encodeSpecDocument,
   parseSpecDocuments,
   parseSpecDocumentsOrThrow,
@@ -281,9 +281,12 @@ describe('YAML', () => {
 
   it('rejects duplicate keys', () => {
     const issues = issuesOf(parseSpecDocuments(`${JOB_YAML}  team: other\n`));
-    expect(issues[0]?.message).toMatch(
-      /^YAML syntax error at line 10, column 3: Map keys must be unique/,
-    );
+    expect(issues).toEqual([
+      {
+        path: 'documents[0].spec.team',
+        message: 'duplicate key "team" (first at line 6, column 3) (line 10, column 3)',
+      },
+    ]);
   });
 
   it('reads YAML 1.2: "no" and "off" stay strings', () => {
@@ -304,7 +307,7 @@ describe('YAML', () => {
       );
     }
     const issues = issuesOf(parseSpecDocuments(lines.join('\n')));
-    expect(issues[0]?.message).toMatch(/^cannot be read: .*alias/i);
+    expect(issues[0]?.message).toMatch(/^aliases expand to more than 100000 keys and values/);
   });
 
   it('points a missing field at its parent mapping', () => {
@@ -350,8 +353,8 @@ describe('JSON', () => {
 
   it('rejects duplicate JSON keys, which JSON.parse would drop silently', () => {
     const issues = issuesOf(parseSpecDocuments('{"kind": "FlinkJob", "kind": "FlinkCluster"}'));
-    expect(issues[0]?.message).toMatch(
-      /^JSON syntax error at line 1, column 22: Map keys must be unique/,
+    expect(issues[0]?.message).toBe(
+      'duplicate key "kind" (first at line 1, column 2) (line 1, column 22)',
     );
   });
 
@@ -629,7 +632,7 @@ describe('parseSpecDocumentsOrThrow', () => {
 
 describe('limits', () => {
   it('refuses text above the size limit before parsing', () => {
-    const issues = issuesOf(parseSpecDocuments(' '.repeat(MAX_SPEC_TEXT_LENGTH + 1)));
+    const issues = issuesOf(parseSpecDocuments(' '.repeat(MAX_SPEC_FILE_BYTES + 1)));
     expect(issues[0]?.message).toMatch(/larger than/);
   });
 
