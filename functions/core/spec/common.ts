@@ -4,6 +4,7 @@
  * reading a validation issue learns what is allowed, not only that the value is wrong.
  */
 import { z } from 'zod';
+import { INLINE_SECRET_KEY_MESSAGE, namesSecret } from './secrets.js';
 
 /** Whether a value is a mapping (a plain object, not a list or null). */
 export function isMapping(value: unknown): value is Record<string, unknown> {
@@ -47,10 +48,13 @@ export function isLabelKey(key: string): boolean {
  */
 export const labelsSchema = z
   .record(
-    z.string().refine(isLabelKey, {
-      error:
-        "must be [prefix/]name: a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-    }),
+    z
+      .string()
+      .refine(isLabelKey, {
+        error:
+          "must be [prefix/]name: a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      })
+      .refine((key) => !namesSecret(key), { error: INLINE_SECRET_KEY_MESSAGE }),
     z
       .string({ error: 'must be a string (quote numbers and booleans in YAML)' })
       .max(63, { error: 'must be at most 63 characters' })

@@ -12,6 +12,12 @@ import {
   metadataSchema,
   storageLocation,
 } from './common.js';
+import {
+  INLINE_SECRET_KEY_MESSAGE,
+  inlineSecretInValue,
+  inlineSecretsInArgs,
+  namesSecret,
+} from './secrets.js';
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -68,10 +74,17 @@ const RESERVED_CONFIGURATION: Readonly<Record<string, string>> = {
 function configurationKeyProblem(key: string): string | undefined {
   if (key === '' || key.trim() !== key) return 'must be non-empty without surrounding spaces';
   if (key.startsWith('$internal.')) return 'is reserved for Flink ($internal. prefix)';
+  if (namesSecret(key)) return INLINE_SECRET_KEY_MESSAGE;
   // Own keys only: `constructor` must not find Object.prototype.constructor.
   return Object.hasOwn(RESERVED_CONFIGURATION, key)
     ? `is managed by fjc: ${RESERVED_CONFIGURATION[key]}`
     : undefined;
+}
+
+/** Reports a problem of a free-form string as a custom issue. */
+function refuseInlineSecret(value: string, ctx: z.RefinementCtx): void {
+  const problem = inlineSecretInValue(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 }
 
 /**
@@ -84,7 +97,9 @@ export const flinkConfigurationSchema = z
       const problem = configurationKeyProblem(key);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     }),
-    z.string({ error: 'must be a string (quote numbers and booleans in YAML)' }),
+    z
+      .string({ error: 'must be a string (quote numbers and booleans in YAML)' })
+      .superRefine(refuseInlineSecret),
   )
   .prefault({});
 
@@ -185,6 +200,10 @@ export const flinkJobSpecSchema = z
       .describe("Main class; when absent Flink uses the jar manifest's Main-Class."),
     args: z
       .array(z.string({ error: 'must be a string (quote numbers in YAML)' }))
+      .superRefine((args, ctx) => {
+        for (const { index, message } of inlineSecretsInArgs(args))
+          ctx.addIssue({ code: 'custom', path: [index], message });
+      })
       .default([])
       .describe('Program arguments, passed one by one (no shell splitting).'),
     parallelism: boundedInt(1, 32768)
