@@ -75,16 +75,9 @@ export class S3SpecObjects implements SpecObjectStore {
     }
     const bytes = body === undefined ? Buffer.alloc(0) : await readLimited(body, limit);
     if (bytes === undefined) return { kind: 'too-large', size: out.ContentLength, limit };
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      return { kind: 'not-text', size: bytes.byteLength };
-    }
     return {
-      kind: 'text',
-      // A byte order mark is legal UTF-8 but neither YAML nor JSON.parse expect it.
-      text: text.startsWith('\uFEFF') ? text.slice(1) : text,
+      kind: 'bytes',
+      bytes,
       size: bytes.byteLength,
       ...(out.ETag ? { etag: unquoteEtag(out.ETag) } : {}),
       ...(out.VersionId ? { versionId: out.VersionId } : {}),
@@ -115,14 +108,17 @@ export class S3SpecObjects implements SpecObjectStore {
   async getResult(bucket: string, key: string): Promise<unknown> {
     const read = await this.get(bucket, key);
     if (read.kind === 'missing') return undefined;
-    if (read.kind !== 'text')
-      throw new ResultObjectUnreadableError(`s3://${bucket}/${key} is not a JSON result object`);
+    const remedy = 'Delete the object; ingest writes it again with the next change of the spec.';
+    if (read.kind !== 'bytes')
+      throw new ResultObjectUnreadableError(`s3://${bucket}/${key} is not a JSON result object`, {
+        remedy,
+      });
     try {
-      return JSON.parse(read.text) as unknown;
+      return JSON.parse(utf8.decode(read.bytes)) as unknown;
     } catch (error) {
       throw new ResultObjectUnreadableError(`s3://${bucket}/${key} is not valid JSON`, {
         cause: error,
-        remedy: 'Delete the object; ingest writes it again with the next change of the spec.',
+        remedy,
       });
     }
   }

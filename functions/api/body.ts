@@ -46,7 +46,8 @@ export function bodyFormat(
   const header = request.headers['content-type'];
   if (header === undefined) throw unsupported(undefined, formats);
   const [type = '', ...params] = header.split(';').map((part) => part.trim().toLowerCase());
-  const format = MEDIA_TYPES[type];
+  // Own keys only: a Content-Type of `constructor` must not find Object.prototype.constructor.
+  const format = Object.hasOwn(MEDIA_TYPES, type) ? MEDIA_TYPES[type] : undefined;
   const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length);
   if (
     format === undefined ||
@@ -66,11 +67,16 @@ export function requireBody(request: ApiRequest): string {
   return request.body;
 }
 
-/** Parses spec documents from the body, JSON (one object or an array) or YAML (`---`). */
+/**
+ * Parses spec documents from the body, JSON (one object or an array) or YAML (`---`), from its
+ * bytes when the transport kept them: the one reader of every door decides encoding and limits.
+ */
 export function readSpecBody(request: ApiRequest): ParseResult {
   const format = bodyFormat(request);
   const text = requireBody(request);
-  return parseSpecDocuments(text, { filename: format === 'json' ? 'body.json' : 'body.yaml' });
+  return parseSpecDocuments(request.rawBody ?? text, {
+    filename: format === 'json' ? 'body.json' : 'body.yaml',
+  });
 }
 
 /** Issue paths of a single-document body: `documents[0].spec.x` reads better as `spec.x`. */

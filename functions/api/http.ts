@@ -4,8 +4,10 @@
  * place and is tested once, through real HTTP.
  */
 
-/** Largest accepted request body (bytes): a spec file is a few kilobytes. */
-export const MAX_BODY_BYTES = 1_048_576;
+import { MAX_SPEC_FILE_BYTES } from '../core/spec/limits.js';
+
+/** Largest accepted request body (bytes): the largest spec file; no other body comes close. */
+export const MAX_BODY_BYTES = MAX_SPEC_FILE_BYTES;
 
 /** One query parameter: a parameter given twice arrives as a list (and is refused by validation). */
 export type QueryValue = string | readonly string[];
@@ -33,6 +35,12 @@ export interface ApiRequest {
   headers: Readonly<Record<string, string>>;
   /** The raw body as UTF-8 text; `undefined` when there is none. */
   body: string | undefined;
+  /**
+   * The body's bytes as received, when the transport has them. Spec bodies are read from these,
+   * so that the API refuses bytes that are not UTF-8 exactly as the CLI and ingest do (the text
+   * above has them replaced by U+FFFD).
+   */
+  rawBody?: Uint8Array;
   /** Size of the body in bytes as received (before any decoding by the core). */
   bodyBytes: number;
   /**

@@ -73,6 +73,7 @@ export function requestOf(event: z.output<typeof restProxyEventSchema>): ApiRequ
     query: queryOf(event),
     headers,
     body: bytes === undefined || bytes.length === 0 ? undefined : bytes.toString('utf8'),
+    ...(bytes === undefined || bytes.length === 0 ? {} : { rawBody: bytes }),
     bodyBytes: bytes?.length ?? 0,
     principal: principal === undefined || principal === '' ? undefined : principal,
     correlationId: correlationIdOf(headers, event.requestContext.requestId ?? randomUUID()),

@@ -5,8 +5,7 @@
 import { ForbiddenError, ValidationError, type FieldIssue } from '../commons/errors.js';
 import { applySpecDocuments } from '../core/apply/apply-documents.js';
 import { specHash } from '../core/change/index.js';
-import { encodeSpecDocument, parseSpecDocuments, type SpecDocument } from '../core/spec/index.js';
-import { MAX_SPEC_BYTES } from '../store/validate.js';
+import { parseSpecDocuments, tooLargeIssue } from '../core/spec/index.js';
 import { sourceActor } from './actor.js';
 import type { IngestContext, IngestOutcome } from './context.js';
 import { outsideScopeIssue, scopeOfKey, scopePrincipal, scopeRemedyIssue } from './key-scope.js';
@@ -15,36 +14,16 @@ import { publishFailure, publishResult } from './publish-result.js';
 import type { DeclaredJob, JobResult, SpecFileResult, StoredResult } from './result.js';
 import { MAX_SPEC_OBJECT_BYTES } from '../core/ports/index.js';
 
-function tooLarge(size: number | undefined): FieldIssue {
-  const actual = size === undefined ? 'larger than that' : `${size} bytes`;
-  return {
-    path: 'file',
-    message: `spec files may be at most ${MAX_SPEC_OBJECT_BYTES} bytes (1 MiB); this one is ${actual}. Split it into several files`,
-  };
-}
-
-/**
- * The store refuses a spec larger than {@link MAX_SPEC_BYTES} when it writes it. Checking here,
- * before the first write, keeps a file with one oversized document from being half applied.
- */
-function storeLimitIssues(documents: readonly SpecDocument[]): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  for (const [index, document] of documents.entries()) {
-    const bytes = Buffer.byteLength(JSON.stringify(encodeSpecDocument(document)), 'utf8');
-    if (bytes > MAX_SPEC_BYTES)
-      issues.push({
-        path: `documents[${index}]`,
-        message: `${document.kind} "${document.metadata.name}" is ${bytes} bytes as stored JSON; at most ${MAX_SPEC_BYTES} are allowed`,
-      });
-  }
-  return issues;
+/** The parser's own size issue, so that ingest says what the CLI and the API say. */
+function tooLarge(): FieldIssue {
+  return tooLargeIssue(MAX_SPEC_OBJECT_BYTES);
 }
 
 /**
  * Applies the spec file at `key` as a whole. Order of business, and why:
  * 1. refuse a key outside every author scope (see key-scope.ts): it may change nothing;
  * 2. refuse by the event's size, then by the bytes actually read (the read stops at the limit);
- * 3. parse and validate every document, and check the store's own limits;
+ * 3. parse and validate every document, within the store's own limits;
  * 4. {@link applySpecDocuments} checks, before its first write, that the key's scope may change
  *    every document (the API's rules) and the cluster references, then writes clusters before
  *    jobs (a stored job never refers to a cluster not yet stored).
@@ -85,7 +64,7 @@ export async function applySpecFile(
   const scope = scopeOfKey(key);
   if (scope.kind === 'none') return reject(eventSource, [outsideScopeIssue(key)]);
   if (change.size !== undefined && change.size > MAX_SPEC_OBJECT_BYTES)
-    return reject(eventSource, [tooLarge(change.size)]);
+    return reject(eventSource, [tooLarge()]);
   const read = await ctx.objects.get(
     change.bucket,
     key,
@@ -99,11 +78,7 @@ export async function applySpecFile(
       reason:
         'the object no longer exists; it was deleted or replaced after this event, and the event of that change takes over',
     };
-  if (read.kind === 'too-large') return reject(eventSource, [tooLarge(read.size)]);
-  if (read.kind === 'not-text')
-    return reject(eventSource, [
-      { path: 'file', message: 'is not UTF-8 text; spec files are YAML or JSON' },
-    ]);
+  if (read.kind === 'too-large') return reject(eventSource, [tooLarge()]);
 
   // What was actually read names the source: without a version id that may be a newer upload.
   const source = {
@@ -111,10 +86,9 @@ export async function applySpecFile(
     ...(read.versionId === undefined ? {} : { versionId: read.versionId }),
     ...(read.etag === undefined ? {} : { etag: read.etag }),
   };
-  const parsed = parseSpecDocuments(read.text, { filename: key });
+  // Size, encoding and the store's limit per document are the parser's, as at every door.
+  const parsed = parseSpecDocuments(read.bytes, { filename: key });
   if (!parsed.ok) return reject(source, parsed.issues);
-  const limitIssues = storeLimitIssues(parsed.documents);
-  if (limitIssues.length > 0) return reject(source, limitIssues);
 
   const actor = sourceActor({ ...change, ...source });
   let applied;

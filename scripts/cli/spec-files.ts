@@ -2,10 +2,14 @@
  * Reading and validating spec files offline, with the very parser the API and the ingest
  * pipeline use: what `fjc validate` accepts, the API accepts.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FieldIssue } from '../../functions/commons/errors.js';
-import { parseSpecDocuments, type SpecDocument } from '../../functions/core/spec/index.js';
+import {
+  MAX_SPEC_FILE_BYTES,
+  parseSpecDocuments,
+  type SpecDocument,
+} from '../../functions/core/spec/index.js';
 import { CliError, EXIT } from './errors.js';
 import { issueLine, locateIssue } from './render/issues.js';
 
@@ -13,6 +17,7 @@ import { issueLine, locateIssue } from './render/issues.js';
 export interface SpecFile {
   /** The name as the user gave it (used in messages). */
   file: string;
+  /** The file's text, as sent to the API (which reads it again with the same parser). */
   text: string;
   documents: SpecDocument[];
 }
@@ -21,11 +26,34 @@ export interface SpecFile {
 export type CheckedFile =
   { ok: true; spec: SpecFile } | { ok: false; file: string; issues: FieldIssue[] };
 
-/** Reads and validates one file; never throws (an unreadable file is an issue too). */
-export async function checkSpecFile(file: string, cwd: string): Promise<CheckedFile> {
-  let text: string;
+/**
+ * Reads at most `limit + 1` bytes: enough for the parser to refuse a larger file by its size,
+ * without reading a huge file (or a device that never ends) into memory.
+ */
+async function readLimited(path: string, limit: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
   try {
-    text = await readFile(resolve(cwd, file), 'utf8');
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads and validates one file; never throws (an unreadable file is an issue too). The bytes go
+ * to the parser as they are, as the API and ingest hand over theirs, so all three decide alike.
+ */
+export async function checkSpecFile(file: string, cwd: string): Promise<CheckedFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await readLimited(resolve(cwd, file), MAX_SPEC_FILE_BYTES);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const reason =
@@ -38,9 +66,13 @@ export async function checkSpecFile(file: string, cwd: string): Promise<CheckedF
             : String(error);
     return { ok: false, file, issues: [{ path: '(file)', message: `cannot be read: ${reason}` }] };
   }
-  const result = parseSpecDocuments(text, { filename: file });
+  const result = parseSpecDocuments(bytes, { filename: file });
+  // Accepted bytes are UTF-8 (a leading byte order mark is dropped), so this decoding is exact.
   return result.ok
-    ? { ok: true, spec: { file, text, documents: result.documents } }
+    ? {
+        ok: true,
+        spec: { file, text: new TextDecoder().decode(bytes), documents: result.documents },
+      }
     : { ok: false, file, issues: result.issues };
 }
 

@@ -110,7 +110,9 @@ function principalOf(
 }
 
 /** Reads the body; stops keeping bytes beyond the limit but drains them, to answer 413 cleanly. */
-async function readBody(request: IncomingMessage): Promise<{ text: string; bytes: number }> {
+async function readBody(
+  request: IncomingMessage,
+): Promise<{ raw: Buffer; text: string; bytes: number }> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -119,7 +121,8 @@ async function readBody(request: IncomingMessage): Promise<{ text: string; bytes
     // A client streaming far beyond the limit is cut off rather than read to the end.
     else if (bytes > 8 * MAX_BODY_BYTES) break;
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), bytes };
+  const raw = Buffer.concat(chunks);
+  return { raw, text: raw.toString('utf8'), bytes };
 }
 
 function queryOf(url: URL): Record<string, QueryValue> {
@@ -154,6 +157,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       query: queryOf(url),
       headers,
       body: body.bytes === 0 ? undefined : body.text,
+      ...(body.bytes === 0 ? {} : { rawBody: body.raw }),
       bodyBytes: body.bytes,
       principal: principalOf(headers.authorization, options.tokens),
       correlationId: correlationIdOf(headers, randomUUID()),

@@ -3,14 +3,15 @@
  * `S3SpecObjects` (functions/adapters). Kept this small so the ingest logic runs against any object store.
  */
 import { FjcError } from '../../commons/errors.js';
+import { MAX_SPEC_FILE_BYTES } from '../spec/limits.js';
 
 /** A result object exists but is not JSON (someone other than ingest wrote it). */
 export class ResultObjectUnreadableError extends FjcError {
   override readonly code: string = 'RESULT_UNREADABLE';
 }
 
-/** Spec files larger than this (1 MiB, the parser's limit) are refused without being read. */
-export const MAX_SPEC_OBJECT_BYTES = 1_048_576;
+/** Spec files larger than this (the parser's limit, 1 MiB) are refused without being read. */
+export const MAX_SPEC_OBJECT_BYTES = MAX_SPEC_FILE_BYTES;
 
 /** The outcome of reading a spec object. */
 export type SpecObjectRead =
@@ -18,16 +19,17 @@ export type SpecObjectRead =
   | { readonly kind: 'missing' }
   /** Larger than the limit: at most the limit plus one byte was read before giving up. */
   | { readonly kind: 'too-large'; readonly size: number | undefined; readonly limit: number }
-  /** The text of the object, decoded as UTF-8. */
+  /**
+   * The bytes of the object, as stored: decoding (UTF-8, byte order mark) is the parser's, the
+   * same for every door.
+   */
   | {
-      readonly kind: 'text';
-      readonly text: string;
+      readonly kind: 'bytes';
+      readonly bytes: Uint8Array;
       readonly size: number;
       readonly etag?: string;
       readonly versionId?: string;
-    }
-  /** The bytes are not UTF-8 text. */
-  | { readonly kind: 'not-text'; readonly size: number };
+    };
 
 /** Reading spec objects and writing/reading the JSON result objects next to them. */
 export interface SpecObjectStore {

@@ -27,11 +27,11 @@ function chunkedClient(chunks: Buffer[]): S3Client {
 }
 
 describe('S3SpecObjects', () => {
-  it('reads text with its ETag, without a byte order mark', async () => {
+  it('reads the bytes as stored, with the ETag (the parser decodes them)', async () => {
     await put('specs/bom.yaml', '\uFEFFkind: FlinkJob\n');
     expect(await objects.get(s3.bucket, 'specs/bom.yaml')).toEqual({
-      kind: 'text',
-      text: 'kind: FlinkJob\n',
+      kind: 'bytes',
+      bytes: Buffer.from('\uFEFFkind: FlinkJob\n'),
       size: 18,
       etag: expect.stringMatching(/^[0-9a-f]{32}$/) as string,
     });
@@ -61,8 +61,8 @@ describe('S3SpecObjects', () => {
       send: () => Promise.resolve({ VersionId: 'v1' }),
     } as unknown as S3Client);
     expect(await empty.get('b', 'specs/k.yaml')).toEqual({
-      kind: 'text',
-      text: '',
+      kind: 'bytes',
+      bytes: Buffer.alloc(0),
       size: 0,
       versionId: 'v1',
     });

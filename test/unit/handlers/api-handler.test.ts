@@ -106,6 +106,15 @@ describe('requestOf', () => {
     expect(request.bodyBytes).toBe(15);
     expect(request.query).toEqual({ team: ['a', 'b'], limit: '5' });
   });
+
+  it('keeps the bytes of the body, which the text has lost, for the spec reader', () => {
+    const bytes = Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]); // "a: é" in Latin-1
+    const request = requestOf(
+      parse(sampleEvent({ body: bytes.toString('base64'), isBase64Encoded: true })),
+    );
+    expect(request.body).toBe('a: \uFFFD\n');
+    expect(request.rawBody).toEqual(bytes);
+  });
 });
 
 describe('createApiHandler', () => {
