@@ -241,7 +241,7 @@ async function throughIngest(
   bytes: Uint8Array,
 ): Promise<{ ok: boolean; issues?: unknown }> {
   // One key per sample; an authorization scheme by key prefix would choose it here.
-  const key = `specs/doors/${randomUUID().slice(0, 8)}/${sample.file}`;
+  const key = `specs/admin/doors/${randomUUID().slice(0, 8)}/${sample.file}`;
   const before = await snapshot(bench.store, []);
   const outcome = await bench.handler(await bench.upload(key, bytes));
   expect(['applied', 'rejected']).toContain(outcome.status);
