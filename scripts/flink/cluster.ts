@@ -8,12 +8,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { ConfigurationError, FjcError } from '../../functions/commons/errors.js';
+import { jobManagerPorts, type JobManagerPorts } from './bound-ports.js';
 import { installFlink } from './install.js';
 import { log } from './paths.js';
 
@@ -32,6 +32,12 @@ export interface FlinkClusterOptions {
   extraConfig?: Record<string, string>;
   /** How long to wait for a registered TaskManager (default 120 000 ms). */
   startTimeoutMs?: number;
+  /**
+   * The REST port to bind, e.g. to stand a fresh cluster in for a lost one at the same URL.
+   * Default: whatever port the kernel gives the JobManager when it binds, so no two clusters
+   * (nor anything else on the machine) can race for it.
+   */
+  restPort?: number;
 }
 
 /** A running cluster. */
@@ -91,21 +97,6 @@ function installExitHooks(): void {
     };
     process.on(signal, handler);
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolvePort(port);
-      });
-    });
-  });
 }
 
 /** Flattens nested YAML maps into Flink's dotted keys. */
@@ -173,6 +164,44 @@ function readTail(path: string | undefined, lines: number): string {
   if (path === undefined) return '';
   try {
     return tailOf(readFileSync(path, 'utf8'), lines);
+  } catch {
+    return '';
+  }
+}
+
+/** Writes a conf dir: the distribution's log4j/logback files and our `config`. */
+async function writeConfDir(
+  home: string,
+  dir: string,
+  version: string,
+  config: Record<string, string>,
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const name of await readdir(join(home, 'conf'))) {
+    if (name === 'config.yaml' || name === 'flink-conf.yaml') continue;
+    await copyFile(join(home, 'conf', name), join(dir, name));
+  }
+  if (usesConfigYaml(version)) {
+    // Flat dotted keys are valid in Flink's standard YAML; `yaml` quotes values only as needed.
+    await writeFile(join(dir, 'config.yaml'), stringify(config, { lineWidth: 0 }));
+  } else {
+    const lines = Object.entries(config).map(([key, value]) => `${key}: ${value}`);
+    await writeFile(join(dir, 'flink-conf.yaml'), lines.join('\n') + '\n');
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The text of `path` from byte `offset` on ('' while it does not exist). */
+function readFrom(path: string, offset: number): string {
+  try {
+    return readFileSync(path).subarray(offset).toString('utf8');
   } catch {
     return '';
   }
@@ -282,11 +311,18 @@ export async function startFlinkCluster(
     await mkdir(dir, { recursive: true });
   }
 
-  const restPort = await freePort();
-  const rpcPort = await freePort();
   const slots = opts.taskSlots ?? 4;
   if (!Number.isInteger(slots) || slots < 1) {
     throw new ConfigurationError(`taskSlots must be a positive integer, got ${String(slots)}`);
+  }
+  const restPort = opts.restPort;
+  if (
+    restPort !== undefined &&
+    (!Number.isInteger(restPort) || restPort < 1 || restPort > 65_535)
+  ) {
+    throw new ConfigurationError(`restPort must be a port number, got ${String(restPort)}`, {
+      remedy: 'Give a port from 1 to 65535, or leave restPort out to let the kernel choose.',
+    });
   }
 
   const shipped = await shippedConfig(home);
@@ -294,7 +330,9 @@ export async function startFlinkCluster(
   for (const [key, value] of Object.entries(shipped)) config[key] = renderValue(value);
   Object.assign(config, {
     'jobmanager.rpc.address': '127.0.0.1',
-    'jobmanager.rpc.port': String(rpcPort),
+    // Port 0 everywhere: the kernel picks a free port at bind time and the JobManager logs it
+    // (see bound-ports.ts); the TaskManager is then told the RPC port in a config of its own.
+    'jobmanager.rpc.port': '0',
     'jobmanager.bind-host': '127.0.0.1',
     'taskmanager.host': '127.0.0.1',
     'taskmanager.bind-host': '127.0.0.1',
@@ -304,7 +342,7 @@ export async function startFlinkCluster(
     'metrics.internal.query-service.port': '0',
     'rest.address': '127.0.0.1',
     'rest.bind-address': '127.0.0.1',
-    'rest.port': String(restPort),
+    'rest.bind-port': String(restPort ?? 0),
     'jobmanager.memory.process.size': '1600m',
     'taskmanager.memory.process.size': '2048m',
     'taskmanager.numberOfTaskSlots': String(slots),
@@ -324,48 +362,45 @@ export async function startFlinkCluster(
     ...opts.extraConfig,
   });
 
-  // Our conf dir replaces the shipped one: keep its log4j/logback files, write our own config.
-  for (const name of await readdir(join(home, 'conf'))) {
-    if (name === 'config.yaml' || name === 'flink-conf.yaml') continue;
-    await copyFile(join(home, 'conf', name), join(confDir, name));
-  }
-  if (usesConfigYaml(installedVersion)) {
-    // Flat dotted keys are valid in Flink's standard YAML; `yaml` quotes values only as needed.
-    await writeFile(join(confDir, 'config.yaml'), stringify(config, { lineWidth: 0 }));
-  } else {
-    const lines = Object.entries(config).map(([key, value]) => `${key}: ${value}`);
-    await writeFile(join(confDir, 'flink-conf.yaml'), lines.join('\n') + '\n');
-  }
+  // Our conf dirs replace the shipped one: keep its log4j/logback files, write our own config.
+  await writeConfDir(home, confDir, installedVersion, config);
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    FLINK_HOME: home,
-    FLINK_CONF_DIR: confDir,
-    FLINK_LOG_DIR: logDir,
-    FLINK_PID_DIR: pidDir,
+  const envFor = (conf: string): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      FLINK_HOME: home,
+      FLINK_CONF_DIR: conf,
+      FLINK_LOG_DIR: logDir,
+      FLINK_PID_DIR: pidDir,
+    };
+    // JVM options from the caller's shell would otherwise leak into both JVMs.
+    delete env.FLINK_ENV_JAVA_OPTS;
+    return env;
   };
-  // JVM options from the caller's shell would otherwise leak into both JVMs.
-  delete env.FLINK_ENV_JAVA_OPTS;
 
   installExitHooks();
   const started = Date.now();
-  log(`starting Flink ${installedVersion} (REST port ${String(restPort)}, work dir ${workDir})`);
-  const jm = startJvm(home, 'jobmanager.sh', env, join(logDir, 'jobmanager.console.log'));
-  const tm = startJvm(home, 'taskmanager.sh', env, join(logDir, 'taskmanager.console.log'));
-  const watchdog = startWatchdog([jm, tm]);
-  const url = `http://127.0.0.1:${String(restPort)}`;
+  log(
+    `starting Flink ${installedVersion} (REST port ${restPort === undefined ? 'chosen at bind' : String(restPort)}, work dir ${workDir})`,
+  );
+  const jmConsole = join(logDir, 'jobmanager.console.log');
+  // The console log is appended to run after run: only what this start writes names its ports.
+  const jmConsoleStart = sizeOf(jmConsole);
+  const jm = startJvm(home, 'jobmanager.sh', envFor(confDir), jmConsole);
+  const watchdogs = [startWatchdog([jm])];
+  let tm: Jvm | undefined;
 
   const logTail = (lines: number, which: 'jobmanager' | 'taskmanager' = 'jobmanager'): string => {
     const service = which === 'jobmanager' ? 'standalonesession' : 'taskexecutor';
-    const jvm = which === 'jobmanager' ? jm : tm;
+    const consoleLog = join(logDir, `${which}.console.log`);
     // The console log repeats the log file once log4j is up; it only adds what came before
     // (script errors, a JVM that failed to start), so it is the fallback.
     const fromFile = readTail(newestLog(logDir, service), lines);
-    return fromFile.trim() !== '' ? fromFile : readTail(jvm.consoleLog, lines);
+    return fromFile.trim() !== '' ? fromFile : readTail(consoleLog, lines);
   };
   const stop = async (): Promise<void> => {
-    await Promise.all([stopJvm(tm), stopJvm(jm)]);
-    watchdog.kill('SIGKILL');
+    await Promise.all([tm === undefined ? undefined : stopJvm(tm), stopJvm(jm)]);
+    for (const watchdog of watchdogs) watchdog.kill('SIGKILL');
     // A temp folder of ours would pile up run after run; FJC_KEEP_FLINK_WORKDIR keeps it to debug.
     if (ownsWorkDir && process.env.FJC_KEEP_FLINK_WORKDIR === undefined) {
       await rm(workDir, { recursive: true, force: true });
@@ -373,10 +408,12 @@ export async function startFlinkCluster(
   };
 
   const deadline = started + (opts.startTimeoutMs ?? 120_000);
-  let lastError = 'no answer yet';
+  let ports: JobManagerPorts = {};
+  let url = '';
+  let lastError = 'the JobManager has not reported its ports yet';
   for (;;) {
     const dead = [jm, tm].find(
-      (jvm) => jvm.child.exitCode !== null || jvm.child.signalCode !== null,
+      (jvm) => jvm !== undefined && (jvm.child.exitCode !== null || jvm.child.signalCode !== null),
     );
     if (dead !== undefined || Date.now() > deadline) {
       await stop();
@@ -386,15 +423,44 @@ export async function startFlinkCluster(
           : `it was not ready within ${String(Math.round((deadline - started) / 1000))} s (${lastError})`;
       throw new FjcError(
         `Flink ${installedVersion} did not start: ${why}.\nJobManager log tail:\n${logTail(60)}\nTaskManager log tail:\n${logTail(20, 'taskmanager')}`,
-        { remedy: `Read the logs in ${logDir}; check Java 17 is on PATH and memory is free.` },
+        {
+          remedy:
+            restPort === undefined
+              ? `Read the logs in ${logDir}; check Java 17 is on PATH and memory is free.`
+              : `Read the logs in ${logDir}; a BindException means port ${String(restPort)} is taken: free it or choose another restPort.`,
+        },
       );
     }
-    try {
-      const overview = (await getJson(`${url}/overview`)) as Overview;
-      if ((overview.taskmanagers ?? 0) >= 1) break;
-      lastError = 'no TaskManager registered';
-    } catch (error) {
-      lastError = error instanceof Error ? error.message : String(error);
+    if (ports.rpc === undefined || ports.rest === undefined) {
+      ports = jobManagerPorts(readFrom(jmConsole, jmConsoleStart));
+    }
+    if (tm === undefined && ports.rpc !== undefined) {
+      // Started as soon as the RPC port is known, while the JobManager brings up the rest.
+      const tmConf = join(workDir, 'conf-taskmanager');
+      await writeConfDir(home, tmConf, installedVersion, {
+        ...config,
+        'jobmanager.rpc.port': String(ports.rpc),
+      });
+      tm = startJvm(
+        home,
+        'taskmanager.sh',
+        envFor(tmConf),
+        join(logDir, 'taskmanager.console.log'),
+      );
+      watchdogs.push(startWatchdog([tm]));
+    }
+    if (tm !== undefined && ports.rest !== undefined) {
+      try {
+        const candidate = `http://127.0.0.1:${String(ports.rest)}`;
+        const overview = (await getJson(`${candidate}/overview`)) as Overview;
+        if ((overview.taskmanagers ?? 0) >= 1) {
+          url = candidate;
+          break;
+        }
+        lastError = 'no TaskManager registered';
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+      }
     }
     await new Promise((r) => setTimeout(r, 250));
   }
