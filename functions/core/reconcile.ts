@@ -30,6 +30,8 @@ export interface ReconcileReport {
   /** Flink REST calls made by observation: one per cluster. */
   flinkCalls: number;
   clustersUnreachable: string[];
+  /** Entries of a cluster's job list that could not be read; only their own jobs wait. */
+  unreadableEntries: { clusterRef: string; jobId?: string; reason: string }[];
   /** Jobs skipped because their stored spec or a write failed, with the reason. */
   skipped: { jobName: string; reason: string }[];
   fleet: FleetFigures;
@@ -59,8 +61,9 @@ async function observe(
       const at = ctx.now();
       try {
         const flink = await ctx.flink(name);
-        const jobs = new Map((await flink.listJobs()).map((job) => [job.jobId, job]));
-        observations.set(name, { reachable: true, jobs, at });
+        const listed = await flink.listJobs();
+        const jobs = new Map(listed.jobs.map((job) => [job.jobId, job]));
+        observations.set(name, { reachable: true, jobs, unreadable: listed.unreadable, at });
       } catch (error) {
         observations.set(name, {
           reachable: false,
@@ -146,6 +149,7 @@ export async function reconcile(
     statusUpdates: 0,
     flinkCalls: 0,
     clustersUnreachable: [],
+    unreadableEntries: [],
     skipped,
     fleet: fleetFigures(views, now, options.notRunningLimitMs ?? 15 * 60_000),
   };
@@ -154,7 +158,12 @@ export async function reconcile(
   );
   const observations = await observe(ctx, clusters);
   report.flinkCalls = clusters.size;
-  for (const [name, o] of observations) if (!o.reachable) report.clustersUnreachable.push(name);
+  for (const [name, o] of observations) {
+    if (!o.reachable) report.clustersUnreachable.push(name);
+    else
+      for (const entry of o.unreadable ?? [])
+        report.unreadableEntries.push({ clusterRef: name, ...entry });
+  }
 
   const perCluster = new Map<string, number>();
   const limit = options.maxOperationsPerCluster ?? 5;

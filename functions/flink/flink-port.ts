@@ -9,7 +9,7 @@ import {
   JobNotOnClusterError,
   type ArtifactStream,
   type CheckpointSummary,
-  type ClusterJob,
+  type ClusterJobList,
   type FlinkPort,
   type JobFailure,
   type JobState,
@@ -53,14 +53,21 @@ async function refusalsTranslated<T>(call: Promise<T>): Promise<T> {
 export class FlinkClusterPort implements FlinkPort {
   constructor(private readonly client: FlinkRestClient) {}
 
-  async listJobs(): Promise<ClusterJob[]> {
-    const jobs = await refusalsTranslated(this.client.listJobs());
-    return jobs.map((job) => ({
-      jobId: job.jid,
-      state: job.state,
-      startTime: job['start-time'],
-      ...(job.schedulerType === undefined ? {} : { schedulerType: job.schedulerType }),
-    }));
+  async listJobs(): Promise<ClusterJobList> {
+    const { jobs, unreadable } = await refusalsTranslated(this.client.listJobs());
+    return {
+      jobs: jobs.map((job) => ({
+        jobId: job.jid,
+        state: job.state,
+        startTime: job['start-time'],
+        // Flink 2.x says null while a job initializes or after a refused submission: not known.
+        ...(typeof job.schedulerType === 'string' ? { schedulerType: job.schedulerType } : {}),
+      })),
+      unreadable: unreadable.map((entry) => ({
+        ...(entry.jid === undefined ? {} : { jobId: entry.jid }),
+        reason: entry.reason,
+      })),
+    };
   }
 
   async getJob(jobId: string): Promise<JobState> {

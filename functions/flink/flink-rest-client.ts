@@ -34,6 +34,7 @@ import {
   jobExceptionsSchema,
   jobIdSchema,
   jobsOverviewSchema,
+  readJobList,
   resourceRequirementsSchema,
   TERMINAL_JOB_STATES,
   triggerSchema,
@@ -43,7 +44,7 @@ import {
   type DashboardConfig,
   type JobDetail,
   type JobException,
-  type JobOverview,
+  type JobList,
   type JobState,
   type ResourceRequirements,
 } from './schemas.js';
@@ -225,8 +226,11 @@ export class FlinkRestClient {
     });
   }
 
-  /** `GET /jobs/overview`: every job on the cluster in one call (the reconcile observation). */
-  async listJobs(): Promise<JobOverview[]> {
+  /**
+   * `GET /jobs/overview`: every job on the cluster in one call (the reconcile observation). Each
+   * entry is read on its own: one that does not match is listed in `unreadable`, not thrown.
+   */
+  async listJobs(): Promise<JobList> {
     const body = await this.http.call({
       method: 'GET',
       path: '/jobs/overview',
@@ -234,7 +238,7 @@ export class FlinkRestClient {
       schema: jobsOverviewSchema,
       idempotent: true,
     });
-    return body.jobs;
+    return readJobList(body.jobs);
   }
 
   /** `GET /jobs/:id`. Throws `FlinkJobNotFoundError` when the cluster does not know the job. */

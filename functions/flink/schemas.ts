@@ -59,11 +59,53 @@ export const jobOverviewSchema = z.looseObject({
   'end-time': z.number(),
   'last-modification': z.number().optional(),
   duration: z.number().optional(),
-  schedulerType: z.string().optional(),
+  // 2.x lists a job that is INITIALIZING, or was refused at submission, with `null`; 1.20 omits it.
+  schedulerType: z.string().nullish(),
 });
 export type JobOverview = z.infer<typeof jobOverviewSchema>;
 
-export const jobsOverviewSchema = z.looseObject({ jobs: z.array(jobOverviewSchema) });
+/** The job list's envelope; its entries are read one by one by {@link readJobList}. */
+export const jobsOverviewSchema = z.looseObject({ jobs: z.array(z.unknown()) });
+
+/** An entry of a cluster's job list that fjc could not read, and why. */
+export interface UnreadableJobEntry {
+  /** The entry's job id, when at least that could be read. */
+  jid?: string;
+  /** The fields that did not match, e.g. `state: Invalid option: expected one of …`. */
+  reason: string;
+}
+
+/** A cluster's job list: the entries fjc can read, and those it had to set aside. */
+export interface JobList {
+  jobs: JobOverview[];
+  unreadable: UnreadableJobEntry[];
+}
+
+/**
+ * Reads a job list entry by entry, so one entry fjc cannot read (a state added by a newer Flink,
+ * a field that turned null) is set aside with its reason instead of making the whole cluster
+ * unreadable: the other jobs on a shared cluster stay observed.
+ */
+export function readJobList(entries: readonly unknown[]): JobList {
+  const list: JobList = { jobs: [], unreadable: [] };
+  for (const entry of entries) {
+    const parsed = jobOverviewSchema.safeParse(entry);
+    if (parsed.success) {
+      list.jobs.push(parsed.data);
+      continue;
+    }
+    const jid =
+      entry !== null && typeof entry === 'object' && 'jid' in entry && typeof entry.jid === 'string'
+        ? entry.jid.slice(0, 64)
+        : undefined;
+    const reason = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(entry)'}: ${issue.message}`)
+      .join('; ');
+    list.unreadable.push({ ...(jid === undefined ? {} : { jid }), reason });
+  }
+  return list;
+}
 
 export const jobDetailSchema = z.looseObject({
   jid: jobIdSchema,

@@ -72,6 +72,13 @@ export function createReconcileHandler(
           reason: action.reason,
         });
       if (report.skipped.length > 0) logger.warn('skipped', { skipped: report.skipped });
+      // Flink listed jobs fjc cannot read (a new state, a field turned null): the rest of the
+      // cluster was observed, but these entries need a look (and maybe a newer fjc).
+      if (report.unreadableEntries.length > 0)
+        logger.warn('unreadable job list entries', {
+          count: report.unreadableEntries.length,
+          entries: report.unreadableEntries,
+        });
       return report;
     });
   };

@@ -82,7 +82,7 @@ export function flinkContractSuite(name: string, target: () => FlinkContractTarg
         }),
       ).resolves.toEqual({ jobId: firstId });
       await client.awaitJobState(firstId, ['RUNNING'], poll);
-      expect((await client.listJobs()).find((j) => j.jid === firstId)?.state).toBe('RUNNING');
+      expect((await client.listJobs()).jobs.find((j) => j.jid === firstId)?.state).toBe('RUNNING');
 
       await eventually('a completed checkpoint', async () =>
         (await client.getCheckpoints(firstId)).counts.completed >= 1 ? true : undefined,

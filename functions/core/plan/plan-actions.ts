@@ -111,6 +111,18 @@ export function planJob(
   }
 
   const live = status.jobId ? observation.jobs.get(status.jobId) : undefined;
+  if (status.jobId !== undefined && live === undefined) {
+    // An entry set aside as unreadable may be this job's (its own id, or no readable id at all):
+    // it is then neither running nor gone, so nothing is decided until it can be read.
+    const unread = observation.unreadable?.find(
+      (entry) => entry.jobId === undefined || entry.jobId === status.jobId,
+    );
+    if (unread)
+      return act(
+        'none',
+        `the entry of job ${status.jobId} in cluster ${clusterRef}'s job list cannot be read: ${unread.reason}`,
+      );
+  }
   const liveState = status.jobId === undefined ? undefined : (live?.state ?? 'MISSING');
   const changed = record.specHash !== status.lastApplied?.specHash;
   const rejected = status.rejected?.specHash === record.specHash ? status.rejected : undefined;

@@ -18,6 +18,20 @@ export interface ClusterJob {
   schedulerType?: string;
 }
 
+/** An entry of a cluster's job list that could not be read: set aside, never guessed at. */
+export interface UnreadableClusterEntry {
+  /** The job id of the entry, when at least that could be read. */
+  jobId?: string;
+  /** What did not match, field by field. */
+  reason: string;
+}
+
+/** A cluster's job list: the entries read, and those set aside (which affect only themselves). */
+export interface ClusterJobList {
+  jobs: ClusterJob[];
+  unreadable: UnreadableClusterEntry[];
+}
+
 /** One job as its cluster reports it now. */
 export interface JobState {
   jobId: string;
@@ -84,7 +98,8 @@ export interface PollRequest {
  * {@link ClusterRefusedError} and its subclasses, which the core acts on.
  */
 export interface FlinkPort {
-  listJobs(): Promise<ClusterJob[]>;
+  /** Every job on the cluster; an entry that cannot be read is listed in `unreadable`. */
+  listJobs(): Promise<ClusterJobList>;
   /** @throws JobNotOnClusterError */
   getJob(jobId: string): Promise<JobState>;
   /** The job's failures, newest first. */

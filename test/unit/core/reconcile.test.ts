@@ -3,6 +3,7 @@ import { LEASE_TTL_MS } from '../../../functions/core/operations/advance.js';
 import { reconcile } from '../../../functions/core/reconcile.js';
 import type {
   ClusterJob,
+  ClusterJobList,
   ExecutionAction,
   StateMachinePort,
 } from '../../../functions/core/ports/index.js';
@@ -50,6 +51,10 @@ const cycle = (options: { maxOperationsPerCluster?: number } = {}) =>
 
 function overview(state: string, jobId = JOB_ID): ClusterJob {
   return { jobId, state, startTime: 1 };
+}
+
+function listed(...jobs: ClusterJob[]): ClusterJobList {
+  return { jobs, unreadable: [] };
 }
 
 describe('reconcile', () => {
@@ -105,6 +110,50 @@ describe('reconcile', () => {
     expect(report.flinkCalls).toBe(0);
   });
 
+  it('an unreadable entry in a shared cluster’s job list blinds fjc to that entry only', async () => {
+    const other = 'b'.repeat(32);
+    const v1 = job();
+    await seed(b, v1, v1);
+    await seed(b, v1, v1, { jobId: other }, 'other');
+    b.flink.listJobs.mockResolvedValue({
+      jobs: [overview('RUNNING')],
+      unreadable: [{ jobId: other, reason: 'state: Invalid option' }],
+    });
+    const report = await cycle();
+    expect(report.clustersUnreachable).toEqual([]);
+    expect(report.unreadableEntries).toEqual([
+      { clusterRef: 'local', jobId: other, reason: 'state: Invalid option' },
+    ]);
+    const plans = Object.fromEntries(report.planned.map((p) => [p.jobName, p]));
+    expect(plans[NAME]).toMatchObject({ kind: 'none', reason: 'in desired state' });
+    // Its entry could not be read, so it is neither running nor gone: nothing is done to it.
+    expect(plans.other).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('state: Invalid option') as string,
+    });
+    expect(report.statusUpdates).toBe(0);
+    expect(start).not.toHaveBeenCalled();
+    for (const call of MUTATIONS) expect(b.flink[call]).not.toHaveBeenCalled();
+    expect((await b.get()).status.phase).toBe('STABLE');
+    expect((await b.store.getJob('other'))?.status.phase).toBe('STABLE');
+  });
+
+  it('does not recover a job that may be the entry whose id could not be read', async () => {
+    const v1 = job();
+    await seed(b, v1, v1);
+    b.flink.listJobs.mockResolvedValue({ jobs: [], unreadable: [{ reason: 'jid: Required' }] });
+    const report = await cycle();
+    expect(report.planned).toMatchObject([
+      { kind: 'none', reason: expect.stringContaining('jid: Required') as string },
+    ]);
+    expect(report.unreadableEntries).toEqual([{ clusterRef: 'local', reason: 'jid: Required' }]);
+    expect(start).not.toHaveBeenCalled();
+
+    // Once the cluster lists readable entries only, a vanished job is recovered as before.
+    b.flink.listJobs.mockResolvedValue(listed());
+    expect((await cycle()).planned).toMatchObject([{ kind: 'recover' }]);
+  });
+
   it('skips a status change that lost against a concurrent writer', async () => {
     await seed(b, job(), job());
     b.flink.listJobs.mockImplementation(async () => {
@@ -136,7 +185,7 @@ describe('reconcile', () => {
         { observed: null },
         { actor: 'api', action: 'x' },
       );
-      return [];
+      return listed();
     });
     const report = await cycle();
     expect(report.planned).toMatchObject([{ kind: 'deploy' }]);
@@ -170,7 +219,7 @@ describe('reconcile', () => {
     const v1 = job();
     const v2 = job({ args: ['--rate', '9'] });
     await seed(b, v2, v1);
-    b.flink.listJobs.mockResolvedValue([overview('RUNNING')]);
+    b.flink.listJobs.mockResolvedValue(listed(overview('RUNNING')));
     const report = await cycle();
     expect(report.started).toMatchObject([{ kind: 'upgrade' }]);
     expect((await b.get()).recentHistory.at(-1)).toMatchObject({
@@ -210,7 +259,7 @@ describe('reconcile', () => {
     await seed(b, v1, v1, { phase: 'UNKNOWN' }, 'settling');
     await seed(b, job({}, { tier: 'gold' }), v1, {}, 'adopting');
     await seed(b, job({ state: 'suspended' }), v1, { jobId: 'c'.repeat(32) }, 'suspending');
-    b.flink.listJobs.mockResolvedValue([overview('RUNNING')]);
+    b.flink.listJobs.mockResolvedValue(listed(overview('RUNNING')));
     const report = await cycle();
     const kinds = Object.fromEntries(report.planned.map((p) => [p.jobName, p.kind]));
     expect(kinds).toEqual({ settling: 'settle', adopting: 'adopt', suspending: 'mark-suspended' });

@@ -62,9 +62,45 @@ describe('FlinkClusterPort: answers in the core’s terms', () => {
         ],
       });
     });
-    expect(await port.listJobs()).toEqual([
+    expect(await port.listJobs()).toEqual({
+      jobs: [
+        { jobId: JOB, state: 'RUNNING', startTime: 5 },
+        { jobId: TRIGGER, state: 'FAILED', startTime: 7, schedulerType: 'Adaptive' },
+      ],
+      unreadable: [],
+    });
+  });
+
+  it('lists what it can read: a malformed entry is set aside, naming the job and the field', async () => {
+    const other = 'abcdefabcdefabcdefabcdefabcdef01';
+    const { port } = await portFor((_req, res) => {
+      json(res, 200, {
+        jobs: [
+          { jid: JOB, name: 'a', state: 'RUNNING', 'start-time': 5, 'end-time': -1 },
+          // Flink 2.3 lists a job refused at submission with a null scheduler type: readable.
+          {
+            jid: other,
+            name: 'refused',
+            state: 'FAILED',
+            'start-time': 6,
+            'end-time': 7,
+            schedulerType: null,
+          },
+          { jid: TRIGGER, name: 'b', state: 'DANCING', 'start-time': 7, 'end-time': -1 },
+          { name: 'no id', state: 'RUNNING', 'start-time': 8, 'end-time': -1 },
+          null,
+        ],
+      });
+    });
+    const listed = await port.listJobs();
+    expect(listed.jobs).toEqual([
       { jobId: JOB, state: 'RUNNING', startTime: 5 },
-      { jobId: TRIGGER, state: 'FAILED', startTime: 7, schedulerType: 'Adaptive' },
+      { jobId: other, state: 'FAILED', startTime: 6 },
+    ]);
+    expect(listed.unreadable).toEqual([
+      { jobId: TRIGGER, reason: expect.stringMatching(/^state: /) as string },
+      { reason: expect.stringMatching(/^jid: /) as string },
+      { reason: expect.stringMatching(/object/) as string },
     ]);
   });
 

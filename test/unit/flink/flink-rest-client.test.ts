@@ -126,7 +126,7 @@ describe('FlinkRestClient transport failures', () => {
       if (calls < 3) json(res, 503, { errors: ['busy'] });
       else json(res, 200, { jobs: [] });
     });
-    await expect(client.listJobs()).resolves.toEqual([]);
+    await expect(client.listJobs()).resolves.toEqual({ jobs: [], unreadable: [] });
     expect(calls).toBe(3);
   });
 
@@ -150,9 +150,25 @@ describe('FlinkRestClient response mapping', () => {
 
   it('names the field of a response it cannot read', async () => {
     const { client } = await clientFor((_req, res) => {
-      json(res, 200, { jobs: [{ jid: JOB, name: 'x', state: 'DANCING' }] });
+      json(res, 200, { jobs: { jid: JOB } });
     });
-    await expect(client.listJobs()).rejects.toThrow(/jobs\.0\.state/);
+    await expect(client.listJobs()).rejects.toThrow(/jobs: /);
+  });
+
+  it('reads a job list entry by entry: one it cannot read is set aside with the reason', async () => {
+    const { client } = await clientFor((_req, res) => {
+      json(res, 200, {
+        jobs: [
+          { jid: JOB, name: 'x', state: 'DANCING' },
+          { jid: TRIGGER, name: 'y', state: 'RUNNING', 'start-time': 1, 'end-time': -1 },
+        ],
+      });
+    });
+    const listed = await client.listJobs();
+    expect(listed.jobs.map((j) => j.jid)).toEqual([TRIGGER]);
+    expect(listed.unreadable).toEqual([
+      { jid: JOB, reason: expect.stringMatching(/state: .*start-time: /) as string },
+    ]);
   });
 
   it('maps 404 on a job to FlinkJobNotFoundError and an unknown route to a rejection', async () => {

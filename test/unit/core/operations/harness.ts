@@ -44,7 +44,7 @@ export function flinkStub(): FlinkStub {
   const unscripted = (name: string) =>
     vi.fn(() => Promise.reject(new Error(`unscripted Flink call ${name}`)));
   return {
-    listJobs: vi.fn(() => Promise.resolve([])),
+    listJobs: vi.fn(() => Promise.resolve({ jobs: [], unreadable: [] })),
     getJob: vi.fn((jobId: string) =>
       Promise.reject(
         new JobNotOnClusterError(`Flink rejected job detail of ${jobId}`, 'Job not found'),
