@@ -74,7 +74,7 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
     .option('--sigv4', 'sign requests with AWS SigV4 even if the host is not *.amazonaws.com')
     .option(
       '--timeout <duration>',
-      'time limit of the whole command, e.g. 30s or 10m (default 60s; apply --wait: 10m)',
+      'time limit of the whole command, e.g. 30s or 10m (default 60s; with --wait: 10m)',
       parseDuration,
     )
     .addHelpText('after', HELP_FOOTER)
@@ -108,7 +108,7 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
     .argument('<files...>', 'spec files (YAML or JSON)')
     .option(
       '--wait',
-      'follow the changed jobs until STABLE (exit 0) or rejected/rolled back (exit 1)',
+      "follow the files' jobs until each is as its spec asks: STABLE or SUSPENDED (exit 0), or rejected, rolled back or FAILED (exit 1)",
     )
     .action(async (files: string[], _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & { wait?: boolean }>();
@@ -175,10 +175,19 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
         'only if the job is at this generation',
         positiveInteger('--if-generation', Number.MAX_SAFE_INTEGER),
       )
+      .option(
+        '--wait',
+        'follow the job until the action is carried out (exit 0, printing what it produced) or failed (exit 1)',
+      )
       .addOption(outputOption())
       .action(async (job: string, _options: unknown, command: Command) => {
         const options = command.optsWithGlobals<GlobalOptions & ActionOptions>();
-        done(await actionCommand(commandContext(io, options), action, job, options));
+        const ctx = commandContext(
+          io,
+          options,
+          options.wait === true ? DEFAULT_WAIT_TIMEOUT_MS : undefined,
+        );
+        done(await actionCommand(ctx, action, job, options));
       });
 
   program

@@ -20,6 +20,8 @@ export interface PlannedDocument {
   etag: string | undefined;
   /** The changed values (updates only; empty when the stored spec is not readable). */
   diffs: FieldDiff[];
+  /** The stored job's generation and spec hash (FlinkJob documents that exist). */
+  storedJob?: { generation: number; specHash: string };
 }
 
 /** The API path of a document's resource. */
@@ -74,12 +76,16 @@ async function planFile(client: ApiClient, file: SpecFile): Promise<PlannedDocum
         },
       );
     const stored = current[index];
+    const job = document.kind === 'FlinkJob' ? (stored?.body as JobView | undefined) : undefined;
     return {
       file: file.file,
       document,
       entry,
       etag: stored?.etag,
       diffs: diffsOf(document, entry, stored?.body.spec),
+      ...(job === undefined
+        ? {}
+        : { storedJob: { generation: job.generation, specHash: job.specHash } }),
     };
   });
 }

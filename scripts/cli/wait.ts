@@ -1,15 +1,17 @@
 /**
- * `apply --wait`: follows changed jobs until the controller has rolled the new generation out
- * and the stability gate passed it (STABLE), or gave up on it (rejected, rolled back, FAILED).
- * It reads only the job status the API shows; the decision rule is {@link judge}.
+ * `--wait`: follows jobs until each is in the state its spec (or an action) asks for, or the
+ * controller gave up on it. It reads only what the API shows (the job, and for actions the
+ * savepoint catalog); the decision rule for a spec is {@link judge}, an action's lives with the
+ * action (action-wait.ts).
  */
+import type { ApiClient } from './api-client.js';
 import type { JobView } from './api-types.js';
 import type { CommandContext } from './context.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
 import { formatDuration } from './duration.js';
 import { writeLines } from './io.js';
 
-/** A job as it was just applied. */
+/** A job as it was applied (or found already stored by `apply`). */
 export interface AppliedJob {
   name: string;
   generation: number;
@@ -25,10 +27,13 @@ export type Verdict =
 /**
  * Judges a job's status against what was applied:
  * - failed when the controller rejected the applied spec (its hash is `status.rejected`), which
- *   is also how a rollback to the last stable spec shows;
- * - done when the last stable generation reached the applied one with no operation in flight
- *   (for a suspended spec: the job is SUSPENDED with no operation in flight);
- * - pending otherwise.
+ *   is also how a rollback to the last stable spec shows; or when the job is FAILED with no
+ *   operation in flight, at the applied generation or later (known to be down, not pending);
+ * - done, with no operation in flight, when the job is SUSPENDED for a suspended spec, or STABLE
+ *   on the applied spec: its last stable generation reached the applied one, or the last stable
+ *   spec is the applied one (a rollback to it, an apply of what already runs);
+ * - pending otherwise (the controller has not acted yet, an operation is in flight, the cluster
+ *   cannot be reached).
  */
 export function judge(job: JobView, applied: AppliedJob): Verdict {
   const s = job.status;
@@ -45,30 +50,67 @@ export function judge(job: JobView, applied: AppliedJob): Verdict {
     return { state: 'failed', summary };
   }
   if (s.operation !== undefined) return { state: 'pending' };
+  if (s.phase === 'FAILED' && (s.lastApplied?.generation ?? 0) >= applied.generation)
+    return {
+      state: 'failed',
+      summary: `the job is FAILED at generation ${s.lastApplied?.generation ?? applied.generation}: ${s.lastError?.message ?? 'no reason recorded'}`,
+    };
   if (applied.suspended)
     return s.phase === 'SUSPENDED'
       ? { state: 'done', summary: `SUSPENDED at generation ${applied.generation}` }
       : { state: 'pending' };
-  if (s.lastStable !== undefined && s.lastStable.generation >= applied.generation)
-    return { state: 'done', summary: `STABLE at generation ${s.lastStable.generation}` };
+  const stable = s.lastStable;
+  if (
+    s.phase === 'STABLE' &&
+    stable !== undefined &&
+    (stable.generation >= applied.generation || stable.specHash === applied.specHash)
+  )
+    return { state: 'done', summary: `STABLE at generation ${stable.generation}` };
   return { state: 'pending' };
 }
 
 /**
  * A progress line: the phase, the operation step in flight, the last stable generation and the
- * last error, then the generation being waited for (a job may show STABLE for its old spec).
+ * last error, then what is waited for (a job may show STABLE for its old spec).
  */
-export function progressOf(job: JobView, applied: AppliedJob): string {
+export function progressOf(job: JobView, goal: string): string {
   const s = job.status;
   let line: string = s.phase;
   if (s.operation !== undefined) line += ` (${s.operation.kind}: ${s.operation.step})`;
   if (s.lastStable !== undefined) line += `, stable at generation ${s.lastStable.generation}`;
   if (s.lastError !== undefined) line += `, last error ${s.lastError.code}: ${s.lastError.message}`;
-  return `${line} — waiting for generation ${applied.generation}`;
+  return `${line} — waiting for ${goal}`;
+}
+
+/** One job to wait for, and how to tell when the wait is over. */
+export interface WaitTarget {
+  name: string;
+  /** What is waited for, as the progress line ends: `generation 3`, `the savepoint`. */
+  goal: string;
+  /** Judges the job as just read; may read more (the savepoint catalog) through `client`. */
+  judge(job: JobView, client: ApiClient): Promise<Verdict>;
+}
+
+/** The target of a spec as applied: {@link judge}. */
+export function appliedTarget(applied: AppliedJob): WaitTarget {
+  return {
+    name: applied.name,
+    goal: `generation ${applied.generation}`,
+    judge: (job) => Promise.resolve(judge(job, applied)),
+  };
 }
 
 /** How often the status is read. */
 export const POLL_INTERVAL_MS = 2000;
+
+/** Options of {@link waitForJobs}. */
+export interface WaitOptions {
+  intervalMs?: number;
+  /** Where progress and outcome lines go (default stdout). */
+  out?: (text: string) => void;
+  /** The end of the closing line on failure: `did not become stable` by default. */
+  failure?: string;
+}
 
 /**
  * Polls every job until each is done or failed, printing a line whenever a job's progress
@@ -76,45 +118,49 @@ export const POLL_INTERVAL_MS = 2000;
  */
 export async function waitForJobs(
   ctx: CommandContext,
-  jobs: readonly AppliedJob[],
-  intervalMs: number = POLL_INTERVAL_MS,
+  targets: readonly WaitTarget[],
+  options: WaitOptions = {},
 ): Promise<ExitCode> {
   const { io, deadline } = ctx;
+  const intervalMs = options.intervalMs ?? POLL_INTERVAL_MS;
+  const out = options.out ?? io.stdout;
   const client = await ctx.client();
-  writeLines(io.stdout, [
-    `Waiting for ${jobs.length} job${jobs.length === 1 ? '' : 's'} (timeout ${formatDuration(deadline.budgetMs)}):`,
+  writeLines(out, [
+    `Waiting for ${targets.length} job${targets.length === 1 ? '' : 's'} (timeout ${formatDuration(deadline.budgetMs)}):`,
   ]);
-  const pending = new Map(jobs.map((job) => [job.name, job]));
+  const pending = new Map(targets.map((target) => [target.name, target]));
   const shown = new Map<string, string>();
   let failed = 0;
   for (;;) {
-    const names = [...pending.keys()];
-    const replies = await Promise.all(
-      names.map((name) => client.getOptional<JobView>(`/v1/jobs/${encodeURIComponent(name)}`)),
+    const looks = await Promise.all(
+      [...pending].map(async ([name, target]) => {
+        const reply = await client.getOptional<JobView>(`/v1/jobs/${encodeURIComponent(name)}`);
+        return {
+          name,
+          reply,
+          verdict: reply === undefined ? undefined : await target.judge(reply.body, client),
+        };
+      }),
     );
-    names.forEach((name, index) => {
-      const applied = pending.get(name);
-      const reply = replies[index];
-      if (applied === undefined) return;
-      if (reply === undefined) {
-        writeLines(io.stdout, [`  ${name}: FAILED — the job was deleted`]);
+    for (const { name, reply, verdict } of looks) {
+      if (reply === undefined || verdict === undefined) {
+        writeLines(out, [`  ${name}: FAILED — the job was deleted`]);
         pending.delete(name);
         failed += 1;
-        return;
+        continue;
       }
-      const verdict = judge(reply.body, applied);
       if (verdict.state === 'pending') {
-        const progress = progressOf(reply.body, applied);
-        if (shown.get(name) !== progress) writeLines(io.stdout, [`  ${name}: ${progress}`]);
+        const progress = progressOf(reply.body, pending.get(name)?.goal ?? '');
+        if (shown.get(name) !== progress) writeLines(out, [`  ${name}: ${progress}`]);
         shown.set(name, progress);
-        return;
+        continue;
       }
       pending.delete(name);
       if (verdict.state === 'failed') failed += 1;
-      writeLines(io.stdout, [
+      writeLines(out, [
         `  ${name}: ${verdict.state === 'done' ? verdict.summary : `FAILED — ${verdict.summary}`}`,
       ]);
-    });
+    }
     if (pending.size === 0) break;
     if (deadline.remainingMs() <= intervalMs)
       throw new CliError(
@@ -122,14 +168,14 @@ export async function waitForJobs(
         {
           exitCode: EXIT.FAILED,
           remedy:
-            'The rollout continues; follow it with `fjc get NAME`, or wait longer with --timeout.',
+            'The controller carries on; follow the job with `fjc get NAME`, or wait longer with --timeout.',
         },
       );
     await io.sleep(intervalMs);
   }
   if (failed > 0) {
     writeLines(io.stderr, [
-      `${failed} of ${jobs.length} job${jobs.length === 1 ? '' : 's'} did not become stable`,
+      `${failed} of ${targets.length} job${targets.length === 1 ? '' : 's'} ${options.failure ?? 'did not become stable'}`,
     ]);
     return EXIT.FAILED;
   }

@@ -2,12 +2,17 @@
  * `fjc savepoint|suspend|resume|rollback|redeploy NAME`: asks the controller for an operation.
  * The API records it as a change of the desired spec and answers 202; the reconcile loop carries
  * it out. Every invocation sends an Idempotency-Key (random unless given), so a retried request
- * after a lost response is not performed twice.
+ * after a lost response is not performed twice. With --wait it then follows the job until the
+ * action is carried out (exit 0, printing what it produced, e.g. the savepoint's path) or failed
+ * (exit 1, with the reason); see action-wait.ts.
  */
-import type { ActionResult, JobAction } from '../api-types.js';
+import { actionWait, catalogBefore } from '../action-wait.js';
+import type { ActionResult, JobAction, JobView } from '../api-types.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, type ExitCode } from '../errors.js';
+import { writeLines } from '../io.js';
 import { formatValue, type OutputFormat } from '../render/output.js';
+import { waitForJobs } from '../wait.js';
 
 /** Options of an action command. */
 export interface ActionOptions {
@@ -16,6 +21,8 @@ export interface ActionOptions {
   /** Only if the job is at this generation (If-Match). */
   ifGeneration?: number | undefined;
   output: OutputFormat;
+  /** Follow the job until the action is carried out or failed. */
+  wait?: boolean | undefined;
 }
 
 const DONE: Record<JobAction, string> = {
@@ -34,18 +41,17 @@ export async function actionCommand(
   options: ActionOptions,
 ): Promise<ExitCode> {
   const client = await ctx.client();
+  const path = `/v1/jobs/${encodeURIComponent(name)}`;
+  // Read before the request: a savepoint in the catalog then is not one this action produced.
+  const before = options.wait === true ? await catalogBefore(client, name) : undefined;
   const headers: Record<string, string> = {
     'idempotency-key': options.idempotencyKey ?? ctx.io.randomId(),
     ...(options.ifGeneration === undefined ? {} : { 'if-match': `"${options.ifGeneration}"` }),
   };
-  const reply = await client.request<ActionResult>(
-    'POST',
-    `/v1/jobs/${encodeURIComponent(name)}/actions/${action}`,
-    {
-      headers,
-      ...(options.reason === undefined ? {} : { body: { json: { reason: options.reason } } }),
-    },
-  );
+  const reply = await client.request<ActionResult>('POST', `${path}/actions/${action}`, {
+    headers,
+    ...(options.reason === undefined ? {} : { body: { json: { reason: options.reason } } }),
+  });
   const result = reply.body;
   if (options.output !== 'table') ctx.io.stdout(formatValue(result, options.output));
   else
@@ -54,5 +60,11 @@ export async function actionCommand(
         ? `${result.name}: ${DONE[action]} (generation ${result.generation}); the controller carries it out on its next cycle\n`
         : `${result.name}: nothing to do, the job already is as ${action} would make it (generation ${result.generation})\n`,
     );
-  return EXIT.OK;
+  if (before === undefined) return EXIT.OK;
+  const job = (await client.request<JobView>('GET', path)).body;
+  const { target, failure } = actionWait(action, job, before);
+  // With -o json|yaml stdout holds the result alone; the progress goes to stderr.
+  const out = options.output === 'table' ? ctx.io.stdout : ctx.io.stderr;
+  writeLines(out, ['']);
+  return waitForJobs(ctx, [target], { out, failure });
 }

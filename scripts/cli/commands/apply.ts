@@ -2,8 +2,9 @@
  * `fjc apply FILE… [--wait]`: plans, prints the plan, then writes every changed document,
  * clusters before jobs (a job's cluster must exist first). Each write is conditional on what the
  * plan read (If-Match on the ETag, or If-None-Match: * for a create), so an edit by someone else
- * in between fails with exit 3 instead of being overwritten. With --wait, it then follows the
- * changed jobs until they are STABLE (exit 0) or rejected/rolled back (exit 1).
+ * in between fails with exit 3 instead of being overwritten. With --wait, it then follows every
+ * job of the files, changed or not (an unchanged spec may still be rolling out), until each is as
+ * its spec asks: STABLE or SUSPENDED (exit 0), or rejected, rolled back or FAILED (exit 1).
  */
 import { encodeSpecDocument } from '../../../functions/core/spec/index.js';
 import type { ApiClient } from '../api-client.js';
@@ -14,7 +15,7 @@ import { writeLines } from '../io.js';
 import { planFiles, resourcePath, type PlannedDocument } from '../plan.js';
 import { renderPlan } from '../render/plan.js';
 import { loadSpecFiles } from '../spec-files.js';
-import { waitForJobs, type AppliedJob } from '../wait.js';
+import { appliedTarget, waitForJobs, type AppliedJob } from '../wait.js';
 
 /** Options of `fjc apply`. */
 export interface ApplyOptions {
@@ -45,17 +46,24 @@ async function write(client: ApiClient, planned: PlannedDocument): Promise<Writt
   if (!('generation' in result)) return { line: `${id}: ${verb} (version ${result.version})` };
   return {
     line: `${id}: ${verb} (generation ${result.generation})`,
-    ...(result.changed
-      ? {
-          job: {
-            name: result.name,
-            generation: result.generation,
-            specHash: result.specHash,
-            suspended: document.kind === 'FlinkJob' && document.spec.state === 'suspended',
-          },
-        }
-      : {}),
+    job: {
+      name: result.name,
+      generation: result.generation,
+      specHash: result.specHash,
+      suspended: isSuspended(planned),
+    },
   };
+}
+
+function isSuspended({ document }: PlannedDocument): boolean {
+  return document.kind === 'FlinkJob' && document.spec.state === 'suspended';
+}
+
+/** A job document the plan found stored as it is: waited for as it stands. */
+function unchangedJob(planned: PlannedDocument): AppliedJob | undefined {
+  const stored = planned.storedJob;
+  if (planned.entry.action !== 'noop' || stored === undefined) return undefined;
+  return { name: planned.document.metadata.name, ...stored, suspended: isSuspended(planned) };
 }
 
 /** Applies files; see the module documentation. */
@@ -70,14 +78,14 @@ export async function applyCommand(
   const planned = await planFiles(client, specs);
   writeLines(io.stdout, [renderPlan(planned)]);
   const changes = planned.filter((p) => p.entry.action !== 'noop');
-  if (changes.length === 0) return EXIT.OK;
+  const applied = planned.flatMap((p) => unchangedJob(p) ?? []);
+  if (changes.length === 0) return options.wait ? follow(ctx, applied) : EXIT.OK;
 
   writeLines(io.stdout, ['', 'Applying:']);
   const ordered = [
     ...changes.filter((p) => p.document.kind === 'FlinkCluster'),
     ...changes.filter((p) => p.document.kind === 'FlinkJob'),
   ];
-  const applied: AppliedJob[] = [];
   for (const planned of ordered) {
     // One at a time and in order: a failure stops the run with what is done already printed.
     const written = await write(client, planned);
@@ -85,7 +93,11 @@ export async function applyCommand(
     if (written.job !== undefined) applied.push(written.job);
   }
   writeLines(io.stdout, [`Applied ${ordered.length} change${ordered.length === 1 ? '' : 's'}.`]);
-  if (!options.wait || applied.length === 0) return EXIT.OK;
-  writeLines(io.stdout, ['']);
-  return waitForJobs(ctx, applied);
+  return options.wait ? follow(ctx, applied) : EXIT.OK;
+}
+
+async function follow(ctx: CommandContext, jobs: readonly AppliedJob[]): Promise<ExitCode> {
+  if (jobs.length === 0) return EXIT.OK;
+  writeLines(ctx.io.stdout, ['']);
+  return waitForJobs(ctx, jobs.map(appliedTarget));
 }
