@@ -97,7 +97,7 @@ describe('egress at connect time', () => {
     });
     const resolve = resolverAnswering(['127.0.0.1'], ['169.254.169.254']);
     const c = client({ baseUrl: `http://flink.test:${s.port}`, resolveHost: resolve });
-    await expect(c.listJobs()).resolves.toEqual([]);
+    await expect(c.listJobs()).resolves.toEqual({ jobs: [], unreadable: [] });
     const error = await refusal(c.listJobs());
     expect(error.message).toMatch(/flink\.test \(169\.254\.169\.254\).*metadata/);
     expect(resolve.names.length).toBeGreaterThanOrEqual(2);
@@ -138,7 +138,7 @@ describe('egress at connect time', () => {
       egress: egressPolicy({ allow: 'flink.test' }),
       resolveHost: resolverAnswering(['127.0.0.1']),
     });
-    await expect(allowName.listJobs()).resolves.toEqual([]);
+    await expect(allowName.listJobs()).resolves.toEqual({ jobs: [], unreadable: [] });
     const allowOther = client({
       baseUrl: `http://flink.test:${s.port}`,
       egress: egressPolicy({ allow: '10.0.0.0/8' }),
@@ -166,7 +166,7 @@ describe('egress at connect time', () => {
         baseUrl: `http://flink.test:${s.port}`,
         resolveHost: resolverAnswering(['127.0.0.1']),
       });
-      await expect(ok.listJobs()).resolves.toEqual([]);
+      await expect(ok.listJobs()).resolves.toEqual({ jobs: [], unreadable: [] });
       const rebound = client({
         baseUrl: `http://flink.test:${s.port}`,
         resolveHost: resolverAnswering(['169.254.169.254']),
@@ -181,7 +181,7 @@ describe('egress at connect time', () => {
   it('resolves through the system resolver by default (localhost)', async () => {
     const s = await server();
     const c = client({ baseUrl: `http://localhost:${s.port}` });
-    await expect(c.listJobs()).resolves.toEqual([]);
+    await expect(c.listJobs()).resolves.toEqual({ jobs: [], unreadable: [] });
   });
 });
 
@@ -193,7 +193,7 @@ describe('credentials bound to their origins at connect time', () => {
       auth: { type: 'bearer', token: TOKEN },
       credentialOrigins: [s.url],
     });
-    await expect(bound.listJobs()).resolves.toEqual([]);
+    await expect(bound.listJobs()).resolves.toEqual({ jobs: [], unreadable: [] });
     expect(s.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
 
     const elsewhere = client({
@@ -210,7 +210,7 @@ describe('credentials bound to their origins at connect time', () => {
   it('does not restrict a client that sends no credentials', async () => {
     const s = await server();
     const anonymous = client({ baseUrl: s.url, credentialOrigins: [] });
-    await expect(anonymous.listJobs()).resolves.toEqual([]);
+    await expect(anonymous.listJobs()).resolves.toEqual({ jobs: [], unreadable: [] });
   });
 });
 

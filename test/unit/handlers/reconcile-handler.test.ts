@@ -44,4 +44,25 @@ describe('createReconcileHandler', () => {
     const [input] = start.mock.calls[0] ?? [];
     expect(input?.correlationId).toMatch(/^reconcile-[0-9a-f-]{36}$/);
   });
+
+  it('logs the entries of a job list it could not read, with their count', async () => {
+    const v1 = job();
+    await seed(b, v1, v1);
+    b.flink.listJobs.mockResolvedValue({
+      jobs: [],
+      unreadable: [{ jobId: 'c'.repeat(32), reason: 'state: Invalid option' }],
+    });
+    const observability = createObservability('test');
+    const warn = vi.spyOn(observability.logger, 'warn');
+    const handler = createReconcileHandler({
+      ...observability,
+      context: () => Promise.resolve({ ...b.ctx, stateMachine: { start: vi.fn() } }),
+    });
+    const report = await handler({ id: 'event-1' });
+    expect(report.clustersUnreachable).toEqual([]);
+    expect(warn).toHaveBeenCalledWith('unreadable job list entries', {
+      count: 1,
+      entries: [{ clusterRef: 'local', jobId: 'c'.repeat(32), reason: 'state: Invalid option' }],
+    });
+  });
 });
