@@ -1,26 +1,32 @@
-import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import type { ArtifactStream } from '../core/ports/index.js';
-import type { EgressPolicy } from '../commons/egress.js';
-import type { FlinkAuth, FlinkTls } from './auth.js';
-import type { ResolveHost } from './egress-connector.js';
 import {
   FlinkClientInputError,
   FlinkError,
   FlinkJobFailedError,
-  FlinkJobNotFoundError,
   SavepointFailedError,
 } from './errors.js';
+import {
+  causeOf,
+  completedLocation,
+  type SavepointOptions,
+  type SavepointResult,
+  type StopOptions,
+} from './async-operations.js';
+import {
+  newFlinkId,
+  requireId,
+  validBaseUrl,
+  type FlinkRestClientOptions,
+} from './client-input.js';
 import { summarizeThrowable } from './flink-message.js';
+import { openJar } from './jar-source.js';
 import { parseFlinkVersion, type FlinkVersion } from './flink-version.js';
 import { FlinkHttp } from './http.js';
 import { multipartFile } from './multipart.js';
 import { pollUntil, type PollOptions } from './poll.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY } from './retry.js';
 import { jarRunBody, type RunJarOptions } from './run-request.js';
 import {
   accumulatorsSchema,
@@ -32,7 +38,6 @@ import {
   jarUploadSchema,
   jobDetailSchema,
   jobExceptionsSchema,
-  jobIdSchema,
   jobsOverviewSchema,
   readJobList,
   resourceRequirementsSchema,
@@ -48,91 +53,6 @@ import {
   type JobState,
   type ResourceRequirements,
 } from './schemas.js';
-
-export interface FlinkRestClientOptions {
-  /** The REST endpoint, e.g. `https://flink.example.com:8081` or a proxy path. */
-  baseUrl: string;
-  auth?: FlinkAuth;
-  tls?: FlinkTls;
-  /** Skips version detection (`GET /config`) when the cluster's version is known. */
-  flinkVersion?: string;
-  /** Deadline of one call; 10 s by default, as the Kubernetes operator's client. */
-  timeoutMs?: number;
-  /** Deadline of a jar upload, which moves far more bytes than any other call. */
-  uploadTimeoutMs?: number;
-  /** Deadline of a jar run, which executes the job's `main()` on the JobManager. */
-  runTimeoutMs?: number;
-  retry?: RetryPolicy;
-  /** Connections in this cluster's pool. */
-  connections?: number;
-  /** Source of randomness for backoff jitter (tests make it deterministic). */
-  random?: () => number;
-  /** The deployment's egress lists; metadata and link-local addresses are refused regardless. */
-  egress?: EgressPolicy;
-  /** Resolves host names; the system resolver by default. Every address is checked. */
-  resolveHost?: ResolveHost;
-  /**
-   * The origins (`https://host:port`) the credentials may be sent to; a connection elsewhere is
-   * refused. Unset: no restriction (a client that sends none, or one built by hand).
-   */
-  credentialOrigins?: readonly string[];
-}
-
-export interface SavepointOptions {
-  targetDirectory?: string;
-  formatType?: 'CANONICAL' | 'NATIVE';
-  /** Chosen by the caller and recorded before the trigger, so a retry never starts a second one. */
-  triggerId?: string;
-}
-
-export interface StopOptions extends SavepointOptions {
-  /** Emit MAX_WATERMARK before the savepoint (flushes timers: for a final stop, not an upgrade). */
-  drain?: boolean;
-}
-
-/** The result of a completed savepoint operation. */
-export interface SavepointResult {
-  triggerId: string;
-  location: string;
-}
-
-/** A 32-hex-digit id as Flink uses for jobs and async operation triggers. */
-export function newFlinkId(): string {
-  return randomBytes(16).toString('hex');
-}
-
-function validBaseUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch (error) {
-    throw new FlinkClientInputError(`baseUrl is not a URL: ${JSON.stringify(raw)}`, {
-      cause: error,
-      remedy: 'Give the REST endpoint as http://host:port or https://host:port.',
-    });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new FlinkClientInputError(`baseUrl must use http or https, not ${url.protocol}`, {
-      remedy: 'Give the REST endpoint as http://host:port or https://host:port.',
-    });
-  if (url.username !== '' || url.password !== '')
-    throw new FlinkClientInputError('baseUrl must not contain credentials', {
-      remedy: 'Put credentials in the cluster’s secret (auth), never in its URL.',
-    });
-  if (url.search !== '' || url.hash !== '')
-    throw new FlinkClientInputError('baseUrl must not have a query or fragment', {
-      remedy: 'Give only scheme, host, port and an optional path prefix.',
-    });
-  return url;
-}
-
-function requireId(kind: string, id: string): string {
-  if (!jobIdSchema.safeParse(id).success)
-    throw new FlinkClientInputError(
-      `${kind} must be 32 lowercase hex digits, got ${JSON.stringify(id)}`,
-    );
-  return id;
-}
 
 const empty = z.unknown();
 
@@ -302,30 +222,7 @@ export class FlinkRestClient {
    * Not retried: the stream is consumed by the first attempt.
    */
   async uploadJar(source: ArtifactStream): Promise<{ jarId: string }> {
-    let fileName: string;
-    let size: number | undefined;
-    let content: AsyncIterable<Uint8Array>;
-    if ('path' in source) {
-      try {
-        const info = await stat(source.path);
-        if (!info.isFile()) throw new Error('not a regular file');
-        size = info.size;
-      } catch (error) {
-        throw new FlinkClientInputError(`Cannot read jar ${source.path}`, {
-          cause: error,
-          remedy: 'Check the artifact path.',
-        });
-      }
-      fileName = basename(source.path);
-      content = createReadStream(source.path);
-    } else {
-      ({ fileName, size } = source);
-      content = source.stream;
-    }
-    if (!fileName.endsWith('.jar'))
-      throw new FlinkClientInputError(`Flink accepts only files ending in .jar, got ${fileName}`, {
-        remedy: 'Point the artifact at a .jar file.',
-      });
+    const { fileName, size, content } = await openJar(source);
     const body = await this.http.call({
       method: 'POST',
       path: '/jars/upload',
@@ -547,29 +444,4 @@ export class FlinkRestClient {
       jobId,
     });
   }
-}
-
-function causeOf(failure: {
-  class?: string | undefined;
-  'stack-trace'?: string | undefined;
-}): string {
-  return summarizeThrowable(failure['stack-trace'] ?? '', failure.class ?? 'unknown cause');
-}
-
-function completedLocation(
-  status: AsyncOperation,
-  jobId: string,
-  triggerId: string,
-): SavepointResult | undefined {
-  if (status.status.id === 'IN_PROGRESS') return undefined;
-  const failure = status.operation?.['failure-cause'];
-  if (failure) {
-    // A trigger for an unknown job is accepted and fails here, asynchronously.
-    if (failure['stack-trace']?.includes('FlinkJobNotFoundException'))
-      throw new FlinkJobNotFoundError(jobId, 'savepoint', causeOf(failure));
-    throw new SavepointFailedError(jobId, triggerId, causeOf(failure));
-  }
-  const location = status.operation?.location;
-  if (!location) throw new SavepointFailedError(jobId, triggerId, 'completed without a location');
-  return { triggerId, location };
 }

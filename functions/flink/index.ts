@@ -2,6 +2,8 @@ export * from './auth.js';
 export * from './errors.js';
 export type { ResolveHost } from './egress-connector.js';
 export * from './flink-rest-client.js';
+export { newFlinkId, type FlinkRestClientOptions } from './client-input.js';
+export type { SavepointOptions, SavepointResult, StopOptions } from './async-operations.js';
 export * from './flink-version.js';
 export { summarizeFlinkErrors, summarizeThrowable } from './flink-message.js';
 export type { RunJarOptions } from './run-request.js';

@@ -14,7 +14,11 @@ import {
 import { applyCluster } from '../../../../functions/core/apply/apply-cluster.js';
 import { applySpecDocuments } from '../../../../functions/core/apply/apply-documents.js';
 import { applyJob } from '../../../../functions/core/apply/apply-job.js';
-import { jobNotFound, type Caller, type Principal } from '../../../../functions/core/authorization.js';
+import {
+  jobNotFound,
+  type Caller,
+  type Principal,
+} from '../../../../functions/core/authorization.js';
 import { canonicalJson } from '../../../../functions/core/change/index.js';
 import {
   flinkClusterSchema,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { judgeStability, type StabilityEvidence } from '../../../../functions/core/plan/stability.js';
+import {
+  judgeStability,
+  type StabilityEvidence,
+} from '../../../../functions/core/plan/stability.js';
 import { retentionCandidates } from '../../../../functions/core/plan/retention.js';
 
 const gate = {
