@@ -1,19 +1,8 @@
+import type { SubmitRequest } from '../core/ports/index.js';
 import { isAtLeast, type FlinkVersion } from './flink-version.js';
 
-/** What a jar run asks for, independent of the cluster's Flink version. */
-export interface RunJarOptions {
-  /** The job id to use: fjc records it before the run so that a retry finds the job. */
-  jobId: string;
-  entryClass?: string;
-  args?: readonly string[];
-  parallelism?: number;
-  savepointPath?: string;
-  allowNonRestoredState?: boolean;
-  /** How the restored snapshot is owned: CLAIM lets Flink delete it later, NO_CLAIM never does. */
-  claimMode?: 'CLAIM' | 'NO_CLAIM';
-  /** Job-level configuration (Flink 1.17+). */
-  flinkConfiguration?: Readonly<Record<string, string>>;
-}
+/** What a jar run asks for, independent of the cluster's Flink version: the core's request. */
+export type RunJarOptions = SubmitRequest;
 
 /**
  * The `/jars/:id/run` body for a given Flink version. Flink rejects unknown fields with a 400,

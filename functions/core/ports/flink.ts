@@ -83,6 +83,7 @@ export interface SubmitRequest {
   allowNonRestoredState?: boolean;
   /** How the restored snapshot is owned: CLAIM lets Flink delete it later, NO_CLAIM never does. */
   claimMode?: 'CLAIM' | 'NO_CLAIM';
+  /** Job-level configuration (Flink 1.17+). */
   flinkConfiguration?: Readonly<Record<string, string>>;
 }
 
