@@ -134,6 +134,18 @@ const CORPUS: Sample[] = [
     bytes: () => utf8(fleet('  flinkConfiguration: {s3.secret-key: abc}\n')),
     accepted: false,
   },
+  ...[
+    'http://169.254.169.254/latest/meta-data',
+    'http://2852039166:80',
+    'http://0xa9fea9fe',
+    'http://[::ffff:169.254.169.254]:8081',
+    'http://169.254.170.2/v2/credentials',
+  ].map((url): Sample => ({
+    name: `a cluster url at the metadata endpoint (${url})`,
+    file: 'ssrf.yaml',
+    bytes: () => utf8(fleet().replace('http://127.0.0.1:8081', url)),
+    accepted: false,
+  })),
   {
     name: 'a document larger than the store accepts',
     file: 'store-size.yaml',
