@@ -11,7 +11,7 @@ import {
   OPERATIONS_TABLE_END,
   OPERATIONS_TABLE_START,
   renderOperationsTable,
-} from '../functions/core/operations/sequence-table.js';
+} from './operations-table.js';
 
 const readme = join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md');
 const text = readFileSync(readme, 'utf8');

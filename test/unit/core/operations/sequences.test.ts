@@ -4,7 +4,7 @@ import {
   OPERATIONS_TABLE_END,
   OPERATIONS_TABLE_START,
   operationsTableRows,
-} from '../../../../functions/core/operations/sequence-table.js';
+} from '../../../../scripts/operations-table.js';
 import {
   SEQUENCES,
   SEQUENCE_NAMES,

@@ -1,5 +1,10 @@
-import type { UpgradeMode } from '../spec/index.js';
-import { GUARDS, SEQUENCES, SEQUENCE_NAMES, type Stage } from './sequences.js';
+import type { UpgradeMode } from '../functions/core/spec/index.js';
+import {
+  GUARDS,
+  SEQUENCES,
+  SEQUENCE_NAMES,
+  type Stage,
+} from '../functions/core/operations/sequences.js';
 
 /** The README lines between which the operations table is generated. */
 export const OPERATIONS_TABLE_START =
