@@ -139,6 +139,9 @@ export class FjcFunction extends Construct {
               platform: 'node',
               mainFields: ['module', 'main'],
               minify: true,
+              // Errors are told apart by class name: the state machine's Retry/Catch and the
+              // codes recorded on a job. Minified names (`Hr`) would match nothing.
+              keepNames: true,
               sourceMap: true,
               sourcesContent: false,
               // The SDK is bundled, not taken from the runtime: the version that ran in the tests

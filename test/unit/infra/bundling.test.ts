@@ -107,6 +107,20 @@ describe('Lambda bundles', () => {
     expect(stderr).toContain('FJC_TABLE_NAME');
   });
 
+  it('keep class names, which Step Functions retries and the recorded errors match on', () => {
+    // The state machine's Retry/Catch match `FlinkUnreachableError` and friends by name; a
+    // minifier that renames classes would turn every error into `e` and silence those retries.
+    const deploy = bundles.find((b) => b.handler === 'deploy');
+    if (!deploy) throw new Error('no deploy bundle');
+    const url = pathToFileURL(join(deploy.dir, deploy.file)).href;
+    const script = `const m = await import(${JSON.stringify(url)}); try { await m.handler({}); } catch (e) { console.log(e.name); }`;
+    const name = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: lambdaEnv,
+      stdio: 'pipe',
+    });
+    expect(name.toString().trim()).toBe('ValidationError');
+  });
+
   it('stay well under the 50 MB zipped Lambda limit', () => {
     for (const bundle of bundles) expect(bundle.bytes).toBeLessThan(10 * 1024 * 1024);
   });
