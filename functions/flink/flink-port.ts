@@ -5,6 +5,7 @@
  */
 import {
   ClusterRefusedError,
+  ClusterUnavailableError,
   DuplicateJobIdError,
   JobNotOnClusterError,
   type ArtifactStream,
@@ -19,15 +20,31 @@ import {
   type SubmitRequest,
 } from '../core/ports/index.js';
 import {
+  DeadlineExceededError,
   FlinkDuplicateJobError,
   FlinkJobNotFoundError,
   FlinkRequestRejectedError,
+  FlinkServerError,
+  FlinkUnreachableError,
 } from './errors.js';
 import { summarizeThrowable } from './flink-message.js';
 import type { FlinkRestClient } from './flink-rest-client.js';
 
-/** A refusal in the core's terms; every other error (unreachable, timeouts) passes unchanged. */
+/**
+ * A refusal or a transient fault in the core's terms (unreachable, timeouts and 5xx without a
+ * named refusal: ClusterUnavailableError); every other error passes unchanged.
+ */
 function translated(error: unknown): unknown {
+  if (
+    error instanceof FlinkUnreachableError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof FlinkServerError
+  )
+    return new ClusterUnavailableError(error.message, {
+      cause: error,
+      code: error.code,
+      ...(error.remedy === undefined ? {} : { remedy: error.remedy }),
+    });
   if (!(error instanceof FlinkRequestRejectedError)) return error;
   const options = {
     cause: error,

@@ -141,3 +141,21 @@ export class JobNotOnClusterError extends ClusterRefusedError {}
 
 /** A job with the requested id already exists on the cluster. */
 export class DuplicateJobIdError extends ClusterRefusedError {}
+
+/**
+ * The cluster gave no usable answer: unreachable, reset, timed out, or an HTTP 5xx that names no
+ * refusal. The request may or may not have been applied; the outcome is learnt by asking again,
+ * never assumed (functions/core/operations/retry-policy.ts). `code` is the adapter's own.
+ */
+export class ClusterUnavailableError extends FjcError {
+  override readonly code: string;
+
+  constructor(message: string, options: FjcErrorOptions & { code?: string } = {}) {
+    super(message, {
+      remedy:
+        'Usually transient: fjc asks the cluster again with backoff; if it persists, check the cluster’s health and network path.',
+      ...options,
+    });
+    this.code = options.code ?? 'CLUSTER_UNAVAILABLE';
+  }
+}
