@@ -15,6 +15,7 @@ import {
   type JobFailure,
   type JobState,
   type PollRequest,
+  type SavepointHistory,
   type SavepointProgress,
   type SavepointRequest,
   type SubmitRequest,
@@ -115,6 +116,25 @@ export class FlinkClusterPort implements FlinkPort {
             latest: {
               ...(latest.external_path ? { path: latest.external_path } : {}),
               completedAt: latest.latest_ack_timestamp ?? 0,
+            },
+          }
+        : {}),
+    };
+  }
+
+  async getSavepointHistory(jobId: string): Promise<SavepointHistory> {
+    const { latest } = await refusalsTranslated(this.client.getCheckpoints(jobId));
+    const done = latest.savepoint;
+    const failed = latest.failed?.is_savepoint === true ? latest.failed : undefined;
+    return {
+      ...(done?.external_path
+        ? { completed: { path: done.external_path, triggeredAt: done.trigger_timestamp ?? 0 } }
+        : {}),
+      ...(failed
+        ? {
+            failed: {
+              triggeredAt: failed.trigger_timestamp ?? 0,
+              cause: failed.failure_message ?? 'Flink recorded no failure message',
             },
           }
         : {}),

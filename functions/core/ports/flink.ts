@@ -52,6 +52,16 @@ export interface CheckpointSummary {
   };
 }
 
+/**
+ * The newest savepoints of a job as its checkpoint history records them (also for a FINISHED job,
+ * while the cluster remembers it): how an operation learns what became of a savepoint whose
+ * trigger Flink has forgotten. Times are epoch ms at which each was triggered.
+ */
+export interface SavepointHistory {
+  completed?: { path: string; triggeredAt: number };
+  failed?: { triggeredAt: number; cause: string };
+}
+
 /** A failure of a job, newest first in lists. */
 export interface JobFailure {
   /** Epoch ms. */
@@ -105,6 +115,8 @@ export interface FlinkPort {
   /** The job's failures, newest first. */
   getFailures(jobId: string): Promise<JobFailure[]>;
   getCheckpoints(jobId: string): Promise<CheckpointSummary>;
+  /** @throws JobNotOnClusterError when the cluster does not know the job. */
+  getSavepointHistory(jobId: string): Promise<SavepointHistory>;
   uploadJar(source: ArtifactStream): Promise<{ jarId: string }>;
   /** @throws DuplicateJobIdError when a job with this id exists; ClusterRefusedError otherwise. */
   runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }>;
