@@ -18,11 +18,16 @@ export function nowIso(ctx: ControlContext): string {
   return ctx.now().toISOString();
 }
 
-/** How long the current step has been going (a taken-over operation may be much older). */
-export function sinceStart(input: StepInput): number {
+/** When the current step began (epoch ms): the same for every retry of the step. */
+export function stepStart(input: StepInput): number {
   const began =
     input.data.stepStartedAt ?? input.record.status.operation?.startedAt ?? nowIso(input.ctx);
-  return input.ctx.now().getTime() - Date.parse(began);
+  return Date.parse(began);
+}
+
+/** How long the current step has been going (a taken-over operation may be much older). */
+export function sinceStart(input: StepInput): number {
+  return input.ctx.now().getTime() - stepStart(input);
 }
 
 /** The phase a job returns to when an operation gives up without changing what runs. */
