@@ -166,6 +166,22 @@ describe('planJob', () => {
     });
   });
 
+  it('never resubmits a first deploy Flink rejected, until the spec changes', () => {
+    const desired = job({ args: ['--fail-on-start'] });
+    const rejected = {
+      specHash: snapshot(desired).specHash,
+      reason: 'Flink refused the submission: main() failed',
+      at: NOW.toISOString(),
+    };
+    const refused = view(desired, { phase: 'FAILED', attempt: 0, rejected });
+    expect(planJob(refused, cluster({}), NOW)).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('was rejected: Flink refused the submission') as string,
+    });
+    const fixed = view(job(), { phase: 'FAILED', attempt: 0, rejected });
+    expect(planJob(fixed, cluster({}), NOW)).toMatchObject({ kind: 'deploy' });
+  });
+
   it('takes a manual savepoint when the nonce changes', () => {
     expect(
       planJob(running(job({ savepointNonce: 3 }), job({ savepointNonce: 3 })), cluster(), NOW),
