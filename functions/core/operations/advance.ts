@@ -12,6 +12,7 @@ import {
   type Wait,
 } from './steps/index.js';
 import { storedErrorText } from '../error-text.js';
+import { backoffAfter } from './steps/shared.js';
 import { TRANSIENT_ERROR_NAME, TRANSIENT_STEP_BUDGET_MS } from './retry-policy.js';
 
 /** How long a worker may hold a job before another may take it over. */
@@ -192,7 +193,8 @@ async function record_(
   await ctx.store.transition(
     record.name,
     record.version,
-    { ...result.change, operation: null },
+    // A finished operation ends the job's backoff: the next fault starts it afresh.
+    { ...result.change, operation: null, ...(result.outcome === 'done' ? { backoff: null } : {}) },
     {
       actor,
       action: result.audit,
@@ -246,7 +248,12 @@ export async function recordStepFailure(
     jobName,
     record.version,
     giveUp
-      ? { phase: 'FAILED', operation: null, lastError }
+      ? {
+          phase: 'FAILED',
+          operation: null,
+          lastError,
+          backoff: backoffAfter(ctx, record, lastError.message),
+        }
       : { operation: { ...operation, data: { ...data, failures } }, lastError },
     {
       actor: `fjc:${operation.kind}`,

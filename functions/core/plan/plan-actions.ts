@@ -110,6 +110,14 @@ export function planJob(
       : act('mark-unknown', `cluster ${clusterRef} unreachable: ${observation.reason}`);
   }
 
+  // Operations for this spec ended on faults: the next waits its turn (retry-policy.ts).
+  const backoff = status.backoff;
+  if (backoff?.specHash === record.specHash && now.getTime() < Date.parse(backoff.nextAttemptAt))
+    return act(
+      'none',
+      `backing off after ${backoff.attempts} failed attempts until ${backoff.nextAttemptAt}: ${backoff.reason}`,
+    );
+
   const live = status.jobId ? observation.jobs.get(status.jobId) : undefined;
   if (status.jobId !== undefined && live === undefined) {
     // An entry set aside as unreadable may be this job's (its own id, or no readable id at all):

@@ -184,3 +184,25 @@ describe('catalog entries always end COMPLETED or FAILED', () => {
     expect(entry?.failureCause).toMatch(/ended/);
   });
 });
+
+describe('an operation that ends on a fault backs off per job', () => {
+  it('a failed upgrade savepoint sets status.backoff, growing with each attempt', async () => {
+    const opId = await upgradeAwaitingSavepoint();
+    b.flink.getSavepointStatus.mockResolvedValue({
+      state: 'FAILED',
+      cause: 'IO-problem detected.',
+    });
+    expect(await step(opId)).toMatchObject({ next: 'failed' });
+    const first = (await b.get()).status.backoff;
+    expect(first).toMatchObject({ attempts: 1, specHash: (await b.get()).specHash });
+    expect(Date.parse(first?.nextAttemptAt ?? '')).toBe(b.now().getTime() + 30_000);
+
+    b.advance(MIN);
+    const again = await begin(b, 'upgrade', v2);
+    await step(again);
+    await step(again);
+    const second = (await b.get()).status.backoff;
+    expect(second).toMatchObject({ attempts: 2 });
+    expect(Date.parse(second?.nextAttemptAt ?? '')).toBe(b.now().getTime() + 60_000);
+  });
+});
