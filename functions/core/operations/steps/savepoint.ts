@@ -6,8 +6,6 @@ import { defineStep, type StepInput } from './step.js';
 import { JobNotOnClusterError, type FlinkPort } from '../../ports/index.js';
 import { TRIGGER_CLOCK_SKEW_MS } from '../retry-policy.js';
 
-const SAVEPOINT_DEADLINE_MS = 10 * 60_000;
-
 async function savepointDir(input: StepInput, spec: FlinkJob): Promise<string | undefined> {
   return (
     spec.spec.savepointPolicy.targetDirectory ??
@@ -117,14 +115,16 @@ export const awaitSavepoint = defineStep(['next', 'finish'], async (input) => {
   const { ctx, record, data } = input;
   const jobId = data.previousJobId ?? '';
   const triggerId = data.triggerId ?? '';
-  const { flink } = await clusterOf(input);
+  const { flink, spec } = await clusterOf(input);
+  const timeout = spec.spec.savepointPolicy.timeout;
   let location: string | undefined;
   let failure: string | undefined;
-  const overdue = () => sinceStart(input) > SAVEPOINT_DEADLINE_MS;
+  const overdue = () => sinceStart(input) > timeout.ms;
   try {
     const progress = await flink.getSavepointStatus(jobId, triggerId);
     if (progress.state === 'IN_PROGRESS') {
-      if (overdue()) failure = 'the savepoint did not complete within 10 minutes';
+      if (overdue())
+        failure = `the savepoint did not complete within ${timeout.text} (spec.savepointPolicy.timeout)`;
       else return { type: 'wait', seconds: 2, summary: 'savepoint in progress' };
     } else if (progress.state === 'FAILED') failure = progress.cause;
     else location = progress.location;

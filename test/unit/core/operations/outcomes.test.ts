@@ -206,3 +206,21 @@ describe('an operation that ends on a fault backs off per job', () => {
     expect(Date.parse(second?.nextAttemptAt ?? '')).toBe(b.now().getTime() + 60_000);
   });
 });
+
+describe('the savepoint timeout is the job’s own', () => {
+  it('gives up after spec.savepointPolicy.timeout, keeping the old job running', async () => {
+    const slow = job({ args: ['--rate', '5'], savepointPolicy: { timeout: '2m' } });
+    await seed(b, slow, v1);
+    const opId = await begin(b, 'upgrade', slow);
+    await step(opId);
+    b.flink.getSavepointStatus.mockResolvedValue({ state: 'IN_PROGRESS' });
+    b.advance(MIN);
+    expect(await step(opId)).toMatchObject({ next: 'wait' });
+    b.advance(2 * MIN);
+    expect(await step(opId)).toMatchObject({ next: 'failed' });
+    const record = await b.get();
+    expect(record.status.lastError?.message).toMatch(/did not complete within 2m/);
+    expect(record.status.phase).toBe('STABLE');
+    expect(b.flink.cancelJob).not.toHaveBeenCalled();
+  });
+});
