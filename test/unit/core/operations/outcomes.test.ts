@@ -12,6 +12,7 @@ import {
 import { MAX_STEP_FAILURES } from '../../../../functions/core/operations/operation-data.js';
 import { TRANSIENT_STEP_BUDGET_MS } from '../../../../functions/core/operations/retry-policy.js';
 import {
+  ClusterRefusedError,
   ClusterUnavailableError,
   JobNotOnClusterError,
 } from '../../../../functions/core/ports/index.js';
@@ -222,5 +223,21 @@ describe('the savepoint timeout is the job’s own', () => {
     expect(record.status.lastError?.message).toMatch(/did not complete within 2m/);
     expect(record.status.phase).toBe('STABLE');
     expect(b.flink.cancelJob).not.toHaveBeenCalled();
+  });
+});
+
+describe('a refused submission is named in the history', () => {
+  it('the failed entry names the Flink job id the refusal may leave on the cluster', async () => {
+    const refusedSpec = job({ args: ['--fail-on-start'] });
+    await seed(b, refusedSpec);
+    const opId = await begin(b, 'deploy', refusedSpec);
+    const pending = (await b.get()).status.operation?.data?.pendingJobId as string;
+    b.flink.runJar.mockRejectedValue(
+      new ClusterRefusedError('Flink rejected jar run (HTTP 400): main() failed', 'main() failed'),
+    );
+    expect(await step(opId)).toMatchObject({ next: 'failed', event: 'failed' });
+    const entry = (await b.get()).recentHistory.at(-1);
+    expect(entry?.details).toMatchObject({ flinkJobId: pending });
+    expect((await b.get()).status.rejected?.reason).toMatch(/main\(\) failed/);
   });
 });
