@@ -128,6 +128,15 @@ export const jobStatusViewSchema = z.object({
   jobStartedAt: iso.optional(),
   newestSavepoint: savepointRefSchema.optional(),
   rejected: z.object({ specHash: z.string(), reason: z.string(), at: iso }).optional(),
+  /** Operations for this spec ended on faults: the next does not start before `nextAttemptAt`. */
+  backoff: z
+    .object({
+      attempts: z.number().int(),
+      nextAttemptAt: iso,
+      specHash: z.string(),
+      reason: z.string(),
+    })
+    .optional(),
 });
 
 /** A job: its desired spec as stored and its status. */

@@ -59,6 +59,28 @@ export class FlinkRequestRejectedError extends FlinkError {
   }
 }
 
+/**
+ * Flink answered 5xx without naming a refusal ("Internal server error.", a gateway's 502/503/504):
+ * the request may or may not have been applied, and asking again later may succeed. Never a
+ * rejection of the request itself (see functions/core/operations/retry-policy.ts).
+ */
+export class FlinkServerError extends FlinkError {
+  override readonly code: string = 'FLINK_SERVER_ERROR';
+
+  constructor(
+    readonly status: number,
+    readonly operation: string,
+    readonly flinkMessage: string,
+    options: FjcErrorOptions = {},
+  ) {
+    super(`Flink could not answer ${operation} (HTTP ${status}): ${flinkMessage}`, {
+      remedy:
+        'Usually transient (a busy or restarting JobManager): fjc asks again; if it persists, read the JobManager log.',
+      ...options,
+    });
+  }
+}
+
 /** The job id is not known to the cluster (never submitted, or forgotten after a JobManager restart without HA). */
 export class FlinkJobNotFoundError extends FlinkRequestRejectedError {
   override readonly code: string = 'FLINK_JOB_NOT_FOUND';

@@ -5,6 +5,7 @@
  */
 import {
   ClusterRefusedError,
+  ClusterUnavailableError,
   DuplicateJobIdError,
   JobNotOnClusterError,
   type ArtifactStream,
@@ -14,20 +15,37 @@ import {
   type JobFailure,
   type JobState,
   type PollRequest,
+  type SavepointHistory,
   type SavepointProgress,
   type SavepointRequest,
   type SubmitRequest,
 } from '../core/ports/index.js';
 import {
+  DeadlineExceededError,
   FlinkDuplicateJobError,
   FlinkJobNotFoundError,
   FlinkRequestRejectedError,
+  FlinkServerError,
+  FlinkUnreachableError,
 } from './errors.js';
 import { summarizeThrowable } from './flink-message.js';
 import type { FlinkRestClient } from './flink-rest-client.js';
 
-/** A refusal in the core's terms; every other error (unreachable, timeouts) passes unchanged. */
+/**
+ * A refusal or a transient fault in the core's terms (unreachable, timeouts and 5xx without a
+ * named refusal: ClusterUnavailableError); every other error passes unchanged.
+ */
 function translated(error: unknown): unknown {
+  if (
+    error instanceof FlinkUnreachableError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof FlinkServerError
+  )
+    return new ClusterUnavailableError(error.message, {
+      cause: error,
+      code: error.code,
+      ...(error.remedy === undefined ? {} : { remedy: error.remedy }),
+    });
   if (!(error instanceof FlinkRequestRejectedError)) return error;
   const options = {
     cause: error,
@@ -98,6 +116,25 @@ export class FlinkClusterPort implements FlinkPort {
             latest: {
               ...(latest.external_path ? { path: latest.external_path } : {}),
               completedAt: latest.latest_ack_timestamp ?? 0,
+            },
+          }
+        : {}),
+    };
+  }
+
+  async getSavepointHistory(jobId: string): Promise<SavepointHistory> {
+    const { latest } = await refusalsTranslated(this.client.getCheckpoints(jobId));
+    const done = latest.savepoint;
+    const failed = latest.failed?.is_savepoint === true ? latest.failed : undefined;
+    return {
+      ...(done?.external_path
+        ? { completed: { path: done.external_path, triggeredAt: done.trigger_timestamp ?? 0 } }
+        : {}),
+      ...(failed
+        ? {
+            failed: {
+              triggeredAt: failed.trigger_timestamp ?? 0,
+              cause: failed.failure_message ?? 'Flink recorded no failure message',
             },
           }
         : {}),

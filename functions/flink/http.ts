@@ -12,6 +12,7 @@ import {
   FlinkJobNotFoundError,
   FlinkProtocolError,
   FlinkRequestRejectedError,
+  FlinkServerError,
   FlinkUnreachableError,
 } from './errors.js';
 import { summarizeFlinkErrors } from './flink-message.js';
@@ -65,6 +66,13 @@ const UNREACHABLE_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/**
+ * Flink's explicit refusals that arrive as HTTP 500 (its handlers wrap them in "Internal server
+ * error."): the program itself failed or cannot be built, or the submission was refused. Any
+ * other 5xx is a server fault whose outcome is unknown.
+ */
+const REFUSALS_AS_SERVER_ERROR =
+  /ProgramInvocationException|ProgramAbortException|JobSubmissionException|ClassNotFoundException|NoClassDefFoundError|ZipException|JobInitializationException|Could not execute application/;
 
 /** A response as fjc read it: its text, and a description that does not repeat it. */
 interface Answer {
@@ -242,6 +250,8 @@ export class FlinkHttp {
         (status === 404 && !message.startsWith('Not found: /')))
     )
       return new FlinkJobNotFoundError(call.jobId, call.operation, message);
+    if (status >= 500 && !REFUSALS_AS_SERVER_ERROR.test(text))
+      return new FlinkServerError(status, call.operation, message);
     if (status === 401 || status === 403)
       return new FlinkRequestRejectedError(status, call.operation, message, {
         remedy: 'Check the credentials configured for this cluster (its secret) and their rights.',
@@ -280,5 +290,5 @@ export class FlinkHttp {
 
 function isRetryable(error: unknown): boolean {
   if (error instanceof FlinkUnreachableError || error instanceof DeadlineExceededError) return true;
-  return error instanceof FlinkRequestRejectedError && RETRYABLE_STATUS.has(error.status);
+  return error instanceof FlinkServerError && RETRYABLE_STATUS.has(error.status);
 }

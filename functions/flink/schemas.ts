@@ -149,6 +149,14 @@ const completedCheckpointSchema = z.looseObject({
   external_path: z.string().nullish(),
   latest_ack_timestamp: z.number().optional(),
   is_savepoint: z.boolean().optional(),
+  trigger_timestamp: z.number().optional(),
+});
+
+const failedCheckpointSchema = z.looseObject({
+  id: z.number(),
+  is_savepoint: z.boolean().optional(),
+  trigger_timestamp: z.number().optional(),
+  failure_message: z.string().nullish(),
 });
 
 export const checkpointingStatsSchema = z.looseObject({
@@ -162,6 +170,7 @@ export const checkpointingStatsSchema = z.looseObject({
   latest: z.looseObject({
     completed: completedCheckpointSchema.nullish(),
     savepoint: completedCheckpointSchema.nullish(),
+    failed: failedCheckpointSchema.nullish(),
     restored: z
       .looseObject({
         id: z.number(),

@@ -95,6 +95,14 @@ const jobItem = z.object({
       .optional(),
     rejected: z.object({ specHash: z.string(), reason: z.string(), at: z.string() }).optional(),
     savepointNonce: z.number().optional(),
+    backoff: z
+      .object({
+        attempts: z.number(),
+        nextAttemptAt: z.string(),
+        specHash: z.string(),
+        reason: z.string(),
+      })
+      .optional(),
   }),
   leaseOwner: z.string().optional(),
   /** Epoch ms; a number so the lease condition compares numerically. */
@@ -180,6 +188,7 @@ export function jobToItem(job: JobRecord): Record<string, unknown> {
       newestSavepoint: status.newestSavepoint,
       rejected: status.rejected,
       savepointNonce: status.savepointNonce,
+      backoff: status.backoff,
     },
     leaseOwner: job.lease?.owner,
     leaseExpiresAt: job.lease && Date.parse(job.lease.expiresAt),
@@ -233,6 +242,7 @@ export function itemToJob(item: Record<string, unknown>): JobRecord {
           }),
       ...(s.rejected === undefined ? {} : { rejected: s.rejected }),
       ...(s.savepointNonce === undefined ? {} : { savepointNonce: s.savepointNonce }),
+      ...(s.backoff === undefined ? {} : { backoff: s.backoff }),
     },
     ...(i.leaseOwner === undefined || i.leaseExpiresAt === undefined
       ? {}

@@ -42,6 +42,8 @@ export function applyPatch(status: JobStatus, patch: JobStatusPatch): JobStatus 
   else if (patch.newestSavepoint) next.newestSavepoint = patch.newestSavepoint;
   if (patch.rejected === null) delete next.rejected;
   else if (patch.rejected) next.rejected = patch.rejected;
+  if (patch.backoff === null) delete next.backoff;
+  else if (patch.backoff) next.backoff = patch.backoff;
   if (patch.savepointNonce === null) delete next.savepointNonce;
   else if (patch.savepointNonce !== undefined) {
     next.savepointNonce = requireCount(patch.savepointNonce, 'savepointNonce');

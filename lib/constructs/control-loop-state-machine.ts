@@ -29,7 +29,12 @@ export const LAMBDA_SERVICE_ERRORS = [
 ];
 
 /** Errors the handlers throw when the Flink cluster is slow or away: retry, but more slowly. */
-export const FLINK_TRANSIENT_ERRORS = ['FlinkUnreachableError', 'DeadlineExceededError'];
+export const FLINK_TRANSIENT_ERRORS = [
+  'FlinkUnreachableError',
+  'DeadlineExceededError',
+  // The core's name for every transient fault (functions/core/operations/retry-policy.ts).
+  'ClusterUnavailableError',
+];
 
 /** Properties of {@link ControlLoopStateMachine}. */
 export interface ControlLoopStateMachineProps {

@@ -67,6 +67,7 @@ export const JOB_FIELD_RULES = {
   'spec.savepointPolicy.interval': { class: 'IGNORE', why: IGNORE_POLICY },
   'spec.savepointPolicy.maxCount': { class: 'IGNORE', why: IGNORE_POLICY },
   'spec.savepointPolicy.maxAge': { class: 'IGNORE', why: IGNORE_POLICY },
+  'spec.savepointPolicy.timeout': { class: 'IGNORE', why: IGNORE_POLICY },
   'spec.savepointPolicy.targetDirectory': {
     class: 'IGNORE',
     why: 'fjc passes the directory with each savepoint request',

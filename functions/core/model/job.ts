@@ -102,6 +102,19 @@ export interface JobStatus {
   rejected?: RejectedSpec;
   /** The last manual-savepoint request (spec nonce) that was served. */
   savepointNonce?: number;
+  /** Set when operations ended on faults: the next is not started before `nextAttemptAt`. */
+  backoff?: RetryBackoff;
+}
+
+/** Per-job backoff after operations that ended on faults (not rejections), for this spec. */
+export interface RetryBackoff {
+  /** Consecutive operations that ended on a fault. */
+  attempts: number;
+  /** ISO-8601: no operation for this spec starts before. */
+  nextAttemptAt: string;
+  /** The desired spec the attempts were for: a changed spec is tried at once. */
+  specHash: string;
+  reason: string;
 }
 
 /** A spec version that did not become stable. */
@@ -160,4 +173,5 @@ export interface JobStatusPatch {
   newestSavepoint?: SavepointRef | null;
   rejected?: RejectedSpec | null;
   savepointNonce?: number | null;
+  backoff?: RetryBackoff | null;
 }

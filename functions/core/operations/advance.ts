@@ -1,6 +1,7 @@
 import type { JobRecord, OperationKind } from '../model/index.js';
 import { isCheckStep, MAX_STEP_FAILURES, readOperationData, type Step } from './operation-data.js';
-import type { ControlContext } from '../ports/index.js';
+import { SavepointStateError, type ControlContext } from '../ports/index.js';
+import { NotFoundError } from '../../commons/errors.js';
 import { sleep } from '../../commons/sleep.js';
 import { SEQUENCES, firstStep, locateStage, nextStep, type Placement } from './sequences.js';
 import {
@@ -11,6 +12,8 @@ import {
   type Wait,
 } from './steps/index.js';
 import { storedErrorText } from '../error-text.js';
+import { backoffAfter } from './steps/shared.js';
+import { TRANSIENT_ERROR_NAME, TRANSIENT_STEP_BUDGET_MS } from './retry-policy.js';
 
 /** How long a worker may hold a job before another may take it over. */
 export const LEASE_TTL_MS = 10 * 60_000;
@@ -190,7 +193,8 @@ async function record_(
   await ctx.store.transition(
     record.name,
     record.version,
-    { ...result.change, operation: null },
+    // A finished operation ends the job's backoff: the next fault starts it afresh.
+    { ...result.change, operation: null, ...(result.outcome === 'done' ? { backoff: null } : {}) },
     {
       actor,
       action: result.audit,
@@ -225,19 +229,31 @@ export async function recordStepFailure(
   if (!record || operation?.id !== operationId || record.lease?.owner !== owner)
     return superseded("the operation is no longer this worker's");
   const data = readOperationData(operation.data);
-  const failures = (data.failures ?? 0) + 1;
   const now = ctx.now();
+  // A transient fault is not a failure of the step until it outlasts the step's budget.
+  const stepStart = Date.parse(data.stepStartedAt ?? operation.startedAt);
+  const transient =
+    failure.error === TRANSIENT_ERROR_NAME && now.getTime() - stepStart <= TRANSIENT_STEP_BUDGET_MS;
+  const failures = (data.failures ?? 0) + (transient ? 0 : 1);
   const lastError = {
     code: failure.error,
     message: storedErrorText(failure.cause),
     at: now.toISOString(),
   };
   const giveUp = failures >= MAX_STEP_FAILURES;
+  // The operation's savepoint, if one is open, ends with it: no catalog entry stays IN_PROGRESS.
+  if (giveUp && data.savepointId !== undefined)
+    await closeSavepoint(ctx, jobName, data.savepointId, lastError.message);
   await ctx.store.transition(
     jobName,
     record.version,
     giveUp
-      ? { phase: 'FAILED', operation: null, lastError }
+      ? {
+          phase: 'FAILED',
+          operation: null,
+          lastError,
+          backoff: backoffAfter(ctx, record, lastError.message),
+        }
       : { operation: { ...operation, data: { ...data, failures } }, lastError },
     {
       actor: `fjc:${operation.kind}`,
@@ -253,4 +269,21 @@ export async function recordStepFailure(
     summary: `${operation.step} failed: ${failure.error}`,
     event: giveUp ? 'operation-failed' : 'step-failed',
   };
+}
+
+async function closeSavepoint(
+  ctx: ControlContext,
+  jobName: string,
+  savepointId: string,
+  why: string,
+): Promise<void> {
+  try {
+    await ctx.store.updateSavepoint(jobName, savepointId, {
+      status: 'FAILED',
+      failureCause: storedErrorText(`the operation ended before the savepoint was seen: ${why}`),
+    });
+  } catch (error) {
+    // Already COMPLETED or FAILED (or gone): nothing is left open.
+    if (!(error instanceof SavepointStateError || error instanceof NotFoundError)) throw error;
+  }
 }

@@ -45,6 +45,8 @@ export const operationDataSchema = z.object({
   previousJobId: z.string().optional(),
   /** Trigger id of the savepoint in flight (also its catalog id suffix). */
   triggerId: z.string().optional(),
+  /** When fjc (re)triggered that savepoint (ISO), to recognize it in Flink's history. */
+  triggeredAt: z.string().optional(),
   /** Catalog id of that savepoint, recorded when it is catalogued, so polls need no lookup. */
   savepointId: z.string().optional(),
   savepointKind: z.enum(['periodic', 'upgrade', 'suspend', 'manual', 'rollback']).optional(),

@@ -110,6 +110,14 @@ export function planJob(
       : act('mark-unknown', `cluster ${clusterRef} unreachable: ${observation.reason}`);
   }
 
+  // Operations for this spec ended on faults: the next waits its turn (retry-policy.ts).
+  const backoff = status.backoff;
+  if (backoff?.specHash === record.specHash && now.getTime() < Date.parse(backoff.nextAttemptAt))
+    return act(
+      'none',
+      `backing off after ${backoff.attempts} failed attempts until ${backoff.nextAttemptAt}: ${backoff.reason}`,
+    );
+
   const live = status.jobId ? observation.jobs.get(status.jobId) : undefined;
   if (status.jobId !== undefined && live === undefined) {
     // An entry set aside as unreadable may be this job's (its own id, or no readable id at all):
@@ -137,6 +145,9 @@ export function planJob(
     return act('none', `waiting for the job to leave ${liveState} before suspending`);
   }
 
+  // Nothing of this spec runs and Flink refused it: submitting it again would be refused again.
+  if (rejected && (status.jobId === undefined || !lastApplied))
+    return act('none', `spec generation ${record.generation} was rejected: ${rejected.reason}`);
   if (status.phase === 'SUSPENDED' || (status.phase === 'PENDING' && status.jobId === undefined))
     return status.lastApplied && status.phase === 'SUSPENDED'
       ? act('resume', 'desired state is running')

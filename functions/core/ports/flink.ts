@@ -52,6 +52,16 @@ export interface CheckpointSummary {
   };
 }
 
+/**
+ * The newest savepoints of a job as its checkpoint history records them (also for a FINISHED job,
+ * while the cluster remembers it): how an operation learns what became of a savepoint whose
+ * trigger Flink has forgotten. Times are epoch ms at which each was triggered.
+ */
+export interface SavepointHistory {
+  completed?: { path: string; triggeredAt: number };
+  failed?: { triggeredAt: number; cause: string };
+}
+
 /** A failure of a job, newest first in lists. */
 export interface JobFailure {
   /** Epoch ms. */
@@ -106,6 +116,8 @@ export interface FlinkPort {
   /** The job's failures, newest first. */
   getFailures(jobId: string): Promise<JobFailure[]>;
   getCheckpoints(jobId: string): Promise<CheckpointSummary>;
+  /** @throws JobNotOnClusterError when the cluster does not know the job. */
+  getSavepointHistory(jobId: string): Promise<SavepointHistory>;
   uploadJar(source: ArtifactStream): Promise<{ jarId: string }>;
   /** @throws DuplicateJobIdError when a job with this id exists; ClusterRefusedError otherwise. */
   runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }>;
@@ -142,3 +154,21 @@ export class JobNotOnClusterError extends ClusterRefusedError {}
 
 /** A job with the requested id already exists on the cluster. */
 export class DuplicateJobIdError extends ClusterRefusedError {}
+
+/**
+ * The cluster gave no usable answer: unreachable, reset, timed out, or an HTTP 5xx that names no
+ * refusal. The request may or may not have been applied; the outcome is learnt by asking again,
+ * never assumed (functions/core/operations/retry-policy.ts). `code` is the adapter's own.
+ */
+export class ClusterUnavailableError extends FjcError {
+  override readonly code: string;
+
+  constructor(message: string, options: FjcErrorOptions & { code?: string } = {}) {
+    super(message, {
+      remedy:
+        'Usually transient: fjc asks the cluster again with backoff; if it persists, check the cluster’s health and network path.',
+      ...options,
+    });
+    this.code = options.code ?? 'CLUSTER_UNAVAILABLE';
+  }
+}

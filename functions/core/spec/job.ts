@@ -140,6 +140,11 @@ export const savepointPolicySchema = z
     targetDirectory: storageLocation()
       .optional()
       .describe("Where savepoints go; defaults to the cluster's defaultSavepointDirectory."),
+    timeout: duration()
+      .prefault('10m')
+      .describe(
+        'How long fjc waits for a savepoint before giving up on it; the old job keeps running.',
+      ),
   })
   .prefault({});
 

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ClusterRefusedError,
+  ClusterUnavailableError,
   DuplicateJobIdError,
   JobNotOnClusterError,
 } from '../../../functions/core/ports/index.js';
@@ -250,10 +251,40 @@ describe('FlinkClusterPort: refusals become the core’s errors', () => {
     expect((refused as ClusterRefusedError).reason).toMatch(/bad args/);
   });
 
-  it('passes transient faults through unchanged, for the state machine to retry', async () => {
+  it('turns transient faults into ClusterUnavailableError, the adapter’s error as cause', async () => {
     const { port, server } = await portFor(notFound);
     await server.close();
-    await expect(port.cancelJob(JOB)).rejects.toBeInstanceOf(FlinkUnreachableError);
+    const error = await port.cancelJob(JOB).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClusterUnavailableError);
+    expect((error as Error).cause).toBeInstanceOf(FlinkUnreachableError);
+    expect(error).toMatchObject({ code: 'FLINK_UNREACHABLE' });
+  });
+
+  it('an HTTP 500 without a named refusal is transient, never a refusal (savepoint status)', async () => {
+    const { port } = await portFor((_req, res) => {
+      json(res, 500, { errors: ['Internal server error.'] });
+    });
+    const error = await port.getSavepointStatus(JOB, TRIGGER).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClusterUnavailableError);
+    expect(error).not.toBeInstanceOf(ClusterRefusedError);
+    expect(error).toMatchObject({ code: 'FLINK_SERVER_ERROR' });
+    const trigger = await port
+      .stopWithSavepoint(JOB, { triggerId: TRIGGER, drain: false })
+      .catch((e: unknown) => e);
+    expect(trigger).toBeInstanceOf(ClusterUnavailableError);
+  });
+
+  it('an HTTP 500 naming Flink’s refusal of the program is a refusal (failed main(), no class)', async () => {
+    const { port } = await portFor((_req, res) => {
+      json(res, 500, {
+        errors: [
+          'Internal server error.',
+          '<Exception on server side:\njava.util.concurrent.CompletionException: org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: Failing on start',
+        ],
+      });
+    });
+    const error = await port.runJar('x.jar', { jobId: JOB }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClusterRefusedError);
   });
 
   it('keeps one port per client', () => {

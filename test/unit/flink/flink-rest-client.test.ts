@@ -13,6 +13,7 @@ import {
   FlinkJobNotFoundError,
   FlinkProtocolError,
   FlinkRequestRejectedError,
+  FlinkServerError,
   FlinkRestClient,
   FlinkUnreachableError,
   SavepointFailedError,
@@ -134,7 +135,7 @@ describe('FlinkRestClient transport failures', () => {
     const { client, server } = await clientFor((_req, res) => {
       json(res, 503, { errors: ['busy'] });
     });
-    await expect(client.runJar('x.jar', { jobId: JOB })).rejects.toThrow(FlinkRequestRejectedError);
+    await expect(client.runJar('x.jar', { jobId: JOB })).rejects.toThrow(FlinkServerError);
     expect(server.requests).toHaveLength(1);
   });
 });

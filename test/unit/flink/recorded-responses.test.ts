@@ -222,6 +222,22 @@ describe('recorded Flink answers', () => {
   });
 
   it.each(versions)(
+    '%s: a finished job’s checkpoint history names its stop savepoint and the failed one',
+    async (v) => {
+      const history = await (
+        await portAnswering(fixture(v, 'job-checkpoints-finished'))
+      ).getSavepointHistory(JOB);
+      expect(history.completed?.path).toMatch(/savepoints\/savepoint-/);
+      expect(history.completed?.triggeredAt).toBeGreaterThan(0);
+      expect(history.failed?.cause).toMatch(/IO-problem/);
+      const running = await (
+        await portAnswering(fixture(v, 'job-checkpoints-running'))
+      ).getSavepointHistory(JOB);
+      expect(running.completed?.path ?? '').not.toMatch(/chk-/);
+    },
+  );
+
+  it.each(versions)(
     '%s: savepoint outcomes are read, a forgotten trigger as not known',
     async (v) => {
       const status = async (name: string) =>

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   FlinkProtocolError,
   FlinkRequestRejectedError,
+  FlinkServerError,
   FlinkRestClient,
 } from '../../../functions/flink/index.js';
 import { cannedServer, json, type Responder } from './canned-server.js';
@@ -107,8 +108,9 @@ describe('response text that is not a Flink error', () => {
       res.end(body);
     });
     const error = await client.getJob(JOB).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FlinkRequestRejectedError);
-    expect((error as FlinkRequestRejectedError).flinkMessage).toBe(
+    // 5xx without a named refusal is a server fault (transient), anything else a rejection.
+    expect(error).toBeInstanceOf(status >= 500 ? FlinkServerError : FlinkRequestRejectedError);
+    expect((error as FlinkRequestRejectedError | FlinkServerError).flinkMessage).toBe(
       body === '' ? 'no body' : `not a Flink error (${type}, ${Buffer.byteLength(body)} bytes)`,
     );
     expect(everything(error)).not.toContain(LEAK);

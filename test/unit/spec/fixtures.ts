@@ -58,6 +58,7 @@ export function fullJob(): Record<string, unknown> {
         maxCount: 3,
         maxAge: '2d',
         targetDirectory: 's3://sp/orders',
+        timeout: '15m',
       },
       stabilityGate: {
         minCompletedCheckpoints: 3,

@@ -96,6 +96,7 @@ describe('defaults', () => {
           interval: 'off',
           maxCount: 10,
           maxAge: { text: '7d', ms: 7 * 86_400_000 },
+          timeout: { text: '10m', ms: 600_000 },
         },
         stabilityGate: {
           minCompletedCheckpoints: 2,
@@ -196,7 +197,7 @@ describe('unknown fields', () => {
     ]);
     expect(issues[1]?.message).toMatch(/^unknown field; allowed: team, clusterRef, artifact/);
     expect(issues[0]?.message).toBe(
-      'unknown field; allowed: interval, maxCount, maxAge, targetDirectory',
+      'unknown field; allowed: interval, maxCount, maxAge, targetDirectory, timeout',
     );
   });
 

@@ -1,4 +1,5 @@
 import type { Step } from '../operation-data.js';
+import { askingAgain } from './ask-again.js';
 import { cancel, awaitStopped } from './stop.js';
 import { locateRestorePoint, readCheckpoint } from './restore-point.js';
 import { rescale } from './rescale.js';
@@ -21,19 +22,20 @@ export type {
 
 /**
  * Every step by the name operations record. A step does one thing and says how it left (see
- * {@link Exits}); where that leads is the sequence table's business (../sequences.ts).
+ * {@link Exits}); where that leads is the sequence table's business (../sequences.ts). Checking
+ * steps ask again through transient faults (../retry-policy.ts).
  */
 export const STEPS: Readonly<Record<Step, StepDefinition>> = {
   'trigger-savepoint': triggerSavepoint,
   'stop-with-savepoint': stopWithSavepoint,
-  'await-savepoint': awaitSavepoint,
+  'await-savepoint': askingAgain(awaitSavepoint),
   'read-checkpoint': readCheckpoint,
   cancel,
-  'await-stopped': awaitStopped,
+  'await-stopped': askingAgain(awaitStopped),
   'locate-restore-point': locateRestorePoint,
   submit,
   rescale,
-  'await-stable': awaitStable,
+  'await-stable': askingAgain(awaitStable),
   retention,
   'finish-suspend': finishSuspend,
 };

@@ -1,11 +1,10 @@
 import { ConflictError } from '../../../commons/errors.js';
 import { storedErrorText } from '../../error-text.js';
 import type { FlinkJob } from '../../spec/index.js';
-import { clusterOf, giveUp, nowIso, sinceStart } from './shared.js';
+import { clusterOf, giveUp, jobOrMissing, nowIso, sinceStart, stepStart } from './shared.js';
 import { defineStep, type StepInput } from './step.js';
-import { JobNotOnClusterError } from '../../ports/index.js';
-
-const SAVEPOINT_DEADLINE_MS = 10 * 60_000;
+import { JobNotOnClusterError, type FlinkPort } from '../../ports/index.js';
+import { TRIGGER_CLOCK_SKEW_MS } from '../retry-policy.js';
 
 async function savepointDir(input: StepInput, spec: FlinkJob): Promise<string | undefined> {
   return (
@@ -34,6 +33,9 @@ function startSavepoint(stop: boolean) {
       ({ id: savepointId } = await ctx.store.addSavepoint({
         jobName: record.name,
         idSuffix: triggerId,
+        // The catalog id is `<createdAt>-<trigger id>`: dated from the step's start, which every
+        // retry of this step shares, a retried trigger finds its entry instead of adding one.
+        createdAt: new Date(stepStart(input)),
         triggerId,
         triggerKind: data.savepointKind ?? 'manual',
         generation: record.status.lastApplied?.generation ?? record.generation,
@@ -50,13 +52,15 @@ function startSavepoint(stop: boolean) {
       if (!(error instanceof ConflictError)) throw error;
       savepointId = await findCatalogEntry(input, triggerId);
     }
+    // A savepoint in Flink's history triggered after the step began may be ours.
+    const triggeredAt = data.triggeredAt ?? new Date(stepStart(input)).toISOString();
     const targetDirectory = await savepointDir(input, spec);
     const options = { triggerId, ...(targetDirectory === undefined ? {} : { targetDirectory }) };
     if (stop) await flink.stopWithSavepoint(jobId, { ...options, drain: false });
     else await flink.triggerSavepoint(jobId, options);
     return {
       type: 'next',
-      data: { ...data, ...(savepointId === undefined ? {} : { savepointId }) },
+      data: { ...data, triggeredAt, ...(savepointId === undefined ? {} : { savepointId }) },
       audit: stop ? 'stop-with-savepoint-triggered' : 'savepoint-triggered',
       details: { triggerId, flinkJobId: jobId },
     };
@@ -69,25 +73,71 @@ export const stopWithSavepoint = startSavepoint(true);
 /** Takes a savepoint of the running job, which keeps running. */
 export const triggerSavepoint = startSavepoint(false);
 
-/** Waits for the savepoint, records it in the catalog and as the job's newest. */
+/** What became of a savepoint whose trigger id Flink no longer knows, from the job's history. */
+type Rederived = { state: 'COMPLETED'; location: string } | { state: 'FAILED'; cause: string };
+
+/**
+ * Flink keeps the results of asynchronous operations for a few minutes only; after a takeover the
+ * trigger may be forgotten although the savepoint completed (and the job FINISHED from it). The
+ * job's checkpoint history still names its newest savepoint: one triggered since fjc's trigger is
+ * ours. Undefined when the history cannot tell (the job is unknown, or nothing newer is there).
+ */
+async function rederived(
+  flink: FlinkPort,
+  jobId: string,
+  since: number,
+): Promise<Rederived | undefined> {
+  let history;
+  try {
+    history = await flink.getSavepointHistory(jobId);
+  } catch (error) {
+    if (error instanceof JobNotOnClusterError) return undefined;
+    throw error;
+  }
+  const ours = (at: number) => at >= since - TRIGGER_CLOCK_SKEW_MS;
+  const { completed, failed } = history;
+  if (
+    completed &&
+    ours(completed.triggeredAt) &&
+    !(failed && failed.triggeredAt > completed.triggeredAt)
+  )
+    return { state: 'COMPLETED', location: completed.path };
+  if (failed && ours(failed.triggeredAt)) return { state: 'FAILED', cause: failed.cause };
+  return undefined;
+}
+
+/**
+ * Waits for the savepoint, records it in the catalog and as the job's newest. Only Flink's word
+ * fails it (a failure cause, a FAILED savepoint in the history) or the deadline; a forgotten
+ * trigger is looked up in the job's history, and an unknown outcome is asked again.
+ */
 export const awaitSavepoint = defineStep(['next', 'finish'], async (input) => {
   const { ctx, record, data } = input;
   const jobId = data.previousJobId ?? '';
   const triggerId = data.triggerId ?? '';
-  const { flink } = await clusterOf(input);
+  const { flink, spec } = await clusterOf(input);
+  const timeout = spec.spec.savepointPolicy.timeout;
   let location: string | undefined;
   let failure: string | undefined;
+  const overdue = () => sinceStart(input) > timeout.ms;
   try {
     const progress = await flink.getSavepointStatus(jobId, triggerId);
     if (progress.state === 'IN_PROGRESS') {
-      if (sinceStart(input) > SAVEPOINT_DEADLINE_MS)
-        failure = 'the savepoint did not complete within 10 minutes';
+      if (overdue())
+        failure = `the savepoint did not complete within ${timeout.text} (spec.savepointPolicy.timeout)`;
       else return { type: 'wait', seconds: 2, summary: 'savepoint in progress' };
     } else if (progress.state === 'FAILED') failure = progress.cause;
     else location = progress.location;
   } catch (error) {
     if (!(error instanceof JobNotOnClusterError)) throw error;
-    failure = error.message;
+    const since = Date.parse(data.triggeredAt ?? data.stepStartedAt ?? '');
+    const known = Number.isNaN(since) ? undefined : await rederived(flink, jobId, since);
+    if (known?.state === 'COMPLETED') location = known.location;
+    else if (known?.state === 'FAILED') failure = known.cause;
+    // The cluster knows neither the job nor the trigger: nothing left to learn from it.
+    else if ((await jobOrMissing(flink, jobId)) === undefined || overdue()) failure = error.message;
+    else
+      return { type: 'wait', seconds: 5, summary: 'savepoint trigger forgotten; history silent' };
   }
   // Operations recorded before the id was kept fall back to one lookup, once Flink has answered.
   const catalog = data.savepointId ?? (await findCatalogEntry(input, triggerId));

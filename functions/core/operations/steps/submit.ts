@@ -43,11 +43,13 @@ export const submit = defineStep(['next', 'rollback', 'finish'], async (input) =
       if (error instanceof DuplicateJobIdError) {
         // Submitted by an earlier attempt whose answer was lost: the job is there, carry on.
       } else if (error instanceof ClusterRefusedError) {
-        return unstable(
+        const refused = unstable(
           input,
           { ...data, submittedAt: nowIso(ctx) },
           `Flink refused the submission: ${error.reason}`,
         );
+        // Flink 2.x may keep a refused submission as a FAILED job: the history names it.
+        return { ...refused, details: { ...refused.details, flinkJobId: jobId } };
       } else throw error;
     } finally {
       await flink.deleteJar(jarId).catch(() => undefined);

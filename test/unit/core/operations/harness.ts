@@ -52,6 +52,12 @@ export function flinkStub(): FlinkStub {
     ),
     getFailures: vi.fn(() => Promise.resolve([])),
     getCheckpoints: unscripted('getCheckpoints'),
+    // Like getJob: a job the stub was not told about is not on the cluster.
+    getSavepointHistory: vi.fn((jobId: string) =>
+      Promise.reject(
+        new JobNotOnClusterError(`Flink rejected checkpoint history of ${jobId}`, 'Job not found'),
+      ),
+    ),
     uploadJar: vi.fn(() => Promise.resolve({ jarId: 'jar-1_counter.jar' })),
     runJar: vi.fn((_jarId: string, options: { jobId?: string }) =>
       Promise.resolve({ jobId: options.jobId ?? JOB_ID }),

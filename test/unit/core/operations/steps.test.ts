@@ -112,7 +112,7 @@ describe('savepoint upgrade: the savepoint fails', () => {
 
     b.advance(5 * MIN);
     expect(await step(opId)).toMatchObject({ next: 'failed' });
-    await expectAborted(/did not complete within 10 minutes/);
+    await expectAborted(/did not complete within 10m/);
   });
 
   it('polls Flink without querying the savepoint catalog: the entry id is in the operation', async () => {

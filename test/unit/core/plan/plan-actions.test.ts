@@ -166,6 +166,40 @@ describe('planJob', () => {
     });
   });
 
+  it('never resubmits a first deploy Flink rejected, until the spec changes', () => {
+    const desired = job({ args: ['--fail-on-start'] });
+    const rejected = {
+      specHash: snapshot(desired).specHash,
+      reason: 'Flink refused the submission: main() failed',
+      at: NOW.toISOString(),
+    };
+    const refused = view(desired, { phase: 'FAILED', attempt: 0, rejected });
+    expect(planJob(refused, cluster({}), NOW)).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('was rejected: Flink refused the submission') as string,
+    });
+    const fixed = view(job(), { phase: 'FAILED', attempt: 0, rejected });
+    expect(planJob(fixed, cluster({}), NOW)).toMatchObject({ kind: 'deploy' });
+  });
+
+  it('honours a job’s backoff until nextAttemptAt, unless the spec changed', () => {
+    const desired = job({ args: ['--rate', '5'] });
+    const backoff = {
+      attempts: 3,
+      nextAttemptAt: new Date(NOW.getTime() + 60_000).toISOString(),
+      specHash: snapshot(desired).specHash,
+      reason: 'savepoint failed',
+    };
+    expect(planJob(running(desired, job(), { backoff }), cluster(), NOW)).toMatchObject({
+      kind: 'none',
+      reason: expect.stringMatching(/backing off after 3 failed attempts until/) as string,
+    });
+    const later = new Date(NOW.getTime() + 61_000);
+    expect(planJob(running(desired, job(), { backoff }), cluster(), later).kind).toBe('upgrade');
+    const other = job({ args: ['--rate', '6'] });
+    expect(planJob(running(other, job(), { backoff }), cluster(), NOW).kind).toBe('upgrade');
+  });
+
   it('takes a manual savepoint when the nonce changes', () => {
     expect(
       planJob(running(job({ savepointNonce: 3 }), job({ savepointNonce: 3 })), cluster(), NOW),

@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { JobRecord } from '../../functions/core/model/index.js';
+import { FlinkRestClient } from '../../functions/flink/index.js';
+import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
+import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy.js';
+import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
+
+/**
+ * The retry policy on real Flink: a fault-injecting proxy sits between fjc (the local runtime) and
+ * the cluster, and each scenario injects one kind of fault on one call of a savepoint upgrade.
+ * Every scenario must end STABLE on the new spec with exactly one live copy of the job at every
+ * sampled moment (Flink's own /jobs/overview, polled directly), the counter continuing, and no
+ * savepoint catalog entry left IN_PROGRESS. A first deploy whose main() fails is run once only.
+ */
+const NAME = 'counter';
+let rt: LocalRuntime;
+let proxy: FaultProxy;
+let flink: FlinkRestClient;
+let rate = 40;
+
+function jobSpec(name: string, args: string[]): string {
+  return stringify({
+    apiVersion: 'fjc.dev/v1',
+    kind: 'FlinkJob',
+    metadata: { name },
+    spec: {
+      team: 'platform',
+      clusterRef: 'local',
+      artifact: { uri: inject('exampleJar') },
+      entryClass: EXAMPLE_ENTRY_CLASS,
+      args,
+      parallelism: 1,
+      upgradeMode: 'savepoint',
+      stabilityGate: {
+        minCompletedCheckpoints: 1,
+        maxRestarts: 0,
+        soakWindow: '2s',
+        readinessTimeout: '60s',
+      },
+    },
+  });
+}
+
+async function job(name = NAME): Promise<JobRecord> {
+  const record = await rt.store.getJob(name);
+  if (!record) throw new Error(`job ${name} not stored`);
+  return record;
+}
+
+async function converge(
+  what: string,
+  done: (r: JobRecord) => boolean,
+  name = NAME,
+  timeoutMs = 120_000,
+): Promise<JobRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await rt.reconcileOnce();
+    await rt.stateMachine.idle();
+    const record = await job(name);
+    if (done(record)) return record;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record.status)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+const stableAt = (hash: string) => (r: JobRecord) =>
+  r.status.phase === 'STABLE' &&
+  r.status.lastStable?.specHash === hash &&
+  r.status.operation === undefined;
+
+async function count(jobId: string): Promise<number> {
+  return Number((await flink.getAccumulators(jobId))['max-count'] ?? 0);
+}
+
+async function countPasses(jobId: string, above: number): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const value = await count(jobId);
+    if (value > above) return value;
+    if (Date.now() > deadline)
+      throw new Error(`counter of ${jobId} stayed at ${value}, not above ${above}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const LIVE = new Set(['CREATED', 'INITIALIZING', 'RUNNING', 'RESTARTING', 'RECONCILING']);
+
+/**
+ * Polls Flink's job list directly (not through the proxy): the most live jobs seen at once. The
+ * counter is the only job on the cluster while an upgrade runs (Flink names it by its program).
+ */
+function sampleLiveCopies(): { stop(): Promise<number> } {
+  let most = 0;
+  const state = { running: true };
+  const loop = (async () => {
+    while (state.running) {
+      const response = await fetch(`${inject('flinkUrl')}/jobs/overview`).catch(() => undefined);
+      if (response?.ok) {
+        const { jobs } = (await response.json()) as { jobs: { state: string }[] };
+        most = Math.max(most, jobs.filter((j) => LIVE.has(j.state)).length);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    async stop() {
+      state.running = false;
+      await loop;
+      return most;
+    },
+  };
+}
+
+/** One savepoint upgrade under `faults`; checks every promise of the retry policy. */
+async function upgradeUnder(what: string, faults: FaultRule[]): Promise<JobRecord> {
+  const before = await job();
+  const countBefore = await countPasses(before.status.jobId ?? '', 0);
+  const sampler = sampleLiveCopies();
+  const rules = faults.map((rule) => proxy.inject(rule));
+  rate += 1;
+  const started = Date.now();
+  await rt.apply(jobSpec(NAME, ['--rate', String(rate)]), 'counter.yaml');
+  const hash = (await job()).specHash;
+  let after: JobRecord;
+  try {
+    after = await converge(what, stableAt(hash));
+  } finally {
+    proxy.clear();
+  }
+  const most = await sampler.stop();
+  console.log(
+    `fjc: fault scenario "${what}": STABLE after ${Date.now() - started} ms, ` +
+      `faults applied ${rules.map((r) => r.hits).join('+')}, most live copies ${most}`,
+  );
+  expect(rules.every((r) => r.hits > 0)).toBe(true);
+  expect(most).toBe(1);
+  expect(after.status.jobId).not.toBe(before.status.jobId);
+  expect(after.status.restoredFrom).toMatch(/savepoint-/);
+  expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+  const open = (await rt.store.listSavepoints(NAME, { limit: 100 })).items.filter(
+    (s) => s.status === 'IN_PROGRESS',
+  );
+  expect(open).toEqual([]);
+  return after;
+}
+
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: inject('flinkUrl') });
+  rt = await startLocalRuntime({ baseDir: process.cwd() });
+  flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
+  const savepointDir = inject('savepointDir');
+  await rt.apply(
+    stringify({
+      apiVersion: 'fjc.dev/v1',
+      kind: 'FlinkCluster',
+      metadata: { name: 'local' },
+      spec: {
+        url: proxy.url,
+        auth: { type: 'none' },
+        ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
+      },
+    }),
+    'cluster.yaml',
+  );
+  await rt.apply(jobSpec(NAME, ['--rate', String(rate)]), 'counter.yaml');
+  await converge('first deploy', stableAt((await job()).specHash));
+}, 180_000);
+
+afterAll(async () => {
+  for (const name of [NAME, 'refused']) {
+    const record = await rt.store.getJob(name);
+    if (record?.status.jobId) await flink.cancelJob(record.status.jobId).catch(() => undefined);
+  }
+  await flink.close();
+  await rt.stop();
+  await proxy.close();
+});
+
+const SAVEPOINT_STATUS = /^\/jobs\/[0-9a-f]{32}\/savepoints\/[0-9a-f]{32}$/;
+
+describe('savepoint upgrades through a faulty network and JobManager', () => {
+  it('15 s of HTTP 500 on the savepoint status: waited out, never a rejection', async () => {
+    const after = await upgradeUnder('500s on savepoint status', [
+      {
+        method: 'GET',
+        path: SAVEPOINT_STATUS,
+        fault: { kind: 'status', status: 500 },
+        forMs: 15_000,
+      },
+    ]);
+    expect(after.status.lastError).toBeUndefined();
+  }, 150_000);
+
+  it('a forgotten savepoint trigger (404): re-derived from the job’s history', async () => {
+    await upgradeUnder('forgotten trigger', [
+      {
+        method: 'GET',
+        path: SAVEPOINT_STATUS,
+        fault: {
+          kind: 'status',
+          status: 404,
+          body: {
+            errors: [
+              'org.apache.flink.runtime.rest.handler.RestHandlerException: There is no savepoint operation with triggerId=… for job ….',
+            ],
+          },
+        },
+      },
+    ]);
+  }, 150_000);
+
+  it('HTTP 500 on the stop trigger, then a lost answer: one savepoint, one catalog entry', async () => {
+    const entries = (await rt.store.listSavepoints(NAME, { limit: 100 })).items.length;
+    await upgradeUnder('500s then a lost answer on the stop trigger', [
+      { method: 'POST', path: /\/stop$/, fault: { kind: 'status', status: 500 }, times: 2 },
+      // Tried once the first rule is spent: Flink stops the job, fjc never hears of it.
+      { method: 'POST', path: /\/stop$/, fault: { kind: 'lose-answer' }, times: 1 },
+    ]);
+    const now = (await rt.store.listSavepoints(NAME, { limit: 100 })).items;
+    expect(now.length - entries).toBe(1);
+  }, 150_000);
+
+  it('a lost answer to the run and resets on the job detail: the job is found, not run twice', async () => {
+    await upgradeUnder('lost run answer, resets', [
+      { method: 'POST', path: /\/jars\/[^/]+\/run$/, fault: { kind: 'lose-answer' }, times: 1 },
+      { method: 'GET', path: /^\/jobs\/[0-9a-f]{32}$/, fault: { kind: 'reset' }, times: 3 },
+    ]);
+  }, 150_000);
+
+  it('3 s latency on every call and a 10 s blackhole on the overview', async () => {
+    await upgradeUnder('latency and blackhole', [
+      // The first matching rule applies: the blackhole before the catch-all latency.
+      { method: 'GET', path: '/jobs/overview', fault: { kind: 'blackhole' }, forMs: 10_000 },
+      { path: /.*/, fault: { kind: 'latency', ms: 3_000 }, forMs: 20_000 },
+    ]);
+  }, 150_000);
+});
+
+describe('a first deploy Flink rejects', () => {
+  it('is submitted exactly once until the spec changes', async () => {
+    const runs = () => proxy.count('POST /jars/:jar/run');
+    const before = runs();
+    await rt.apply(jobSpec('refused', ['--fail-on-start']), 'refused.yaml');
+    const refused = await converge('refusal', (r) => r.status.rejected !== undefined, 'refused');
+    expect(refused.status.rejected?.reason).toMatch(/Failing on start|main/i);
+    for (let cycle = 0; cycle < 5; cycle++) {
+      await rt.reconcileOnce();
+      await rt.stateMachine.idle();
+    }
+    expect(runs() - before).toBe(1);
+    await rt.apply(jobSpec('refused', ['--rate', '5']), 'refused.yaml');
+    const hash = (await job('refused')).specHash;
+    await converge('fixed spec', stableAt(hash), 'refused');
+    expect(runs() - before).toBe(2);
+  }, 150_000);
+});
