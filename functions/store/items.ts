@@ -95,6 +95,16 @@ const jobItem = z.object({
       .optional(),
     rejected: z.object({ specHash: z.string(), reason: z.string(), at: z.string() }).optional(),
     savepointNonce: z.number().optional(),
+    // Added after the first release: items written before have neither.
+    checkpointLocation: z.string().optional(),
+    restorePoint: z
+      .object({
+        source: z.enum(['checkpoint', 'savepoint']),
+        path: z.string(),
+        at: z.string(),
+        reason: z.string(),
+      })
+      .optional(),
   }),
   leaseOwner: z.string().optional(),
   /** Epoch ms; a number so the lease condition compares numerically. */
@@ -180,6 +190,8 @@ export function jobToItem(job: JobRecord): Record<string, unknown> {
       newestSavepoint: status.newestSavepoint,
       rejected: status.rejected,
       savepointNonce: status.savepointNonce,
+      checkpointLocation: status.checkpointLocation,
+      restorePoint: status.restorePoint,
     },
     leaseOwner: job.lease?.owner,
     leaseExpiresAt: job.lease && Date.parse(job.lease.expiresAt),
@@ -233,6 +245,8 @@ export function itemToJob(item: Record<string, unknown>): JobRecord {
           }),
       ...(s.rejected === undefined ? {} : { rejected: s.rejected }),
       ...(s.savepointNonce === undefined ? {} : { savepointNonce: s.savepointNonce }),
+      ...(s.checkpointLocation === undefined ? {} : { checkpointLocation: s.checkpointLocation }),
+      ...(s.restorePoint === undefined ? {} : { restorePoint: s.restorePoint }),
     },
     ...(i.leaseOwner === undefined || i.leaseExpiresAt === undefined
       ? {}

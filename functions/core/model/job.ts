@@ -18,6 +18,8 @@ export const JOB_PHASES = [
   'ROLLING_BACK',
   'FAILED',
   'UNKNOWN',
+  // A job that ran before has no restorable state left: it is not started empty, it waits here.
+  'NEEDS_RESTORE_POINT',
 ] as const;
 /** One of {@link JOB_PHASES}. */
 export type JobPhase = (typeof JOB_PHASES)[number];
@@ -102,6 +104,23 @@ export interface JobStatus {
   rejected?: RejectedSpec;
   /** The last manual-savepoint request (spec nonce) that was served. */
   savepointNonce?: number;
+  /**
+   * Where the current Flink job writes its checkpoints (`<checkpoint dir>/<jobId>`), learnt while
+   * it runs, so that they can be found on storage after the cluster is gone.
+   */
+  checkpointLocation?: string;
+  /** The restore point the last restart chose, and why. */
+  restorePoint?: RestorePoint;
+}
+
+/** A snapshot a job was (or is to be) restored from, and why it was chosen. */
+export interface RestorePoint {
+  source: 'checkpoint' | 'savepoint';
+  path: string;
+  /** ISO-8601: when the snapshot completed. */
+  at: string;
+  /** Why this one, in words. */
+  reason: string;
 }
 
 /** A spec version that did not become stable. */
@@ -160,4 +179,6 @@ export interface JobStatusPatch {
   newestSavepoint?: SavepointRef | null;
   rejected?: RejectedSpec | null;
   savepointNonce?: number | null;
+  checkpointLocation?: string | null;
+  restorePoint?: RestorePoint | null;
 }
