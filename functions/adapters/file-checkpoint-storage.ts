@@ -1,13 +1,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FjcError } from '../commons/errors.js';
-import type { CheckpointStorage, StoredCheckpoint } from '../core/ports/index.js';
+import {
+  UnsupportedStorageError,
+  type CheckpointStorage,
+  type StoredCheckpoint,
+} from '../core/ports/index.js';
 
-/** A checkpoint or savepoint URI whose storage this runtime cannot read. */
-export class UnsupportedStorageError extends FjcError {
-  override readonly code: string = 'STORAGE_UNSUPPORTED';
-}
+export { UnsupportedStorageError };
 
 const CHECKPOINT_DIR = /^chk-(\d+)$/;
 

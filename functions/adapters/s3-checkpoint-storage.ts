@@ -1,7 +1,11 @@
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { FjcError } from '../commons/errors.js';
-import type { CheckpointStorage, StoredCheckpoint } from '../core/ports/index.js';
-import { metadataOf, UnsupportedStorageError } from './file-checkpoint-storage.js';
+import {
+  UnsupportedStorageError,
+  type CheckpointStorage,
+  type StoredCheckpoint,
+} from '../core/ports/index.js';
+import { metadataOf } from './file-checkpoint-storage.js';
 
 // Flink's S3 file systems answer to s3://, s3a:// (Hadoop) and s3p:// (Presto): the same objects.
 const S3_URI = /^s3[ap]?:\/\/([^/]+)\/?(.*)$/;
@@ -73,18 +77,22 @@ export class S3CheckpointStorage implements CheckpointStorage {
 /** Routes each URI to the storage of its scheme: files locally, S3 objects in AWS. */
 export class CheckpointStorageByScheme implements CheckpointStorage {
   constructor(
-    private readonly file: CheckpointStorage,
+    private readonly file: CheckpointStorage | undefined,
     private readonly s3: CheckpointStorage | undefined,
   ) {}
 
   private storageOf(uri: string): CheckpointStorage {
-    if (/^s3[ap]?:\/\//.test(uri)) {
-      if (this.s3) return this.s3;
-      throw new UnsupportedStorageError(`${uri} is on S3, which this runtime cannot read`, {
-        remedy: 'Give the runtime S3 access, or keep checkpoints on a file system it can read.',
-      });
-    }
-    return this.file;
+    const onS3 = /^s3[ap]?:\/\//.test(uri);
+    const storage = onS3 ? this.s3 : this.file;
+    if (storage) return storage;
+    throw new UnsupportedStorageError(
+      `${uri} is on ${onS3 ? 'S3' : 'a file system'}, which this runtime cannot read`,
+      {
+        remedy: onS3
+          ? 'Give the runtime S3 access, or keep checkpoints on a file system it can read.'
+          : 'Keep checkpoints and savepoints on S3 (s3://) when fjc runs in AWS.',
+      },
+    );
   }
 
   async listCompleted(jobCheckpointDir: string): Promise<StoredCheckpoint[]> {

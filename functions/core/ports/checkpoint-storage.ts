@@ -3,6 +3,12 @@
  * checkpoints are still on storage (`<checkpoint dir>/<jobId>/chk-N/_metadata`), and only storage
  * can say whether a savepoint or checkpoint path is still restorable.
  */
+import { FjcError } from '../../commons/errors.js';
+
+/** A checkpoint or savepoint URI whose storage this runtime cannot read (so cannot check). */
+export class UnsupportedStorageError extends FjcError {
+  override readonly code: string = 'STORAGE_UNSUPPORTED';
+}
 
 /** A completed checkpoint found on storage. */
 export interface StoredCheckpoint {
