@@ -128,6 +128,15 @@ export const jobStatusViewSchema = z.object({
   jobStartedAt: iso.optional(),
   newestSavepoint: savepointRefSchema.optional(),
   rejected: z.object({ specHash: z.string(), reason: z.string(), at: iso }).optional(),
+  restorePoint: z
+    .object({
+      source: z.enum(['checkpoint', 'savepoint']),
+      path: z.string(),
+      at: iso,
+      reason: z.string(),
+    })
+    .optional()
+    .describe('The snapshot the last restart restored, and why fjc chose it.'),
 });
 
 /** A job: its desired spec as stored and its status. */

@@ -45,6 +45,7 @@ function statusView(record: JobRecord): JobStatusView {
     ...(s.jobStartedAt === undefined ? {} : { jobStartedAt: s.jobStartedAt }),
     ...(s.newestSavepoint ? { newestSavepoint: s.newestSavepoint } : {}),
     ...(s.rejected ? { rejected: s.rejected } : {}),
+    ...(s.restorePoint ? { restorePoint: s.restorePoint } : {}),
   };
 }
 
