@@ -178,3 +178,31 @@ describe('planning a job that needs a restore point', () => {
     ).toMatchObject({ kind: 'recover' });
   });
 });
+
+describe('resuming a suspended job', () => {
+  it('resumes from the newest savepoint only while it exists, else the next newest', async () => {
+    const t = b.now().getTime();
+    const older = await snapshotOnDisk('resume/sp-old');
+    await catalogue(older, new Date(t - 120 * SEC));
+    await seed(b, v1, v1, {
+      phase: 'SUSPENDED',
+      newestSavepoint: { path: 'file:///resume/sp-disposed', at: new Date(t - SEC).toISOString() },
+    });
+    const opId = await begin(b, 'resume', v1);
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(undefined, 0));
+    for (let i = 0; i < 3 && b.flink.runJar.mock.calls.length === 0; i++) await step(opId);
+    expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({ savepointPath: older });
+  });
+
+  it('does not resume a job that ran before empty when no savepoint is left', async () => {
+    await seed(b, v1, v1, {
+      phase: 'SUSPENDED',
+      newestSavepoint: { path: 'file:///resume/gone', at: b.now().toISOString() },
+    });
+    const opId = await begin(b, 'resume', v1);
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(undefined, 0));
+    for (let i = 0; i < 3 && (await b.get()).status.operation !== undefined; i++) await step(opId);
+    expect((await b.get()).status.phase).toBe('NEEDS_RESTORE_POINT');
+    expect(b.flink.runJar).not.toHaveBeenCalled();
+  });
+});
