@@ -105,6 +105,11 @@ export interface FlinkPort {
   /** The job's failures, newest first. */
   getFailures(jobId: string): Promise<JobFailure[]>;
   getCheckpoints(jobId: string): Promise<CheckpointSummary>;
+  /**
+   * The cluster's checkpoint directory (its jobs checkpoint to `<dir>/<jobId>/chk-N`), when it
+   * configures one.
+   */
+  checkpointDirectory(): Promise<string | undefined>;
   uploadJar(source: ArtifactStream): Promise<{ jarId: string }>;
   /** @throws DuplicateJobIdError when a job with this id exists; ClusterRefusedError otherwise. */
   runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }>;

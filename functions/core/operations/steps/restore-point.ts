@@ -58,14 +58,29 @@ export async function learnCheckpointLocation(
   return path === undefined ? undefined : checkpointLocationOf(path);
 }
 
-/** The checkpoint directories of the jobs this one may continue: the same root, each job id. */
-function jobCheckpointDirs(input: StepInput): string[] {
+/** The spec's own checkpoint directory, when its Flink configuration sets one. */
+function specCheckpointDir(input: StepInput): string | undefined {
+  const config = targetSpec(input.data.target).spec.flinkConfiguration;
+  return config['execution.checkpointing.dir'] ?? config['state.checkpoints.dir'];
+}
+
+/**
+ * The checkpoint directories of the jobs this one may continue (the previous and the current
+ * job id): under the root recorded while the job ran, else the spec's or the cluster's
+ * configured one (a new cluster on the same storage says where the lost one wrote).
+ */
+async function jobCheckpointDirs(input: StepInput, flink: FlinkPort): Promise<string[]> {
   const { status } = input.record;
   const known = status.checkpointLocation;
-  if (known === undefined) return [];
-  const root = known.slice(0, known.lastIndexOf('/'));
+  const roots = new Set<string>();
+  if (known !== undefined) roots.add(known.slice(0, known.lastIndexOf('/')));
+  const configured =
+    specCheckpointDir(input) ?? (await flink.checkpointDirectory().catch(() => undefined));
+  if (configured !== undefined) roots.add(configured.replace(/\/+$/, ''));
   const ids = [input.data.previousJobId, status.jobId].filter((id) => id !== undefined);
-  return [...new Set([known, ...ids.map((id) => `${root}/${id}`)])];
+  const dirs = new Set(known === undefined ? [] : [known]);
+  for (const root of roots) for (const id of ids) dirs.add(`${root}/${id}`);
+  return [...dirs];
 }
 
 /** Every snapshot worth trying, newest first; checked against storage by the caller. */
@@ -84,7 +99,7 @@ async function candidates(input: StepInput, flink: FlinkPort): Promise<Candidate
         reason: 'the newest checkpoint the cluster reports for the previous job',
       });
   }
-  for (const dir of jobCheckpointDirs(input)) {
+  for (const dir of await jobCheckpointDirs(input, flink)) {
     try {
       for (const checkpoint of await ctx.checkpoints.listCompleted(dir))
         found.push({

@@ -55,6 +55,7 @@ export function flinkStub(): FlinkStub {
     ),
     getFailures: vi.fn(() => Promise.resolve([])),
     getCheckpoints: unscripted('getCheckpoints'),
+    checkpointDirectory: vi.fn(() => Promise.resolve(undefined)),
     uploadJar: vi.fn(() => Promise.resolve({ jarId: 'jar-1_counter.jar' })),
     runJar: vi.fn((_jarId: string, options: { jobId?: string }) =>
       Promise.resolve({ jobId: options.jobId ?? JOB_ID }),

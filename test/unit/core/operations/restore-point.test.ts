@@ -94,6 +94,17 @@ describe('after the cluster is lost', () => {
     expect((await b.get()).status.operation?.data?.restorePath).toBe(chk);
   });
 
+  it('finds the checkpoints through the new cluster’s checkpoint directory when none was recorded', async () => {
+    // A job last made stable before fjc recorded checkpoint locations: the fresh cluster on the
+    // same storage says where the lost one wrote.
+    const chk = await snapshotOnDisk(`unrecorded/chk/${JOB_ID}/chk-8`);
+    const opId = await recovering();
+    clusterForgotTheJob();
+    b.flink.checkpointDirectory.mockResolvedValue(chk.replace(`/${JOB_ID}/chk-8`, '/'));
+    await step(opId);
+    expect((await b.get()).status.operation?.data?.restorePath).toBe(chk);
+  });
+
   it('does not start the job empty with no restore point: NEEDS_RESTORE_POINT, says why', async () => {
     // Found end to end: no savepoint in the catalog, the job started empty and was STABLE.
     const opId = await recovering({ checkpointLocation: `file:///nowhere/chk/${JOB_ID}` });
