@@ -137,6 +137,15 @@ export const jobStatusViewSchema = z.object({
       reason: z.string(),
     })
     .optional(),
+  restorePoint: z
+    .object({
+      source: z.enum(['checkpoint', 'savepoint']),
+      path: z.string(),
+      at: iso,
+      reason: z.string(),
+    })
+    .optional()
+    .describe('The snapshot the last restart restored, and why fjc chose it.'),
 });
 
 /** A job: its desired spec as stored and its status. */

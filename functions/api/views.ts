@@ -46,6 +46,7 @@ function statusView(record: JobRecord): JobStatusView {
     ...(s.newestSavepoint ? { newestSavepoint: s.newestSavepoint } : {}),
     ...(s.rejected ? { rejected: s.rejected } : {}),
     ...(s.backoff ? { backoff: s.backoff } : {}),
+    ...(s.restorePoint ? { restorePoint: s.restorePoint } : {}),
   };
 }
 

@@ -98,6 +98,13 @@ export class FlinkClusterPort implements FlinkPort {
     };
   }
 
+  async checkpointDirectory(): Promise<string | undefined> {
+    const config = await this.client.getJobManagerConfig();
+    // 2.x reads execution.checkpointing.dir; 1.x state.checkpoints.dir (2.x still accepts it).
+    const dir = config['execution.checkpointing.dir'] ?? config['state.checkpoints.dir'];
+    return dir === undefined || dir.trim() === '' ? undefined : dir.trim().replace(/\/+$/, '');
+  }
+
   async getFailures(jobId: string): Promise<JobFailure[]> {
     const exceptions = await refusalsTranslated(this.client.getExceptions(jobId));
     return exceptions.map((e) => ({

@@ -30,6 +30,7 @@ import { DEFAULT_RETRY } from './retry.js';
 import { jarRunBody, type RunJarOptions } from './run-request.js';
 import {
   accumulatorsSchema,
+  jobManagerConfigSchema,
   asyncOperationSchema,
   checkpointingStatsSchema,
   clusterOverviewSchema,
@@ -133,6 +134,18 @@ export class FlinkRestClient {
       );
     this.version = version;
     return version;
+  }
+
+  /** `GET /jobmanager/config`: the cluster's configuration, by key (Flink masks secrets). */
+  async getJobManagerConfig(): Promise<Record<string, string>> {
+    const entries = await this.http.call({
+      method: 'GET',
+      path: '/jobmanager/config',
+      operation: 'jobmanager config',
+      schema: jobManagerConfigSchema,
+      idempotent: true,
+    });
+    return Object.fromEntries(entries.map((entry) => [entry.key, entry.value]));
   }
 
   /** `GET /overview`: task managers and slots. */

@@ -183,6 +183,11 @@ export const checkpointingStatsSchema = z.looseObject({
 });
 export type CheckpointingStats = z.infer<typeof checkpointingStatsSchema>;
 
+/** `GET /jobmanager/config`: the cluster's effective configuration, key by key. */
+export const jobManagerConfigSchema = z.array(
+  z.looseObject({ key: z.string(), value: z.string() }),
+);
+
 export const accumulatorsSchema = z.looseObject({
   'user-task-accumulators': z
     .array(z.looseObject({ name: z.string(), type: z.string(), value: z.string() }))

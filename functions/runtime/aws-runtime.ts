@@ -4,6 +4,10 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { randomBytes } from 'node:crypto';
 import { FlinkClients } from '../adapters/flink-clients.js';
 import { S3ArtifactSource } from '../adapters/s3-artifact-source.js';
+import {
+  CheckpointStorageByScheme,
+  S3CheckpointStorage,
+} from '../adapters/s3-checkpoint-storage.js';
 import { SfnStateMachine } from '../adapters/sfn-state-machine.js';
 import { egressPolicy } from '../commons/egress.js';
 import { ConfigurationError } from '../commons/errors.js';
@@ -38,11 +42,14 @@ function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
     },
   );
   const arn = env.FJC_STATE_MACHINE_ARN;
+  const s3 = traced(new S3Client({}));
   return {
     store,
     flink: (name) => clients.port(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
-    artifacts: new S3ArtifactSource(traced(new S3Client({}))),
+    artifacts: new S3ArtifactSource(s3),
+    // A Lambda sees no cluster's file system: only S3 checkpoints can be found and checked.
+    checkpoints: new CheckpointStorageByScheme(undefined, new S3CheckpointStorage(s3)),
     now: () => new Date(),
     newId: () => randomBytes(16).toString('hex'),
     stateMachine: arn

@@ -103,6 +103,16 @@ const jobItem = z.object({
         reason: z.string(),
       })
       .optional(),
+    // Added after the first release: items written before have neither.
+    checkpointLocation: z.string().optional(),
+    restorePoint: z
+      .object({
+        source: z.enum(['checkpoint', 'savepoint']),
+        path: z.string(),
+        at: z.string(),
+        reason: z.string(),
+      })
+      .optional(),
   }),
   leaseOwner: z.string().optional(),
   /** Epoch ms; a number so the lease condition compares numerically. */
@@ -189,6 +199,8 @@ export function jobToItem(job: JobRecord): Record<string, unknown> {
       rejected: status.rejected,
       savepointNonce: status.savepointNonce,
       backoff: status.backoff,
+      checkpointLocation: status.checkpointLocation,
+      restorePoint: status.restorePoint,
     },
     leaseOwner: job.lease?.owner,
     leaseExpiresAt: job.lease && Date.parse(job.lease.expiresAt),
@@ -243,6 +255,8 @@ export function itemToJob(item: Record<string, unknown>): JobRecord {
       ...(s.rejected === undefined ? {} : { rejected: s.rejected }),
       ...(s.savepointNonce === undefined ? {} : { savepointNonce: s.savepointNonce }),
       ...(s.backoff === undefined ? {} : { backoff: s.backoff }),
+      ...(s.checkpointLocation === undefined ? {} : { checkpointLocation: s.checkpointLocation }),
+      ...(s.restorePoint === undefined ? {} : { restorePoint: s.restorePoint }),
     },
     ...(i.leaseOwner === undefined || i.leaseExpiresAt === undefined
       ? {}

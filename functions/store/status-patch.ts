@@ -48,5 +48,10 @@ export function applyPatch(status: JobStatus, patch: JobStatusPatch): JobStatus 
   else if (patch.savepointNonce !== undefined) {
     next.savepointNonce = requireCount(patch.savepointNonce, 'savepointNonce');
   }
+  if (patch.checkpointLocation === null) delete next.checkpointLocation;
+  else if (patch.checkpointLocation !== undefined)
+    next.checkpointLocation = patch.checkpointLocation;
+  if (patch.restorePoint === null) delete next.restorePoint;
+  else if (patch.restorePoint) next.restorePoint = patch.restorePoint;
   return next;
 }

@@ -10,7 +10,13 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRIC } from '../metric-names.js';
+import {
+  METRIC,
+  METRICS_NAMESPACE,
+  PHASE_DIMENSION,
+  SERVICE_DIMENSION,
+  SERVICE_NAME,
+} from '../metric-names.js';
 import { fleetMetric } from './fleet-metrics.js';
 
 /** Properties of {@link FleetAlarms}. */
@@ -124,6 +130,22 @@ export class FleetAlarms extends Construct {
       'SavepointOverdue',
       fleetMetric(METRIC.SavepointOverdue, { statistic: 'Maximum', period: Duration.minutes(15) }),
       "A job's newest savepoint is older than its policy allows.",
+    );
+    anyOver(
+      'JobsNeedRestorePoint',
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.JobsByPhase,
+        dimensionsMap: {
+          [SERVICE_DIMENSION]: SERVICE_NAME,
+          [PHASE_DIMENSION]: 'NEEDS_RESTORE_POINT',
+        },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      'A job that ran before has no restorable checkpoint or savepoint left, so fjc does not ' +
+        'start it empty; give it a savepoint (spec.restore.initialSavepointPath) or start it ' +
+        'stateless on purpose.',
     );
     for (const [name, queue] of Object.entries(props.deadLetterQueues))
       anyOver(

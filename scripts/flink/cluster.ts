@@ -56,6 +56,11 @@ export interface FlinkClusterHandle {
   readonly logDir: string;
   /** Stops both JVMs (SIGTERM, SIGKILL after a grace period) and waits until they exit. */
   stop(): Promise<void>;
+  /**
+   * SIGKILLs both JVMs at once and waits until they are gone: a lost cluster, which flushes and
+   * cleans up nothing. The work folder stays, so a new cluster can start on the same storage.
+   */
+  kill(): Promise<void>;
   /** The last `lines` lines of the JobManager's (or TaskManager's) log. */
   logTail(lines: number, process?: 'jobmanager' | 'taskmanager'): string;
 }
@@ -407,6 +412,13 @@ export async function startFlinkCluster(
     }
   };
 
+  const kill = async (): Promise<void> => {
+    const jvms = [jm, tm].filter((jvm) => jvm !== undefined);
+    for (const jvm of jvms) jvm.child.kill('SIGKILL');
+    await Promise.all(jvms.map((jvm) => jvm.exited));
+    for (const watchdog of watchdogs) watchdog.kill('SIGKILL');
+  };
+
   const deadline = started + (opts.startTimeoutMs ?? 120_000);
   let ports: JobManagerPorts = {};
   let url = '';
@@ -483,6 +495,7 @@ export async function startFlinkCluster(
     checkpointDir,
     logDir,
     stop,
+    kill,
     logTail,
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { FileCheckpointStorage } from '../../functions/adapters/file-checkpoint-storage.js';
 import { FileArtifactSource } from '../../functions/adapters/file-artifact-source.js';
 import { FlinkClients } from '../../functions/adapters/flink-clients.js';
 import { createObservability } from '../../functions/commons/observability.js';
@@ -81,6 +82,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     flink: (name) => clients.port(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
     artifacts: new FileArtifactSource(options.baseDir),
+    checkpoints: new FileCheckpointStorage(),
     now,
     newId: () => randomBytes(16).toString('hex'),
   };

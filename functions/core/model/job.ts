@@ -18,6 +18,8 @@ export const JOB_PHASES = [
   'ROLLING_BACK',
   'FAILED',
   'UNKNOWN',
+  // A job that ran before has no restorable state left: it is not started empty, it waits here.
+  'NEEDS_RESTORE_POINT',
 ] as const;
 /** One of {@link JOB_PHASES}. */
 export type JobPhase = (typeof JOB_PHASES)[number];
@@ -104,6 +106,13 @@ export interface JobStatus {
   savepointNonce?: number;
   /** Set when operations ended on faults: the next is not started before `nextAttemptAt`. */
   backoff?: RetryBackoff;
+  /**
+   * Where the current Flink job writes its checkpoints (`<checkpoint dir>/<jobId>`), learnt while
+   * it runs, so that they can be found on storage after the cluster is gone.
+   */
+  checkpointLocation?: string;
+  /** The restore point the last restart chose, and why. */
+  restorePoint?: RestorePoint;
 }
 
 /** Per-job backoff after operations that ended on faults (not rejections), for this spec. */
@@ -114,6 +123,16 @@ export interface RetryBackoff {
   nextAttemptAt: string;
   /** The desired spec the attempts were for: a changed spec is tried at once. */
   specHash: string;
+  reason: string;
+}
+
+/** A snapshot a job was (or is to be) restored from, and why it was chosen. */
+export interface RestorePoint {
+  source: 'checkpoint' | 'savepoint';
+  path: string;
+  /** ISO-8601: when the snapshot completed. */
+  at: string;
+  /** Why this one, in words. */
   reason: string;
 }
 
@@ -174,4 +193,6 @@ export interface JobStatusPatch {
   rejected?: RejectedSpec | null;
   savepointNonce?: number | null;
   backoff?: RetryBackoff | null;
+  checkpointLocation?: string | null;
+  restorePoint?: RestorePoint | null;
 }

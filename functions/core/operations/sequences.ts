@@ -93,7 +93,11 @@ export const SEQUENCES: Readonly<Record<SequenceName, Sequence>> = {
     kind: 'resume',
     phase: 'DEPLOYING',
     stages: stateful(
-      [{ step: 'submit', note: 'from the newest savepoint' }, AWAIT_STABLE],
+      [
+        { step: 'locate-restore-point', note: 'the newest savepoint that still exists' },
+        { step: 'submit' },
+        AWAIT_STABLE,
+      ],
       [{ step: 'submit', note: 'empty' }, AWAIT_STABLE],
     ),
   },
@@ -136,7 +140,7 @@ export const SEQUENCES: Readonly<Record<SequenceName, Sequence>> = {
       [
         {
           step: 'locate-restore-point',
-          note: 'newest of savepoint catalog and retained checkpoint',
+          note: 'the newest checkpoint or savepoint that still exists; none: NEEDS_RESTORE_POINT',
         },
         { step: 'submit' },
         AWAIT_STABLE,

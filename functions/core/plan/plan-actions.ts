@@ -160,6 +160,13 @@ export function planJob(
       return act('none', 'job FAILED: change the spec or its restartNonce to try again', {
         observedState: liveState,
       });
+    if (status.phase === 'NEEDS_RESTORE_POINT' && !changed)
+      return act(
+        'none',
+        'no restorable state was found: set spec.restore.initialSavepointPath (and change ' +
+          'restartNonce), or set upgradeMode: stateless to start it empty',
+        { observedState: liveState },
+      );
     return act(
       'recover',
       liveState === 'MISSING'
@@ -204,7 +211,11 @@ export function planJob(
       });
   }
 
-  if (status.phase === 'UNKNOWN' || status.phase === 'FAILED')
+  if (
+    status.phase === 'UNKNOWN' ||
+    status.phase === 'FAILED' ||
+    status.phase === 'NEEDS_RESTORE_POINT'
+  )
     return act('settle', `job is ${liveState ?? 'unknown'} again`, { observedState: liveState });
   return act('none', 'in desired state', { observedState: liveState });
 }

@@ -1,4 +1,5 @@
 import type { ArtifactSource } from './artifacts.js';
+import type { CheckpointStorage } from './checkpoint-storage.js';
 import type { Clock, IdSource } from './clock.js';
 import type { FlinkPort } from './flink.js';
 import type { JobStore } from './job-store.js';
@@ -11,4 +12,6 @@ export interface ControlContext extends Clock, IdSource {
   /** The cluster's default savepoint directory, if its spec declares one. */
   savepointDirectory(clusterRef: string): Promise<string | undefined>;
   artifacts: ArtifactSource;
+  /** Checkpoint and savepoint storage, read directly (the cluster may be gone). */
+  checkpoints: CheckpointStorage;
 }

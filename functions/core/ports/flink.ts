@@ -118,6 +118,11 @@ export interface FlinkPort {
   getCheckpoints(jobId: string): Promise<CheckpointSummary>;
   /** @throws JobNotOnClusterError when the cluster does not know the job. */
   getSavepointHistory(jobId: string): Promise<SavepointHistory>;
+  /**
+   * The cluster's checkpoint directory (its jobs checkpoint to `<dir>/<jobId>/chk-N`), when it
+   * configures one.
+   */
+  checkpointDirectory(): Promise<string | undefined>;
   uploadJar(source: ArtifactStream): Promise<{ jarId: string }>;
   /** @throws DuplicateJobIdError when a job with this id exists; ClusterRefusedError otherwise. */
   runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }>;

@@ -4,6 +4,7 @@
  * (functions/runtime, scripts/local) wire them.
  */
 export type * from './artifacts.js';
+export * from './checkpoint-storage.js';
 export type * from './clock.js';
 export type * from './control-context.js';
 export * from './flink.js';

@@ -118,6 +118,12 @@ describe('job representations', () => {
         jobStartedAt: '2025-01-01T00:00:00.000Z',
         newestSavepoint: { id: 'sp-1', path: 's3://b/sp-1', at: '2025-01-01T00:00:00.000Z' },
         rejected: { specHash: 'x', reason: 'unstable', at: '2025-01-01T00:00:00.000Z' },
+        restorePoint: {
+          source: 'checkpoint',
+          path: 's3://b/chk/f/chk-62',
+          at: '2025-01-01T00:00:00.000Z',
+          reason: 'the newest completed checkpoint on storage',
+        },
       },
       { actor: 'test', action: 'seed' },
       new Date(),
@@ -130,6 +136,7 @@ describe('job representations', () => {
       lastApplied: { generation: 1 },
       operation: { kind: 'upgrade', step: 'stop-with-savepoint' },
       rejected: { reason: 'unstable' },
+      restorePoint: { source: 'checkpoint', path: 's3://b/chk/f/chk-62' },
     });
     expect(reply.text).not.toContain('worker-1');
     expect(reply.text).not.toContain('internal');

@@ -218,6 +218,26 @@ describe('FlinkClusterPort: answers in the core’s terms', () => {
       sink: { parallelism: { lowerBound: 1, upperBound: 4 } },
     });
   });
+
+  it('reads the cluster’s checkpoint directory, by its 2.x name or the older one', async () => {
+    const configs = [
+      [
+        { key: 'state.checkpoints.dir', value: 'file:/old' },
+        { key: 'execution.checkpointing.dir', value: 's3://bucket/chk/' },
+      ],
+      [{ key: 'state.checkpoints.dir', value: 'file:/old' }],
+      [{ key: 'jobmanager.rpc.port', value: '6123' }],
+    ];
+    const answers: (string | undefined)[] = [];
+    for (const config of configs) {
+      const { port } = await portFor((req, res) => {
+        expect(req.url).toBe('/jobmanager/config');
+        json(res, 200, config);
+      });
+      answers.push(await port.checkpointDirectory());
+    }
+    expect(answers).toEqual(['s3://bucket/chk', 'file:/old', undefined]);
+  });
 });
 
 describe('FlinkClusterPort: refusals become the core’s errors', () => {

@@ -96,6 +96,22 @@ describe('alarms', () => {
     },
   );
 
+  it('a job waiting for a restore point > 0 (JobsByPhase, phase NEEDS_RESTORE_POINT)', () => {
+    expectAlarm('JobsNeedRestorePoint', {
+      ...overZero,
+      MetricName: METRIC.JobsByPhase,
+      Namespace: METRICS_NAMESPACE,
+      Statistic: 'Maximum',
+    });
+    const dimensions = alarm('JobsNeedRestorePoint').Properties?.Dimensions as unknown[];
+    expect(dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'service', Value: 'fjc' },
+        { Name: 'phase', Value: 'NEEDS_RESTORE_POINT' },
+      ]),
+    );
+  });
+
   it('every dead-letter queue has messages visible > 0', () => {
     const queues = Object.keys(resourcesOf(fjc.controlPlaneTemplate, 'AWS::SQS::Queue'));
     const dlqAlarms = Object.values(alarms()).filter(

@@ -2,6 +2,7 @@ import { storedErrorText } from '../../error-text.js';
 import { judgeStability, type StabilityEvidence } from '../../plan/stability.js';
 import type { FlinkPort } from '../../ports/index.js';
 import type { OperationData } from '../operation-data.js';
+import { learnCheckpointLocation } from './restore-point.js';
 import { failedError, jobOrMissing, nowIso, targetSpec } from './shared.js';
 import { defineStep, type Exits, type StepInput } from './step.js';
 
@@ -53,12 +54,15 @@ export const awaitStable = defineStep(['rollback', 'finish'], async (input) => {
     };
   if (verdict.verdict === 'unstable') return unstable(input, data, storedErrorText(verdict.reason));
   const rollback = input.kind === 'rollback';
+  // Recorded now so that, should the cluster be lost, the checkpoints can be found on storage.
+  const checkpointLocation = await learnCheckpointLocation(flink, data.pendingJobId ?? '');
   return {
     type: 'finish',
     outcome: rollback ? 'failed' : 'done',
     change: {
       phase: 'STABLE',
       lastStable: data.target,
+      ...(checkpointLocation === undefined ? {} : { checkpointLocation }),
       ...(rollback ? { lastApplied: data.target } : { lastError: null, rejected: null }),
     },
     audit: rollback ? 'rolled-back' : 'stable',

@@ -5,11 +5,14 @@
  * covers the happy paths in test/flink/control-loop.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, vi, type Mock } from 'vitest';
 import { FileArtifactSource } from '../../../../functions/adapters/file-artifact-source.js';
+import { FileCheckpointStorage } from '../../../../functions/adapters/file-checkpoint-storage.js';
 import { specHash } from '../../../../functions/core/change/index.js';
 import { beginOperation } from '../../../../functions/core/operations/begin.js';
 import { LEASE_TTL_MS } from '../../../../functions/core/operations/advance.js';
@@ -58,6 +61,7 @@ export function flinkStub(): FlinkStub {
         new JobNotOnClusterError(`Flink rejected checkpoint history of ${jobId}`, 'Job not found'),
       ),
     ),
+    checkpointDirectory: vi.fn(() => Promise.resolve(undefined)),
     uploadJar: vi.fn(() => Promise.resolve({ jarId: 'jar-1_counter.jar' })),
     runJar: vi.fn((_jarId: string, options: { jobId?: string }) =>
       Promise.resolve({ jobId: options.jobId ?? JOB_ID }),
@@ -108,6 +112,21 @@ export function checkpoints(path: string | undefined, completed = 1, ackAt = 0):
   return { completed, ...(path === undefined ? {} : { latest: { path, completedAt: ackAt } }) };
 }
 
+const SNAPSHOTS = mkdtempSync(join(tmpdir(), 'fjc-snapshots-'));
+afterAll(() => rm(SNAPSHOTS, { recursive: true, force: true }));
+
+/**
+ * A checkpoint or savepoint folder with its `_metadata` on disk (restore points are checked on
+ * storage), completed at `atMs` when given; returns its file URI.
+ */
+export async function snapshotOnDisk(relative: string, atMs?: number): Promise<string> {
+  const metadata = join(SNAPSHOTS, relative, '_metadata');
+  await mkdir(dirname(metadata), { recursive: true });
+  await writeFile(metadata, 'metadata');
+  if (atMs !== undefined) await utimes(metadata, atMs / 1000, atMs / 1000);
+  return pathToFileURL(join(SNAPSHOTS, relative)).href;
+}
+
 export interface Bench {
   ctx: ControlContext;
   store: DynamoJobStore;
@@ -144,6 +163,7 @@ export async function bench(dynamo: LocalDynamo): Promise<Bench> {
     },
     savepointDirectory: () => Promise.resolve('file:///savepoints'),
     artifacts: new FileArtifactSource(dir),
+    checkpoints: new FileCheckpointStorage(),
     now,
     newId: () => (++next).toString(16).padStart(32, '0'),
   };

@@ -21,6 +21,7 @@ import {
   savepointInProgress,
   seed,
   snap,
+  snapshotOnDisk,
   withOperation,
   type Bench,
 } from './harness.js';
@@ -278,19 +279,17 @@ describe('last-state upgrade', () => {
     const opId = await begin(b, 'upgrade', v2);
     b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///checkpoints/chk-7'));
     await step(opId); // there is a checkpoint: safe to cancel
-    b.flink.getCheckpoints.mockResolvedValue(
-      checkpoints('file:///checkpoints/chk-8', 2, Date.now()),
-    );
+    const chk8 = await snapshotOnDisk('last-state/chk-8');
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(chk8, 2, Date.now()));
     for (let i = 0; i < 6 && b.flink.runJar.mock.calls.length === 0; i++) await step(opId);
-    expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({
-      savepointPath: 'file:///checkpoints/chk-8',
-    });
+    expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({ savepointPath: chk8 });
   });
 
   it('restores the new job from the latest checkpoint, NO_CLAIM, retained on cancel', async () => {
     await seed(b, v2, v1);
     const opId = await begin(b, 'upgrade', v2);
-    b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///checkpoints/chk-7'));
+    const chk7 = await snapshotOnDisk('last-state/chk-7');
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(chk7));
     expect(await step(opId)).toMatchObject({ event: 'checkpoint-located' });
     await step(opId); // cancel
     await step(opId); // await-stopped: gone
@@ -303,7 +302,7 @@ describe('last-state upgrade', () => {
       entryClass: 'dev.fjc.examples.StatefulCounter',
       args: ['--rate', '5'],
       parallelism: 1,
-      savepointPath: 'file:///checkpoints/chk-7',
+      savepointPath: chk7,
       allowNonRestoredState: false,
       claimMode: 'NO_CLAIM',
       flinkConfiguration: {
@@ -315,7 +314,7 @@ describe('last-state upgrade', () => {
     expect(record.status).toMatchObject({
       jobId: pending,
       attempt: 2,
-      restoredFrom: 'file:///checkpoints/chk-7',
+      restoredFrom: chk7,
       lastApplied: { specHash: snap(v2, 1).specHash },
     });
   });
@@ -621,30 +620,31 @@ describe('recovery', () => {
   }
 
   it('restores from a checkpoint newer than the newest savepoint', async () => {
+    const sp = await snapshotOnDisk('recovery/sp-1');
     const opId = await recover({
-      newestSavepoint: {
-        path: 'file:///sp/1',
-        at: new Date(b.now().getTime() - MIN).toISOString(),
-      },
+      newestSavepoint: { path: sp, at: new Date(b.now().getTime() - MIN).toISOString() },
     });
-    b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///chk/9', 5, b.now().getTime()));
+    const chk = await snapshotOnDisk('recovery/chk-9');
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(chk, 5, b.now().getTime()));
     await step(opId);
-    expect((await b.get()).status.operation?.data?.restorePath).toBe('file:///chk/9');
+    expect((await b.get()).status.operation?.data?.restorePath).toBe(chk);
   });
 
   it('restores from the savepoint when it is newer, or when checkpoints cannot be read', async () => {
-    const opId = await recover({
-      newestSavepoint: { path: 'file:///sp/1', at: b.now().toISOString() },
-    });
+    const sp = await snapshotOnDisk('recovery/sp-2');
+    const opId = await recover({ newestSavepoint: { path: sp, at: b.now().toISOString() } });
     b.flink.getCheckpoints.mockRejectedValue(new Error('gone'));
     await step(opId);
-    expect((await b.get()).status.operation?.data?.restorePath).toBe('file:///sp/1');
+    expect((await b.get()).status.operation?.data?.restorePath).toBe(sp);
   });
 
-  it('starts empty when there is nothing to restore', async () => {
+  it('does not start a job that ran before empty when there is nothing to restore', async () => {
     const opId = await recover();
     b.flink.getCheckpoints.mockResolvedValue(checkpoints(undefined, 0));
-    expect(await step(opId)).toMatchObject({ event: 'restore-point-located' });
-    expect((await b.get()).status.operation?.data?.restorePath).toBeUndefined();
+    expect(await step(opId)).toMatchObject({ event: 'restore-point-missing' });
+    const record = await b.get();
+    expect(record.status).toMatchObject({ phase: 'NEEDS_RESTORE_POINT' });
+    expect(record.status.operation).toBeUndefined();
+    expect(b.flink.runJar).not.toHaveBeenCalled();
   });
 });
