@@ -1,4 +1,5 @@
 /** Savepoint triggers and the answers of Flink's asynchronous operations. */
+import { newFlinkId } from './client-input.js';
 import { FlinkJobNotFoundError, SavepointFailedError } from './errors.js';
 import { summarizeThrowable } from './flink-message.js';
 import type { AsyncOperation } from './schemas.js';
@@ -44,4 +45,28 @@ export function completedLocation(
   const location = status.operation?.location;
   if (!location) throw new SavepointFailedError(jobId, triggerId, 'completed without a location');
   return { triggerId, location };
+}
+
+/** The body of `POST /jobs/:id/savepoints` (a fresh trigger id unless the caller chose one). */
+export function savepointBody(options: SavepointOptions): Record<string, unknown> & {
+  triggerId: string;
+} {
+  return {
+    'cancel-job': false,
+    triggerId: options.triggerId ?? newFlinkId(),
+    ...(options.targetDirectory === undefined
+      ? {}
+      : { 'target-directory': options.targetDirectory }),
+    ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
+  };
+}
+
+/** The body of `POST /jobs/:id/stop`: note Flink spells the directory differently here. */
+export function stopBody(options: StopOptions): Record<string, unknown> & { triggerId: string } {
+  return {
+    drain: options.drain ?? false,
+    triggerId: options.triggerId ?? newFlinkId(),
+    ...(options.targetDirectory === undefined ? {} : { targetDirectory: options.targetDirectory }),
+    ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
+  };
 }

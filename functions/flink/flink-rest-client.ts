@@ -10,12 +10,13 @@ import {
 import {
   causeOf,
   completedLocation,
+  savepointBody,
+  stopBody,
   type SavepointOptions,
   type SavepointResult,
   type StopOptions,
 } from './async-operations.js';
 import {
-  newFlinkId,
   requireId,
   validBaseUrl,
   type FlinkRestClientOptions,
@@ -107,6 +108,23 @@ export class FlinkRestClient {
     return { url: this.url };
   }
 
+  /** A GET: safe to repeat, so retried; its answer checked by `schema`; 404 → not found for `jobId`. */
+  private read<S extends z.ZodType>(
+    path: string,
+    operation: string,
+    schema: S,
+    jobId?: string,
+  ): Promise<z.infer<S>> {
+    return this.http.call({
+      method: 'GET',
+      path,
+      operation,
+      schema,
+      idempotent: true,
+      ...(jobId === undefined ? {} : { jobId }),
+    });
+  }
+
   /** Releases the connection pool; calls still in flight after a grace period are aborted. */
   async close(): Promise<void> {
     await this.http.close();
@@ -114,13 +132,7 @@ export class FlinkRestClient {
 
   /** `GET /config`: version and enabled features. */
   async getConfig(): Promise<DashboardConfig> {
-    return this.http.call({
-      method: 'GET',
-      path: '/config',
-      operation: 'config',
-      schema: dashboardConfigSchema,
-      idempotent: true,
-    });
+    return this.read('/config', 'config', dashboardConfigSchema);
   }
 
   /** The cluster's Flink version, detected once and cached. */
@@ -138,25 +150,17 @@ export class FlinkRestClient {
 
   /** `GET /jobmanager/config`: the cluster's configuration, by key (Flink masks secrets). */
   async getJobManagerConfig(): Promise<Record<string, string>> {
-    const entries = await this.http.call({
-      method: 'GET',
-      path: '/jobmanager/config',
-      operation: 'jobmanager config',
-      schema: jobManagerConfigSchema,
-      idempotent: true,
-    });
+    const entries = await this.read(
+      '/jobmanager/config',
+      'jobmanager config',
+      jobManagerConfigSchema,
+    );
     return Object.fromEntries(entries.map((entry) => [entry.key, entry.value]));
   }
 
   /** `GET /overview`: task managers and slots. */
   async getOverview(): Promise<ClusterOverview> {
-    return this.http.call({
-      method: 'GET',
-      path: '/overview',
-      operation: 'cluster overview',
-      schema: clusterOverviewSchema,
-      idempotent: true,
-    });
+    return this.read('/overview', 'cluster overview', clusterOverviewSchema);
   }
 
   /**
@@ -164,38 +168,23 @@ export class FlinkRestClient {
    * entry is read on its own: one that does not match is listed in `unreadable`, not thrown.
    */
   async listJobs(): Promise<JobList> {
-    const body = await this.http.call({
-      method: 'GET',
-      path: '/jobs/overview',
-      operation: 'jobs overview',
-      schema: jobsOverviewSchema,
-      idempotent: true,
-    });
+    const body = await this.read('/jobs/overview', 'jobs overview', jobsOverviewSchema);
     return readJobList(body.jobs);
   }
 
   /** `GET /jobs/:id`. Throws `FlinkJobNotFoundError` when the cluster does not know the job. */
   async getJob(jobId: string): Promise<JobDetail> {
-    return this.http.call({
-      method: 'GET',
-      path: `/jobs/${requireId('jobId', jobId)}`,
-      operation: 'job detail',
-      schema: jobDetailSchema,
-      idempotent: true,
-      jobId,
-    });
+    return this.read(`/jobs/${requireId('jobId', jobId)}`, 'job detail', jobDetailSchema, jobId);
   }
 
   /** The job's exception history, newest first. */
   async getExceptions(jobId: string): Promise<JobException[]> {
-    const body = await this.http.call({
-      method: 'GET',
-      path: `/jobs/${requireId('jobId', jobId)}/exceptions`,
-      operation: 'job exceptions',
-      schema: jobExceptionsSchema,
-      idempotent: true,
+    const body = await this.read(
+      `/jobs/${requireId('jobId', jobId)}/exceptions`,
+      'job exceptions',
+      jobExceptionsSchema,
       jobId,
-    });
+    );
     return [...body.exceptionHistory.entries].sort((a, b) => b.timestamp - a.timestamp);
   }
 
@@ -207,26 +196,22 @@ export class FlinkRestClient {
 
   /** `GET /jobs/:id/checkpoints`: counts, latest completed and restored checkpoint. */
   async getCheckpoints(jobId: string): Promise<CheckpointingStats> {
-    return this.http.call({
-      method: 'GET',
-      path: `/jobs/${requireId('jobId', jobId)}/checkpoints`,
-      operation: 'job checkpoints',
-      schema: checkpointingStatsSchema,
-      idempotent: true,
+    return this.read(
+      `/jobs/${requireId('jobId', jobId)}/checkpoints`,
+      'job checkpoints',
+      checkpointingStatsSchema,
       jobId,
-    });
+    );
   }
 
   /** User accumulators of the job, by name. */
   async getAccumulators(jobId: string): Promise<Record<string, string>> {
-    const body = await this.http.call({
-      method: 'GET',
-      path: `/jobs/${requireId('jobId', jobId)}/accumulators`,
-      operation: 'job accumulators',
-      schema: accumulatorsSchema,
-      idempotent: true,
+    const body = await this.read(
+      `/jobs/${requireId('jobId', jobId)}/accumulators`,
+      'job accumulators',
+      accumulatorsSchema,
       jobId,
-    });
+    );
     return Object.fromEntries(body['user-task-accumulators'].map((a) => [a.name, a.value]));
   }
 
@@ -286,25 +271,7 @@ export class FlinkRestClient {
     jobId: string,
     options: SavepointOptions = {},
   ): Promise<{ triggerId: string }> {
-    const triggerId = requireId('triggerId', options.triggerId ?? newFlinkId());
-    const body = await this.http.call({
-      method: 'POST',
-      path: `/jobs/${requireId('jobId', jobId)}/savepoints`,
-      operation: 'savepoint trigger',
-      schema: triggerSchema,
-      json: {
-        'cancel-job': false,
-        triggerId,
-        ...(options.targetDirectory === undefined
-          ? {}
-          : { 'target-directory': options.targetDirectory }),
-        ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
-      },
-      // Flink deduplicates by trigger id, so a repeat cannot start a second savepoint.
-      idempotent: true,
-      jobId,
-    });
-    return { triggerId: body['request-id'] };
+    return this.startSavepoint(jobId, 'savepoints', 'savepoint trigger', savepointBody(options));
   }
 
   /** `POST /jobs/:id/stop`: stop-with-savepoint; the job ends FINISHED when it succeeds. */
@@ -312,20 +279,23 @@ export class FlinkRestClient {
     jobId: string,
     options: StopOptions = {},
   ): Promise<{ triggerId: string }> {
-    const triggerId = requireId('triggerId', options.triggerId ?? newFlinkId());
+    return this.startSavepoint(jobId, 'stop', 'stop with savepoint', stopBody(options));
+  }
+
+  /** Flink deduplicates by trigger id, so a repeat cannot start a second savepoint: retried. */
+  private async startSavepoint(
+    jobId: string,
+    endpoint: 'savepoints' | 'stop',
+    operation: string,
+    json: { triggerId: string },
+  ): Promise<{ triggerId: string }> {
+    requireId('triggerId', json.triggerId);
     const body = await this.http.call({
       method: 'POST',
-      path: `/jobs/${requireId('jobId', jobId)}/stop`,
-      operation: 'stop with savepoint',
+      path: `/jobs/${requireId('jobId', jobId)}/${endpoint}`,
+      operation,
       schema: triggerSchema,
-      json: {
-        drain: options.drain ?? false,
-        triggerId,
-        ...(options.targetDirectory === undefined
-          ? {}
-          : { targetDirectory: options.targetDirectory }),
-        ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
-      },
+      json,
       idempotent: true,
       jobId,
     });
@@ -334,14 +304,12 @@ export class FlinkRestClient {
 
   /** `GET /jobs/:id/savepoints/:triggerId`: the state of a savepoint or stop operation. */
   async getSavepointStatus(jobId: string, triggerId: string): Promise<AsyncOperation> {
-    return this.http.call({
-      method: 'GET',
-      path: `/jobs/${requireId('jobId', jobId)}/savepoints/${requireId('triggerId', triggerId)}`,
-      operation: 'savepoint status',
-      schema: asyncOperationSchema,
-      idempotent: true,
+    return this.read(
+      `/jobs/${requireId('jobId', jobId)}/savepoints/${requireId('triggerId', triggerId)}`,
+      'savepoint status',
+      asyncOperationSchema,
       jobId,
-    });
+    );
   }
 
   /**
@@ -417,13 +385,11 @@ export class FlinkRestClient {
     await pollUntil(
       `savepoint disposal ${triggerId}`,
       async () => {
-        const status = await this.http.call({
-          method: 'GET',
-          path: `/savepoint-disposal/${encodeURIComponent(triggerId)}`,
-          operation: 'savepoint disposal status',
-          schema: asyncOperationSchema,
-          idempotent: true,
-        });
+        const status = await this.read(
+          `/savepoint-disposal/${encodeURIComponent(triggerId)}`,
+          'savepoint disposal status',
+          asyncOperationSchema,
+        );
         if (status.status.id === 'IN_PROGRESS') return undefined;
         const failure = status.operation?.['failure-cause'];
         if (failure) throw new SavepointFailedError(undefined, triggerId, causeOf(failure));
@@ -435,14 +401,12 @@ export class FlinkRestClient {
 
   /** `GET /jobs/:id/resource-requirements` (adaptive scheduler). */
   async getResourceRequirements(jobId: string): Promise<ResourceRequirements> {
-    return this.http.call({
-      method: 'GET',
-      path: `/jobs/${requireId('jobId', jobId)}/resource-requirements`,
-      operation: 'resource requirements',
-      schema: resourceRequirementsSchema,
-      idempotent: true,
+    return this.read(
+      `/jobs/${requireId('jobId', jobId)}/resource-requirements`,
+      'resource requirements',
+      resourceRequirementsSchema,
       jobId,
-    });
+    );
   }
 
   /** `PUT /jobs/:id/resource-requirements`: in-place rescale (adaptive scheduler, 1.18+). */
