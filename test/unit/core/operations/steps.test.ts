@@ -610,6 +610,19 @@ describe('manual savepoint and retention', () => {
   });
 });
 
+describe('served savepoint nonce', () => {
+  it('keeps the highest nonce served when a periodic savepoint ends under an older spec nonce', async () => {
+    const desired = job({ savepointNonce: 2 });
+    await seed(b, desired, desired, { savepointNonce: 5 });
+    const opId = await begin(b, 'savepoint', desired, { savepointKind: 'periodic' });
+    expect(await step(opId)).toMatchObject({ event: 'savepoint-triggered' });
+    b.flink.getSavepointStatus.mockResolvedValue(savepointDone('file:///sp/periodic'));
+    expect(await step(opId)).toMatchObject({ event: 'savepoint-completed' });
+    expect(await step(opId)).toMatchObject({ next: 'done', event: 'savepoint-retention' });
+    expect((await b.get()).status.savepointNonce).toBe(5);
+  });
+});
+
 describe('recovery', () => {
   const v1 = job();
 
