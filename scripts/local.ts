@@ -2,8 +2,9 @@
  * `npm run local`: the whole of fjc on this machine. It starts a real Flink session cluster (or
  * uses FJC_FLINK_URL), builds the example job, starts the control plane (dynalite keeping its
  * data under .local/, the synthesized state machine, the real handlers), applies the specs in
- * examples/specs (edits are picked up on the next cycle), reconciles every few seconds and shows
- * a live status table. Ctrl-C stops everything, Flink included.
+ * examples/specs that changed since they were last applied (edits are picked up on the next
+ * cycle; a restart does not revert changes made through the API), reconciles every few seconds
+ * and shows a live status table. Ctrl-C stops everything, Flink included.
  */
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -134,10 +135,22 @@ async function main(): Promise<void> {
           },
         }
       : doc;
+  // Only files edited since they were last applied are applied: a restart never reverts what
+  // was changed through the API or the CLI meanwhile.
+  const freshStore = (await runtime.store.listClusters({ limit: 1 })).items.length === 0;
   const specs = new SpecFolder(
     specsDir,
     (text, file) => runtime.apply(text, file, pointAtLocalFlink),
     repoRoot,
+    {
+      digestsFile: join(localDir, 'spec-digests.json'),
+      forgetApplied: freshStore,
+      // A cluster file is rewritten to this run's Flink, whose URL may differ from the last.
+      fingerprint: (text) =>
+        text.includes('kind: FlinkCluster')
+          ? `${text}\0${flink.url}\0${flink.savepointDir ?? ''}`
+          : text,
+    },
   );
 
   const token = await localToken();
