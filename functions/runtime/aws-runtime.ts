@@ -45,6 +45,7 @@ function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
     artifacts: new S3ArtifactSource(traced(new S3Client({}))),
     now: () => new Date(),
     newId: () => randomBytes(16).toString('hex'),
+    leaseTtlMs: env.FJC_LEASE_TTL_SECONDS * 1000,
     stateMachine: arn
       ? new SfnStateMachine(traced(new SFNClient({})), arn)
       : {

@@ -11,4 +11,9 @@ export interface ControlContext extends Clock, IdSource {
   /** The cluster's default savepoint directory, if its spec declares one. */
   savepointDirectory(clusterRef: string): Promise<string | undefined>;
   artifacts: ArtifactSource;
+  /**
+   * How long a worker's lease on a job lasts unless renewed (`FJC_LEASE_TTL_SECONDS`); the
+   * core's default when absent. Shorter means a dead worker's operation is taken over sooner.
+   */
+  leaseTtlMs?: number;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { advanceOperation } from '../../../../functions/core/operations/advance.js';
+import { LEASE_TTL_MS, advanceOperation } from '../../../../functions/core/operations/advance.js';
 import {
   ClusterRefusedError,
   DuplicateJobIdError,
@@ -106,7 +106,7 @@ describe('savepoint upgrade: the savepoint fails', () => {
     const renewed = await b.get();
     expect(renewed.lease).toEqual({
       owner: OWNER,
-      expiresAt: new Date(b.now().getTime() + 10 * MIN).toISOString(),
+      expiresAt: new Date(b.now().getTime() + LEASE_TTL_MS).toISOString(),
     });
     expect(renewed.status.operation?.step).toBe('await-savepoint');
 
@@ -496,7 +496,8 @@ describe('the stability gate', () => {
     b.flink.getJob.mockResolvedValue(jobDetail('RUNNING', jobId, b.now().getTime()));
     b.flink.getCheckpoints.mockRejectedValue(new Error('no stats yet'));
     const pending = await step(opId);
-    expect(pending).toMatchObject({ next: 'wait', waitSeconds: 30 });
+    // The gate asks for 30 s; the pause is capped at a third of the lease, which it outlives.
+    expect(pending).toMatchObject({ next: 'wait', waitSeconds: LEASE_TTL_MS / 3000 });
     b.advance(2 * MIN);
     b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///c/2', 2));
     expect(await step(opId)).toMatchObject({ next: 'done', event: 'stable' });
