@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { StaticTeamDirectory } from '../functions/api/team-directory.js';
+import { lambdaEnvironmentSchema } from '../functions/commons/env.js';
 import { join } from 'node:path';
 import type { SpecDocument } from '../functions/core/spec/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from './flink/cluster.js';
@@ -113,6 +114,11 @@ async function main(): Promise<void> {
   const runtime = await startLocalRuntime({
     dataDir: join(localDir, 'dynamodb'),
     baseDir: repoRoot,
+    // Kept across restarts: a restart resumes its own operations left in flight at once.
+    workerIdFile: join(localDir, 'worker-id'),
+    leaseTtlMs:
+      lambdaEnvironmentSchema.shape.FJC_LEASE_TTL_SECONDS.parse(process.env.FJC_LEASE_TTL_SECONDS) *
+      1000,
   });
   services.push({
     name: 'control plane',

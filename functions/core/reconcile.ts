@@ -214,7 +214,7 @@ async function startOperation(
   v: JobView,
   now: Date,
 ): Promise<ExecutionAction | undefined> {
-  const owner = `reconcile:${ctx.newId()}`;
+  const owner = `${ctx.workerId ?? 'reconcile'}:${ctx.newId()}`;
   const leased = await ctx.store.acquireLease(v.record.name, owner, leaseTtlMs(ctx), now);
   // Taking the lease bumps the version by one; more means someone wrote the job after it was
   // planned, so the plan is stale: give the lease back and plan it afresh next cycle.

@@ -16,4 +16,9 @@ export interface ControlContext extends Clock, IdSource {
    * core's default when absent. Shorter means a dead worker's operation is taken over sooner.
    */
   leaseTtlMs?: number;
+  /**
+   * Who this worker is, the prefix of the lease owners it takes (`<workerId>:<id>`); `reconcile`
+   * when absent. A worker that keeps its identity across restarts can recognise its own leases.
+   */
+  workerId?: string;
 }
