@@ -25,6 +25,7 @@ import { jarRunBody, type RunJarOptions } from './run-request.js';
 import {
   accumulatorsSchema,
   asyncOperationSchema,
+  checkpointConfigSchema,
   checkpointingStatsSchema,
   clusterOverviewSchema,
   dashboardConfigSchema,
@@ -39,6 +40,7 @@ import {
   TERMINAL_JOB_STATES,
   triggerSchema,
   type AsyncOperation,
+  type CheckpointConfig,
   type CheckpointingStats,
   type ClusterOverview,
   type DashboardConfig,
@@ -279,6 +281,21 @@ export class FlinkRestClient {
       path: `/jobs/${requireId('jobId', jobId)}/checkpoints`,
       operation: 'job checkpoints',
       schema: checkpointingStatsSchema,
+      idempotent: true,
+      jobId,
+    });
+  }
+
+  /**
+   * `GET /jobs/:id/checkpoints/config`: the job's checkpointing configuration. Flink answers 404
+   * ("Checkpointing is not enabled for this job") when the job has no checkpoint coordinator.
+   */
+  async getCheckpointConfig(jobId: string): Promise<CheckpointConfig> {
+    return this.http.call({
+      method: 'GET',
+      path: `/jobs/${requireId('jobId', jobId)}/checkpoints/config`,
+      operation: 'checkpoint config',
+      schema: checkpointConfigSchema,
       idempotent: true,
       jobId,
     });

@@ -174,6 +174,10 @@ export const checkpointingStatsSchema = z.looseObject({
 });
 export type CheckpointingStats = z.infer<typeof checkpointingStatsSchema>;
 
+/** `GET /jobs/:id/checkpoints/config`: only the interval is read (Long.MAX when disabled). */
+export const checkpointConfigSchema = z.looseObject({ interval: z.number().optional() });
+export type CheckpointConfig = z.infer<typeof checkpointConfigSchema>;
+
 export const accumulatorsSchema = z.looseObject({
   'user-task-accumulators': z
     .array(z.looseObject({ name: z.string(), type: z.string(), value: z.string() }))

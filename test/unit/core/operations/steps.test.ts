@@ -545,6 +545,45 @@ describe('rescale', () => {
   });
 });
 
+describe('the stability gate after a rescale', () => {
+  it('waits until the job runs at the requested parallelism, not merely at least 1', async () => {
+    const v1 = job({ parallelism: 2 });
+    const v2 = job({ parallelism: 4 });
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'scale', v2, { fields: ['spec.parallelism'] });
+    await step(opId);
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///c/9', 5));
+    b.flink.getJob.mockResolvedValue({
+      ...jobDetail('RUNNING', JOB_ID, b.now().getTime() - 10 * MIN),
+      parallelism: 2,
+    });
+    b.advance(2 * MIN);
+    expect(await step(opId)).toMatchObject({ next: 'wait' });
+    expect(b.flink.getJob).toHaveBeenCalled();
+    b.flink.getJob.mockResolvedValue({
+      ...jobDetail('RUNNING', JOB_ID, b.now().getTime() - 10 * MIN),
+      parallelism: 4,
+    });
+    expect(await step(opId)).toMatchObject({ next: 'done', event: 'stable' });
+  });
+
+  it('rolls back at once, saying why, when checkpointing is off but the gate needs checkpoints', async () => {
+    const v1 = job({ args: ['--rate', '1'] });
+    const v2 = job({ args: ['--rate', '2'], upgradeMode: 'stateless' });
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    await step(opId);
+    await step(opId);
+    await step(opId);
+    const jobId = (await b.get()).status.operation?.data?.pendingJobId as string;
+    b.flink.getJob.mockResolvedValue(jobDetail('RUNNING', jobId, b.now().getTime()));
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(undefined, 0));
+    b.flink.isCheckpointingEnabled.mockResolvedValue(false);
+    expect(await step(opId)).toMatchObject({ event: 'rollback-started' });
+    expect((await b.get()).status.rejected?.reason).toMatch(/checkpointing is disabled/);
+  });
+});
+
 describe('manual savepoint and retention', () => {
   it('disposes of savepoints beyond the policy, keeping those whose disposal failed', async () => {
     const applied = job();
