@@ -14,6 +14,11 @@ export interface FjcConfig {
   readonly maxConcurrency: number;
   /** Minutes a job may stay not RUNNING before it alarms (`fjc:jobNotRunningMinutes`, default 15). */
   readonly jobNotRunningMinutes: number;
+  /**
+   * Seconds a worker's lease on a job lasts unless renewed (`fjc:leaseTtlSeconds`, default 60,
+   * at least 10): a dead worker's operation is taken over after about this long.
+   */
+  readonly leaseTtlSeconds: number;
   /** Upper bound of one control-loop execution (`fjc:executionTimeoutSeconds`, default 3600). */
   readonly executionTimeoutSeconds: number;
   /** Days audit items live before TTL removes them (`fjc:auditRetentionDays`, default 400). */
@@ -47,6 +52,7 @@ export const DEFAULT_CONFIG: FjcConfig = {
   secretPrefix: 'fjc/',
   maxConcurrency: 10,
   jobNotRunningMinutes: 15,
+  leaseTtlSeconds: 60,
   executionTimeoutSeconds: 3600,
   auditRetentionDays: 400,
   bundle: true,
@@ -54,6 +60,13 @@ export const DEFAULT_CONFIG: FjcConfig = {
   egressAllow: '',
   egressDeny: '127.0.0.0/8,::1',
 };
+
+/** A lease time-to-live the functions accept (`FJC_LEASE_TTL_SECONDS`), checked at synth. */
+function leaseTtlSeconds(value: number): number {
+  if (value < 10 || value > 86_400)
+    throw new Error(`Context fjc:leaseTtlSeconds must be between 10 and 86400, got ${value}`);
+  return value;
+}
 
 /** An egress list from context: a list or a comma-separated string of valid rules. */
 function egressRules(key: string, raw: unknown, fallback: string): string {
@@ -125,6 +138,9 @@ export function readConfig(node: Node): FjcConfig {
     jobNotRunningMinutes: positiveInt(
       'fjc:jobNotRunningMinutes',
       DEFAULT_CONFIG.jobNotRunningMinutes,
+    ),
+    leaseTtlSeconds: leaseTtlSeconds(
+      positiveInt('fjc:leaseTtlSeconds', DEFAULT_CONFIG.leaseTtlSeconds),
     ),
     executionTimeoutSeconds: positiveInt(
       'fjc:executionTimeoutSeconds',

@@ -2,12 +2,15 @@
  * `npm run local`: the whole of fjc on this machine. It starts a real Flink session cluster (or
  * uses FJC_FLINK_URL), builds the example job, starts the control plane (dynalite keeping its
  * data under .local/, the synthesized state machine, the real handlers), applies the specs in
- * examples/specs (edits are picked up on the next cycle), reconciles every few seconds and shows
- * a live status table. Ctrl-C stops everything, Flink included.
+ * examples/specs that changed since they were last applied (edits are picked up on the next
+ * cycle; a restart does not revert changes made through the API), reconciles every few seconds
+ * and shows a live status table. Ctrl-C suspends running jobs with a savepoint (bounded wait),
+ * then stops everything, Flink included; the next start resumes them from that savepoint.
  */
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { StaticTeamDirectory } from '../functions/api/team-directory.js';
+import { lambdaEnvironmentSchema } from '../functions/commons/env.js';
 import { join } from 'node:path';
 import type { SpecDocument } from '../functions/core/spec/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from './flink/cluster.js';
@@ -16,6 +19,7 @@ import { log, repoRoot } from './flink/paths.js';
 import { startApiServer } from './local/api-server.js';
 import { startLocalRuntime } from './local/local-runtime.js';
 import { SpecFolder, type SpecFileOutcome } from './local/spec-files.js';
+import { suspendRunningJobs } from './local/suspend-on-stop.js';
 import { renderStatusTable } from './local/status-table.js';
 
 // Metrics are for CloudWatch; locally they would only scramble the status table.
@@ -25,6 +29,8 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const localDir = join(repoRoot, '.local');
 const specsDir = process.env.FJC_SPECS_DIR ?? join(repoRoot, 'examples', 'specs');
 const intervalMs = Number(process.env.FJC_RECONCILE_INTERVAL_SECONDS ?? '5') * 1000;
+/** How long Ctrl-C waits for running jobs to be suspended before stopping Flink anyway. */
+const suspendTimeoutMs = Number(process.env.FJC_SUSPEND_ON_STOP_SECONDS ?? '60') * 1000;
 
 /**
  * The local API's bearer token, kept across restarts in .local/api.json (where `fjc` finds the
@@ -87,11 +93,18 @@ async function main(): Promise<void> {
   const services: Service[] = [];
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
+  // Set once the control plane runs: suspends running jobs with a savepoint before Flink stops.
+  const onStop: { suspendJobs?: () => Promise<void> } = {};
   const shutdown = (): void => {
     if (stopping) return;
     stopping = true;
     clearTimeout(timer);
-    void stopAll(services).then(
+    void (async () => {
+      await onStop.suspendJobs?.().catch((error: unknown) => {
+        log(`suspending jobs failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      await stopAll(services);
+    })().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
@@ -112,6 +125,11 @@ async function main(): Promise<void> {
   const runtime = await startLocalRuntime({
     dataDir: join(localDir, 'dynamodb'),
     baseDir: repoRoot,
+    // Kept across restarts: a restart resumes its own operations left in flight at once.
+    workerIdFile: join(localDir, 'worker-id'),
+    leaseTtlMs:
+      lambdaEnvironmentSchema.shape.FJC_LEASE_TTL_SECONDS.parse(process.env.FJC_LEASE_TTL_SECONDS) *
+      1000,
   });
   services.push({
     name: 'control plane',
@@ -120,6 +138,12 @@ async function main(): Promise<void> {
       await runtime.stop();
     },
   });
+  onStop.suspendJobs = async () => {
+    log(`suspending running jobs with a savepoint (at most ${suspendTimeoutMs / 1000}s)`);
+    const report = await suspendRunningJobs(runtime, { timeoutMs: suspendTimeoutMs });
+    for (const name of report.suspended) log(`${name}: suspended; resumes on the next start`);
+    for (const { jobName, reason } of report.left) log(`${jobName}: not suspended: ${reason}`);
+  };
   // The cluster named `local` is this machine's Flink, wherever it was started.
   const pointAtLocalFlink = (doc: SpecDocument): SpecDocument =>
     doc.kind === 'FlinkCluster' && doc.metadata.name === 'local'
@@ -134,10 +158,22 @@ async function main(): Promise<void> {
           },
         }
       : doc;
+  // Only files edited since they were last applied are applied: a restart never reverts what
+  // was changed through the API or the CLI meanwhile.
+  const freshStore = (await runtime.store.listClusters({ limit: 1 })).items.length === 0;
   const specs = new SpecFolder(
     specsDir,
     (text, file) => runtime.apply(text, file, pointAtLocalFlink),
     repoRoot,
+    {
+      digestsFile: join(localDir, 'spec-digests.json'),
+      forgetApplied: freshStore,
+      // A cluster file is rewritten to this run's Flink, whose URL may differ from the last.
+      fingerprint: (text) =>
+        text.includes('kind: FlinkCluster')
+          ? `${text}\0${flink.url}\0${flink.savepointDir ?? ''}`
+          : text,
+    },
   );
 
   const token = await localToken();

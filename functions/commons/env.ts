@@ -25,6 +25,12 @@ export const lambdaEnvironmentSchema = z.object({
   FJC_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(400),
   /** Minutes a job may stay not RUNNING before reconcile counts it for the alarm. */
   FJC_JOB_NOT_RUNNING_MINUTES: z.coerce.number().int().positive().default(15),
+  /**
+   * Seconds a worker's lease on a job lasts unless renewed; its holder renews it while it works,
+   * so this bounds how long a dead worker's operation waits to be taken over. At least 10 (a
+   * renewal needs a moment), at most a day.
+   */
+  FJC_LEASE_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
   /** The API's team directory (JSON), api only. */
   FJC_API_TEAMS: z.string().optional(),
   /** CIDRs and host names Flink clusters may be reached at; empty: anything not denied. */

@@ -2,7 +2,7 @@ import { ConflictError } from '../commons/errors.js';
 import type { JobRecord, JobStatusPatch } from './model/index.js';
 import { storedErrorText } from './error-text.js';
 import { beginOperation } from './operations/begin.js';
-import { LEASE_TTL_MS } from './operations/advance.js';
+import { leaseTtlMs } from './operations/advance.js';
 import type { ControlContext, ExecutionAction, StateMachinePort } from './ports/index.js';
 import { fleetFigures, type FleetFigures } from './plan/fleet.js';
 import type { ClusterObservation } from './plan/observation.js';
@@ -214,8 +214,8 @@ async function startOperation(
   v: JobView,
   now: Date,
 ): Promise<ExecutionAction | undefined> {
-  const owner = `reconcile:${ctx.newId()}`;
-  const leased = await ctx.store.acquireLease(v.record.name, owner, LEASE_TTL_MS, now);
+  const owner = `${ctx.workerId ?? 'reconcile'}:${ctx.newId()}`;
+  const leased = await ctx.store.acquireLease(v.record.name, owner, leaseTtlMs(ctx), now);
   // Taking the lease bumps the version by one; more means someone wrote the job after it was
   // planned, so the plan is stale: give the lease back and plan it afresh next cycle.
   if (leased.version !== action.expectedVersion + 1) {

@@ -91,10 +91,12 @@ export class FlinkClusterPort implements FlinkPort {
   async getJob(jobId: string): Promise<JobState> {
     const job = await refusalsTranslated(this.client.getJob(jobId));
     const runningSince = job.timestamps?.RUNNING;
+    const parallelism = Math.max(0, ...job.vertices.map((vertex) => vertex.parallelism));
     return {
       jobId: job.jid,
       state: job.state,
       ...(runningSince === undefined ? {} : { runningSince }),
+      ...(parallelism > 0 ? { parallelism } : {}),
     };
   }
 
@@ -146,6 +148,18 @@ export class FlinkClusterPort implements FlinkPort {
           }
         : {}),
     };
+  }
+
+  async isCheckpointingEnabled(jobId: string): Promise<boolean> {
+    try {
+      const config = await this.client.getCheckpointConfig(jobId);
+      // Periodic checkpointing off: Flink keeps a coordinator for savepoints at interval Long.MAX.
+      return config.interval !== undefined && config.interval > 0 && config.interval < 2 ** 62;
+    } catch (error) {
+      if (error instanceof FlinkRequestRejectedError && /not enabled/i.test(error.flinkMessage))
+        return false;
+      throw translated(error);
+    }
   }
 
   uploadJar(source: ArtifactStream): Promise<{ jarId: string }> {

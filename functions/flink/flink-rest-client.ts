@@ -33,6 +33,7 @@ import {
   accumulatorsSchema,
   jobManagerConfigSchema,
   asyncOperationSchema,
+  checkpointConfigSchema,
   checkpointingStatsSchema,
   clusterOverviewSchema,
   dashboardConfigSchema,
@@ -46,6 +47,7 @@ import {
   TERMINAL_JOB_STATES,
   triggerSchema,
   type AsyncOperation,
+  type CheckpointConfig,
   type CheckpointingStats,
   type ClusterOverview,
   type DashboardConfig,
@@ -202,6 +204,21 @@ export class FlinkRestClient {
       checkpointingStatsSchema,
       jobId,
     );
+  }
+
+  /**
+   * `GET /jobs/:id/checkpoints/config`: the job's checkpointing configuration. Flink answers 404
+   * ("Checkpointing is not enabled for this job") when the job has no checkpoint coordinator.
+   */
+  async getCheckpointConfig(jobId: string): Promise<CheckpointConfig> {
+    return this.http.call({
+      method: 'GET',
+      path: `/jobs/${requireId('jobId', jobId)}/checkpoints/config`,
+      operation: 'checkpoint config',
+      schema: checkpointConfigSchema,
+      idempotent: true,
+      jobId,
+    });
   }
 
   /** User accumulators of the job, by name. */

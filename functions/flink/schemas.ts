@@ -188,6 +188,10 @@ export const jobManagerConfigSchema = z.array(
   z.looseObject({ key: z.string(), value: z.string() }),
 );
 
+/** `GET /jobs/:id/checkpoints/config`: only the interval is read (Long.MAX when disabled). */
+export const checkpointConfigSchema = z.looseObject({ interval: z.number().optional() });
+export type CheckpointConfig = z.infer<typeof checkpointConfigSchema>;
+
 export const accumulatorsSchema = z.looseObject({
   'user-task-accumulators': z
     .array(z.looseObject({ name: z.string(), type: z.string(), value: z.string() }))

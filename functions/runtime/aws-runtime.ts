@@ -52,6 +52,7 @@ function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
     checkpoints: new CheckpointStorageByScheme(undefined, new S3CheckpointStorage(s3)),
     now: () => new Date(),
     newId: () => randomBytes(16).toString('hex'),
+    leaseTtlMs: env.FJC_LEASE_TTL_SECONDS * 1000,
     stateMachine: arn
       ? new SfnStateMachine(traced(new SFNClient({})), arn)
       : {

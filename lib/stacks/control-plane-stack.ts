@@ -93,6 +93,7 @@ export class ControlPlaneStack extends Stack {
     reconcile.fn.addEnvironment('FJC_JOB_NOT_RUNNING_MINUTES', String(config.jobNotRunningMinutes));
     // The functions that connect to Flink check every address against the egress policy.
     for (const flinkFacing of [reconcile, deploy, verify]) {
+      flinkFacing.fn.addEnvironment('FJC_LEASE_TTL_SECONDS', String(config.leaseTtlSeconds));
       if (config.egressAllow !== '')
         flinkFacing.fn.addEnvironment('FJC_EGRESS_ALLOW', config.egressAllow);
       if (config.egressDeny !== '')

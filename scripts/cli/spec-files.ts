@@ -2,6 +2,7 @@
  * Reading and validating spec files offline, with the very parser the API and the ingest
  * pipeline use: what `fjc validate` accepts, the API accepts.
  */
+import { specWarnings } from '../../functions/core/spec/warnings.js';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FieldIssue } from '../../functions/commons/errors.js';
@@ -104,6 +105,20 @@ export async function loadSpecFiles(files: readonly string[], cwd: string): Prom
     );
   }
   return checked.flatMap((c) => (c.ok ? [c.spec] : []));
+}
+
+/**
+ * The warnings of a valid file's jobs, one line each (`file: warning: FlinkJob/name: path:
+ * message`): things that validate but cannot work as written.
+ */
+export function warningLines(spec: SpecFile): string[] {
+  return spec.documents.flatMap((doc) =>
+    doc.kind === 'FlinkJob'
+      ? specWarnings(doc).map(
+          (w) => `${spec.file}: warning: FlinkJob/${doc.metadata.name}: ${w.path}: ${w.message}`,
+        )
+      : [],
+  );
 }
 
 /** The content type to send a spec file's text with. */

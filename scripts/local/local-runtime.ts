@@ -19,6 +19,7 @@ import type { JobStore } from '../../functions/core/ports/index.js';
 import { synthesizeControlLoopDefinition } from '../../lib/synth-definition.js';
 import { createTable, startDynalite } from './dynalite.js';
 import { LocalStateMachine } from './local-state-machine.js';
+import { localWorkerId, releaseOwnLeases } from './worker-identity.js';
 
 export interface LocalRuntimeOptions {
   /** Folder for dynalite's data (kept across restarts); in memory when absent. */
@@ -29,6 +30,13 @@ export interface LocalRuntimeOptions {
   secretsFile?: string;
   /** Source of time (tests move it). */
   now?: () => Date;
+  /**
+   * File keeping this run's worker identity across restarts (`.local/worker-id`); a restart then
+   * resumes the operations it left in flight at once. Absent: a new identity each start.
+   */
+  workerIdFile?: string;
+  /** How long a lease lasts unless renewed; the core's default when absent. */
+  leaseTtlMs?: number;
 }
 
 export interface LocalRuntime {
@@ -85,7 +93,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     checkpoints: new FileCheckpointStorage(),
     now,
     newId: () => randomBytes(16).toString('hex'),
+    workerId: await localWorkerId(options.workerIdFile),
+    ...(options.leaseTtlMs === undefined ? {} : { leaseTtlMs: options.leaseTtlMs }),
   };
+  await releaseOwnLeases(store, context.workerId ?? '');
   const advance = (name: string) =>
     createAdvanceHandler({ ...createObservability(name), context: () => Promise.resolve(context) });
   const stateMachine = new LocalStateMachine(synthesizeControlLoopDefinition(), {

@@ -65,7 +65,8 @@ export class LocalStateMachine implements StateMachinePort {
 
   /**
    * Stops every running execution where it is. Safe: each job's operation is recorded step by
-   * step, so the next run takes it over when the lease expires.
+   * step, so the next run takes it over: at once when it keeps this run's worker identity,
+   * otherwise when the lease expires.
    */
   abortAll(): void {
     for (const abort of this.aborts) abort();

@@ -15,8 +15,60 @@ import { storedErrorText } from '../error-text.js';
 import { backoffAfter } from './steps/shared.js';
 import { TRANSIENT_ERROR_NAME, TRANSIENT_STEP_BUDGET_MS } from './retry-policy.js';
 
-/** How long a worker may hold a job before another may take it over. */
-export const LEASE_TTL_MS = 10 * 60_000;
+/**
+ * How long a worker's lease on a job lasts unless renewed, by default: short, because its holder
+ * renews it while it works (see {@link leaseHeartbeat}), so only a dead worker's lease runs out
+ * and its operation is taken over within about this long.
+ */
+export const LEASE_TTL_MS = 60_000;
+
+/** The lease time-to-live this context asks for (`FJC_LEASE_TTL_SECONDS`), else the default. */
+export function leaseTtlMs(ctx: Pick<ControlContext, 'leaseTtlMs'>): number {
+  return ctx.leaseTtlMs ?? LEASE_TTL_MS;
+}
+
+/** A lease renewed whenever a third of its time-to-live has passed. */
+const renewalDue = (expiresAt: string | undefined, now: Date, ttlMs: number): boolean =>
+  !(Date.parse(expiresAt ?? '') - now.getTime() > (ttlMs * 2) / 3);
+
+/**
+ * Keeps `owner`'s lease alive while a step acts (uploads a jar, waits for Flink to answer), so a
+ * slow step is never mistaken for a dead worker. It follows its own renewals: `version` is the
+ * record version the step's result must be written at, or undefined when somebody else wrote the
+ * job meanwhile (the step's write must then fail as stale, as without a heartbeat).
+ */
+function leaseHeartbeat(
+  ctx: ControlContext,
+  record: JobRecord,
+  owner: string,
+): { version(): number; stop(): Promise<void> } {
+  const ttlMs = leaseTtlMs(ctx);
+  let version: number | undefined = record.version;
+  let beating: Promise<void> = Promise.resolve();
+  const beat = async (): Promise<void> => {
+    if (version === undefined) return;
+    try {
+      const renewed = await ctx.store.acquireLease(record.name, owner, ttlMs, ctx.now());
+      version = renewed.version === version + 1 ? renewed.version : undefined;
+    } catch {
+      // Taken over or changed: the step's own write will find out and stop.
+      version = undefined;
+    }
+  };
+  const timer = setInterval(
+    () => {
+      beating = beating.then(beat);
+    },
+    Math.max(1, Math.floor(ttlMs / 3)),
+  );
+  return {
+    version: () => version ?? record.version,
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    },
+  };
+}
 
 /** What the state machine does next for this action. */
 export interface AdvanceOutcome {
@@ -96,8 +148,16 @@ async function advanceOnce(
         `a ${operation.kind} operation in ${data.mode} mode has no step ${operation.step}`,
       ),
     );
-  const result = await run.run({ ctx, record, kind: operation.kind, data });
-  return record_(ctx, record, owner, resolve(ctx, placed, result));
+  const heartbeat = leaseHeartbeat(ctx, record, owner);
+  let result: StepResult;
+  try {
+    result = await run.run({ ctx, record, kind: operation.kind, data });
+  } finally {
+    await heartbeat.stop();
+  }
+  // The heartbeat's own renewals are no change to the job: the step's result is written after them.
+  const current = { ...record, version: heartbeat.version() };
+  return record_(ctx, current, owner, resolve(ctx, placed, result));
 }
 
 /** A recorded move, its next step looked up in the sequence table. */
@@ -155,12 +215,14 @@ async function record_(
   if (!operation) return superseded('no operation');
   const now = ctx.now();
   const actor = `fjc:${operation.kind}`;
+  const ttlMs = leaseTtlMs(ctx);
   if (result.type === 'wait') {
     // Waiting writes nothing, except to keep the lease alive through a long soak.
-    const expiresAt = Date.parse(record.lease?.expiresAt ?? '');
-    if (expiresAt - now.getTime() < LEASE_TTL_MS / 2)
-      await ctx.store.acquireLease(record.name, owner, LEASE_TTL_MS, now);
-    return { next: 'wait', waitSeconds: result.seconds, summary: result.summary };
+    if (renewalDue(record.lease?.expiresAt, now, ttlMs))
+      await ctx.store.acquireLease(record.name, owner, ttlMs, now);
+    // Never pause past the next renewal: the lease must not run out while nobody looks.
+    const seconds = Math.min(result.seconds, Math.max(1, Math.floor(ttlMs / 3000)));
+    return { next: 'wait', waitSeconds: seconds, summary: result.summary };
   }
   if (result.type === 'continue') {
     await ctx.store.transition(
@@ -181,7 +243,7 @@ async function record_(
         details: { operationId: operation.id, step: result.step, ...result.details },
       },
       now,
-      { lease: { owner, ttlMs: LEASE_TTL_MS } },
+      { lease: { owner, ttlMs } },
     );
     return {
       next: isCheckStep(result.step) ? 'wait' : 'step',

@@ -198,7 +198,9 @@ export function planJob(
     }
   }
 
-  if (desired.spec.savepointNonce !== (status.savepointNonce ?? 0))
+  // "Changed to a value not used before": status keeps the highest nonce served, so a spec
+  // re-applied with an older nonce (a restart re-reading a file, a revert) takes no savepoint.
+  if (desired.spec.savepointNonce > (status.savepointNonce ?? 0))
     return act('savepoint', 'savepointNonce changed: manual savepoint', {
       savepointKind: 'manual',
     });

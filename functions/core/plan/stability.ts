@@ -8,6 +8,8 @@ export interface StabilityGate {
   maxRestarts: number;
   soakWindowMs: number;
   readinessTimeoutMs: number;
+  /** The parallelism the spec asks for: the job must run at it (its highest vertex) to pass. */
+  parallelism?: number;
 }
 
 /** What the verifier read from Flink about the new job. */
@@ -22,6 +24,10 @@ export interface StabilityEvidence {
   failureTimes: readonly number[];
   /** Flink's latest failure reason, for the record. */
   latestFailure: string | undefined;
+  /** The highest parallelism the job's tasks run at, when known. */
+  parallelism?: number;
+  /** False when the job takes no periodic checkpoints; undefined when not known. */
+  checkpointing?: boolean;
 }
 
 export type StabilityVerdict =
@@ -57,11 +63,27 @@ export function judgeStability(
       reason: `${restarts} restart(s) in the soak window, ${gate.maxRestarts} allowed${failure}`,
     };
 
+  // No checkpoint will ever complete: waiting out the readiness timeout would only hide why.
+  if (evidence.checkpointing === false && gate.minCompletedCheckpoints > 0)
+    return {
+      verdict: 'unstable',
+      reason: `checkpointing is disabled for this job, so it can never complete the ${gate.minCompletedCheckpoints} checkpoint(s) its stability gate requires: enable checkpointing (spec.flinkConfiguration execution.checkpointing.interval, or in the job's code) or set stabilityGate.minCompletedCheckpoints: 0`,
+    };
+
   const running = evidence.state === 'RUNNING' && evidence.runningSince !== undefined;
   const soaked = running ? now - (evidence.runningSince ?? now) : 0;
-  const summary = `${evidence.state}, ${Math.floor(soaked / 1000)}s of ${Math.floor(gate.soakWindowMs / 1000)}s soak, ${evidence.completedCheckpoints}/${gate.minCompletedCheckpoints} checkpoints, ${restarts}/${gate.maxRestarts} restarts`;
+  // After a rescale or an upgrade the job must run at what was asked, not merely run.
+  const scaled =
+    gate.parallelism === undefined ||
+    evidence.parallelism === undefined ||
+    evidence.parallelism === gate.parallelism;
+  const parallelism = scaled
+    ? ''
+    : `, parallelism ${evidence.parallelism ?? '?'} of ${gate.parallelism ?? '?'}`;
+  const summary = `${evidence.state}, ${Math.floor(soaked / 1000)}s of ${Math.floor(gate.soakWindowMs / 1000)}s soak, ${evidence.completedCheckpoints}/${gate.minCompletedCheckpoints} checkpoints, ${restarts}/${gate.maxRestarts} restarts${parallelism}`;
   if (
     running &&
+    scaled &&
     soaked >= gate.soakWindowMs &&
     evidence.completedCheckpoints >= gate.minCompletedCheckpoints
   )

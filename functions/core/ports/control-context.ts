@@ -14,4 +14,14 @@ export interface ControlContext extends Clock, IdSource {
   artifacts: ArtifactSource;
   /** Checkpoint and savepoint storage, read directly (the cluster may be gone). */
   checkpoints: CheckpointStorage;
+  /**
+   * How long a worker's lease on a job lasts unless renewed (`FJC_LEASE_TTL_SECONDS`); the
+   * core's default when absent. Shorter means a dead worker's operation is taken over sooner.
+   */
+  leaseTtlMs?: number;
+  /**
+   * Who this worker is, the prefix of the lease owners it takes (`<workerId>:<id>`); `reconcile`
+   * when absent. A worker that keeps its identity across restarts can recognise its own leases.
+   */
+  workerId?: string;
 }

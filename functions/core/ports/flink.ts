@@ -38,6 +38,8 @@ export interface JobState {
   state: string;
   /** Epoch ms of the switch to RUNNING, while it runs. */
   runningSince?: number;
+  /** The highest parallelism its tasks run at now (the adaptive scheduler may run fewer). */
+  parallelism?: number;
 }
 
 /** A job's checkpoint history, as far as the control loop needs it. */
@@ -139,6 +141,8 @@ export interface FlinkPort {
   awaitDisposal(triggerId: string, poll: PollRequest): Promise<void>;
   /** Sets every vertex's parallelism upper bound (adaptive scheduler: rescale in place). */
   rescale(jobId: string, parallelism: number): Promise<void>;
+  /** Whether the job takes periodic checkpoints (its checkpoint interval is set). */
+  isCheckpointingEnabled(jobId: string): Promise<boolean>;
 }
 
 /** The cluster understood a request and refused it (as opposed to a transient fault). */

@@ -244,7 +244,9 @@ export const flinkJobSpecSchema = z
     restartNonce: nonce().describe(
       'Change to any other number to restart the job through its upgrade mode.',
     ),
-    savepointNonce: nonce().describe('Change to any other number to take one savepoint now.'),
+    savepointNonce: nonce().describe(
+      'Raise to a number not used before to take one savepoint now; a lower one does nothing.',
+    ),
   })
   .check(
     z.superRefine(

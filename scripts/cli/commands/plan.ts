@@ -6,7 +6,8 @@ import type { CommandContext } from '../context.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { planFiles } from '../plan.js';
 import { renderPlan } from '../render/plan.js';
-import { loadSpecFiles } from '../spec-files.js';
+import { loadSpecFiles, warningLines } from '../spec-files.js';
+import { writeLines } from '../io.js';
 
 /** Plans files and prints the plan. */
 export async function planCommand(
@@ -14,6 +15,8 @@ export async function planCommand(
   files: readonly string[],
 ): Promise<ExitCode> {
   const specs = await loadSpecFiles(files, ctx.io.cwd);
+  const warnings = specs.flatMap(warningLines);
+  if (warnings.length > 0) writeLines(ctx.io.stderr, warnings);
   const planned = await planFiles(await ctx.client(), specs);
   ctx.io.stdout(`${renderPlan(planned)}\n`);
   return EXIT.OK;

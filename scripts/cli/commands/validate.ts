@@ -4,12 +4,13 @@
  */
 import { EXIT, type ExitCode } from '../errors.js';
 import { writeLines, type CliIo } from '../io.js';
-import { checkSpecFile, issueLines } from '../spec-files.js';
+import { checkSpecFile, issueLines, warningLines } from '../spec-files.js';
 
 /** Validates files; exit 2 when any is invalid. */
 export async function validateCommand(io: CliIo, files: readonly string[]): Promise<ExitCode> {
   const checked = await Promise.all(files.map((file) => checkSpecFile(file, io.cwd)));
   const lines: string[] = [];
+  const warnings: string[] = [];
   for (const c of checked) {
     if (!c.ok) {
       lines.push(...issueLines([c]));
@@ -19,8 +20,11 @@ export async function validateCommand(io: CliIo, files: readonly string[]): Prom
     lines.push(
       `${c.spec.file}: ok (${docs.length} document${docs.length === 1 ? '' : 's'}: ${docs.join(', ')})`,
     );
+    warnings.push(...warningLines(c.spec));
   }
   writeLines(io.stdout, lines);
+  // Warnings do not make a file invalid: the exit code stays what the problems say.
+  if (warnings.length > 0) writeLines(io.stderr, warnings);
   const invalid = checked.filter((c) => !c.ok);
   if (invalid.length === 0) return EXIT.OK;
   const problems = invalid.reduce((sum, c) => sum + c.issues.length, 0);

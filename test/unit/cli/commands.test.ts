@@ -75,6 +75,17 @@ async function settle(name: string, patch: 'stable' | 'rejected'): Promise<void>
 }
 
 describe('plan and apply', () => {
+  it('plan warns when a job turns off the checkpoints its gate waits for', async () => {
+    const file = await h.file(
+      'no-checkpoints.yaml',
+      `${clusterYaml()}---\n${jobYaml('quiet', ['flinkConfiguration:', '    execution.checkpointing.interval: "0"'])}`,
+    );
+    const plan = await h.run(['plan', file]);
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toContain('warning: FlinkJob/quiet: spec.flinkConfiguration');
+    expect(plan.stderr).toContain('disables checkpointing');
+  });
+
   it('plans creates, applies them with If-None-Match, then plans nothing', async () => {
     const plan = await h.run(['plan', first]);
     expect(plan.code).toBe(0);

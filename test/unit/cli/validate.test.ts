@@ -64,6 +64,19 @@ afterAll(async () => {
 });
 
 describe('fjc validate', () => {
+  it('warns, exiting 0, when the configuration turns off the checkpoints the gate waits for', async () => {
+    await writeFile(
+      join(dir, 'no-checkpoints.yaml'),
+      `${VALID}  flinkConfiguration:\n    execution.checkpointing.interval: "0"\n`,
+    );
+    const { code, stdout, stderr } = await fjc(['validate', 'no-checkpoints.yaml'], dir);
+    expect(code).toBe(0);
+    expect(stdout).toContain('no-checkpoints.yaml: ok');
+    expect(stderr.trim()).toMatch(
+      /^no-checkpoints\.yaml: warning: FlinkJob\/orders: spec\.flinkConfiguration\.execution\.checkpointing\.interval: "0" disables checkpointing, but stabilityGate\.minCompletedCheckpoints is \d+/,
+    );
+  });
+
   it('exits 2 and names all five mistakes with file, line and column', async () => {
     const { code, stdout, stderr } = await fjc(['validate', 'bad.yaml'], dir);
     expect(code).toBe(2);

@@ -124,6 +124,37 @@ describe('FlinkClusterPort: answers in the core’s terms', () => {
     expect(await port.getJob(JOB)).toEqual({ jobId: JOB, state: 'RUNNING' });
   });
 
+  it('reads the highest parallelism the job’s vertices run at', async () => {
+    const { port } = await portFor((_req, res) => {
+      json(res, 200, {
+        jid: JOB,
+        name: 'a',
+        state: 'RUNNING',
+        'start-time': 1,
+        'end-time': -1,
+        vertices: [
+          { id: 'v1', name: 'source', parallelism: 3 },
+          { id: 'v2', name: 'sink', parallelism: 1 },
+        ],
+      });
+    });
+    expect(await port.getJob(JOB)).toMatchObject({ parallelism: 3 });
+  });
+
+  it('tells whether checkpointing is enabled for a job, in each way Flink says it is not', async () => {
+    let answer: [number, unknown] = [200, { mode: 'exactly_once', interval: 1000 }];
+    const { port } = await portFor((req, res) => {
+      expect(req.url).toBe(`/jobs/${JOB}/checkpoints/config`);
+      json(res, answer[0], answer[1]);
+    });
+    expect(await port.isCheckpointingEnabled(JOB)).toBe(true);
+    // Periodic checkpointing off: Flink keeps a coordinator (for savepoints) at interval Long.MAX.
+    answer = [200, { mode: 'exactly_once', interval: 2 ** 63 }]; // Long.MAX as JSON.parse reads it
+    expect(await port.isCheckpointingEnabled(JOB)).toBe(false);
+    answer = [404, { errors: [`Checkpointing is not enabled for this job (${JOB}).`] }];
+    expect(await port.isCheckpointingEnabled(JOB)).toBe(false);
+  });
+
   it('summarizes failures, newest first', async () => {
     const { port } = await portFor((_req, res) => {
       json(res, 200, {

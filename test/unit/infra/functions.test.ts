@@ -5,7 +5,11 @@ const HANDLERS = ['reconcile', 'deploy', 'verify', 'ingest', 'api'] as const;
 
 let fjc: SynthesizedFjc;
 beforeAll(() => {
-  fjc = synthesize({ 'fjc:secretPrefix': 'fjc/', 'fjc:jobNotRunningMinutes': 20 });
+  fjc = synthesize({
+    'fjc:secretPrefix': 'fjc/',
+    'fjc:jobNotRunningMinutes': 20,
+    'fjc:leaseTtlSeconds': 45,
+  });
 });
 
 const fn = (handler: string) => {
@@ -135,6 +139,11 @@ describe('per-function settings', () => {
     );
     expect(start).toHaveLength(1);
     expect(start[0]?.Resource).toEqual(stateMachineRef);
+  });
+
+  it('reconcile, deploy and verify lease jobs for the configured time-to-live', () => {
+    for (const fn of ['reconcile', 'deploy', 'verify'])
+      expect(env(fn).FJC_LEASE_TTL_SECONDS).toBe('45');
   });
 
   it('ingest: one at a time, writes its result objects under results/ and nowhere else', () => {

@@ -32,7 +32,10 @@ export const retention = defineStep(['finish'], async (input) => {
     type: 'finish',
     outcome: 'done',
     change: {
-      ...(data.savepointNonce === undefined ? {} : { savepointNonce: data.savepointNonce }),
+      // The highest nonce served stays: a lower one must never read as a new request.
+      ...(data.savepointNonce === undefined
+        ? {}
+        : { savepointNonce: Math.max(data.savepointNonce, record.status.savepointNonce ?? 0) }),
     },
     audit: 'savepoint-retention',
     details: { disposed },

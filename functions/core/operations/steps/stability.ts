@@ -16,16 +16,24 @@ async function evidence(flink: FlinkPort, jobId: string): Promise<StabilityEvide
       failureTimes: [],
       latestFailure: undefined,
     };
-  const [checkpoints, failures] = await Promise.all([
+  const running = job.state === 'RUNNING';
+  const [checkpoints, failures, checkpointing] = await Promise.all([
     flink.getCheckpoints(jobId).catch(() => undefined),
     flink.getFailures(jobId),
+    // Asked only while RUNNING, when the answer is final; not knowing never fails the gate.
+    running ? flink.isCheckpointingEnabled(jobId).catch(() => undefined) : undefined,
   ]);
   return {
     state: job.state,
-    runningSince: job.state === 'RUNNING' ? job.runningSince : undefined,
+    runningSince: running ? job.runningSince : undefined,
     completedCheckpoints: checkpoints?.completed ?? 0,
     failureTimes: failures.map((failure) => failure.at),
     latestFailure: failures[0]?.summary,
+    ...(running && job.parallelism !== undefined ? { parallelism: job.parallelism } : {}),
+    // Only a completed checkpoint contradicts a reading of "disabled".
+    ...(checkpointing === false && (checkpoints?.completed ?? 0) === 0
+      ? { checkpointing: false }
+      : {}),
   };
 }
 
@@ -41,6 +49,7 @@ export const awaitStable = defineStep(['rollback', 'finish'], async (input) => {
       maxRestarts: gate.maxRestarts,
       soakWindowMs: gate.soakWindow.ms,
       readinessTimeoutMs: gate.readinessTimeout.ms,
+      parallelism: spec.spec.parallelism,
     },
     await evidence(flink, data.pendingJobId ?? ''),
     Date.parse(data.submittedAt ?? nowIso(ctx)),

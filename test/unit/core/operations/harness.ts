@@ -78,6 +78,7 @@ export function flinkStub(): FlinkStub {
     disposeSavepoint: unscripted('disposeSavepoint'),
     awaitDisposal: vi.fn(() => Promise.resolve()),
     rescale: vi.fn(() => Promise.resolve()),
+    isCheckpointingEnabled: vi.fn(() => Promise.resolve(true)),
   };
 }
 

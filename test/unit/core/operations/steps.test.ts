@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { advanceOperation } from '../../../../functions/core/operations/advance.js';
+import { LEASE_TTL_MS, advanceOperation } from '../../../../functions/core/operations/advance.js';
 import {
   ClusterRefusedError,
   DuplicateJobIdError,
@@ -107,7 +107,7 @@ describe('savepoint upgrade: the savepoint fails', () => {
     const renewed = await b.get();
     expect(renewed.lease).toEqual({
       owner: OWNER,
-      expiresAt: new Date(b.now().getTime() + 10 * MIN).toISOString(),
+      expiresAt: new Date(b.now().getTime() + LEASE_TTL_MS).toISOString(),
     });
     expect(renewed.status.operation?.step).toBe('await-savepoint');
 
@@ -495,7 +495,8 @@ describe('the stability gate', () => {
     b.flink.getJob.mockResolvedValue(jobDetail('RUNNING', jobId, b.now().getTime()));
     b.flink.getCheckpoints.mockRejectedValue(new Error('no stats yet'));
     const pending = await step(opId);
-    expect(pending).toMatchObject({ next: 'wait', waitSeconds: 30 });
+    // The gate asks for 30 s; the pause is capped at a third of the lease, which it outlives.
+    expect(pending).toMatchObject({ next: 'wait', waitSeconds: LEASE_TTL_MS / 3000 });
     b.advance(2 * MIN);
     b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///c/2', 2));
     expect(await step(opId)).toMatchObject({ next: 'done', event: 'stable' });
@@ -540,6 +541,45 @@ describe('rescale', () => {
     expect(record.status.operation?.data?.pendingJobId).toBe(JOB_ID);
     expect(record.status.lastApplied?.specHash).toBe(snap(v2, 1).specHash);
     expect(b.flink.runJar).not.toHaveBeenCalled();
+  });
+});
+
+describe('the stability gate after a rescale', () => {
+  it('waits until the job runs at the requested parallelism, not merely at least 1', async () => {
+    const v1 = job({ parallelism: 2 });
+    const v2 = job({ parallelism: 4 });
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'scale', v2, { fields: ['spec.parallelism'] });
+    await step(opId);
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints('file:///c/9', 5));
+    b.flink.getJob.mockResolvedValue({
+      ...jobDetail('RUNNING', JOB_ID, b.now().getTime() - 10 * MIN),
+      parallelism: 2,
+    });
+    b.advance(2 * MIN);
+    expect(await step(opId)).toMatchObject({ next: 'wait' });
+    expect(b.flink.getJob).toHaveBeenCalled();
+    b.flink.getJob.mockResolvedValue({
+      ...jobDetail('RUNNING', JOB_ID, b.now().getTime() - 10 * MIN),
+      parallelism: 4,
+    });
+    expect(await step(opId)).toMatchObject({ next: 'done', event: 'stable' });
+  });
+
+  it('rolls back at once, saying why, when checkpointing is off but the gate needs checkpoints', async () => {
+    const v1 = job({ args: ['--rate', '1'] });
+    const v2 = job({ args: ['--rate', '2'], upgradeMode: 'stateless' });
+    await seed(b, v2, v1);
+    const opId = await begin(b, 'upgrade', v2);
+    await step(opId);
+    await step(opId);
+    await step(opId);
+    const jobId = (await b.get()).status.operation?.data?.pendingJobId as string;
+    b.flink.getJob.mockResolvedValue(jobDetail('RUNNING', jobId, b.now().getTime()));
+    b.flink.getCheckpoints.mockResolvedValue(checkpoints(undefined, 0));
+    b.flink.isCheckpointingEnabled.mockResolvedValue(false);
+    expect(await step(opId)).toMatchObject({ event: 'rollback-started' });
+    expect((await b.get()).status.rejected?.reason).toMatch(/checkpointing is disabled/);
   });
 });
 
@@ -606,6 +646,19 @@ describe('manual savepoint and retention', () => {
       phase: 'STABLE',
     });
     expect(done.recentHistory.at(-1)?.details).toMatchObject({ disposed: [doomed.id] });
+  });
+});
+
+describe('served savepoint nonce', () => {
+  it('keeps the highest nonce served when a periodic savepoint ends under an older spec nonce', async () => {
+    const desired = job({ savepointNonce: 2 });
+    await seed(b, desired, desired, { savepointNonce: 5 });
+    const opId = await begin(b, 'savepoint', desired, { savepointKind: 'periodic' });
+    expect(await step(opId)).toMatchObject({ event: 'savepoint-triggered' });
+    b.flink.getSavepointStatus.mockResolvedValue(savepointDone('file:///sp/periodic'));
+    expect(await step(opId)).toMatchObject({ event: 'savepoint-completed' });
+    expect(await step(opId)).toMatchObject({ next: 'done', event: 'savepoint-retention' });
+    expect((await b.get()).status.savepointNonce).toBe(5);
   });
 });
 

@@ -213,6 +213,18 @@ describe('planJob', () => {
     ).toBe('none');
   });
 
+  it('fires a nonce only when changed to a value not used before: a reverted one does not', () => {
+    // The spec folder re-applied after the API served nonce 5 carries 2 again.
+    const reverted = running(job({ savepointNonce: 2 }), job({ savepointNonce: 2 }), {
+      savepointNonce: 5,
+    });
+    expect(planJob(reverted, cluster(), NOW).kind).toBe('none');
+    const next = running(job({ savepointNonce: 6 }), job({ savepointNonce: 6 }), {
+      savepointNonce: 5,
+    });
+    expect(planJob(next, cluster(), NOW)).toMatchObject({ kind: 'savepoint' });
+  });
+
   it('takes periodic savepoints when due', () => {
     const desired = job({ savepointPolicy: { interval: '10m' } });
     const fresh = { path: 'file:/sp/1', at: later(-5 * 60_000) };

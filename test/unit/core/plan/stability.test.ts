@@ -34,6 +34,35 @@ describe('judgeStability', () => {
       summary: expect.stringContaining('2/2 checkpoints') as string,
     });
   });
+  it('does not pass a job running below the requested parallelism, and says so at the timeout', () => {
+    const wants4 = { ...gate, parallelism: 4 };
+    expect(judgeStability(wants4, ev({ parallelism: 1 }), t0, t0 + 61_000)).toMatchObject({
+      verdict: 'pending',
+      summary: expect.stringContaining('parallelism 1 of 4') as string,
+    });
+    expect(judgeStability(wants4, ev({ parallelism: 1 }), t0, t0 + 301_000)).toMatchObject({
+      verdict: 'unstable',
+      reason: expect.stringContaining('parallelism 1 of 4') as string,
+    });
+    expect(judgeStability(wants4, ev({ parallelism: 4 }), t0, t0 + 61_000).verdict).toBe('stable');
+  });
+  it('says plainly, at once, that a job without checkpointing cannot pass a gate that needs checkpoints', () => {
+    const verdict = judgeStability(
+      gate,
+      ev({ completedCheckpoints: 0, checkpointing: false }),
+      t0,
+      t0 + 1_000,
+    );
+    expect(verdict).toMatchObject({ verdict: 'unstable' });
+    expect(verdict.verdict === 'unstable' && verdict.reason).toMatch(
+      /checkpointing is disabled.*minCompletedCheckpoints/,
+    );
+    const none = { ...gate, minCompletedCheckpoints: 0 };
+    expect(
+      judgeStability(none, ev({ completedCheckpoints: 0, checkpointing: false }), t0, t0 + 61_000)
+        .verdict,
+    ).toBe('stable');
+  });
   it('fails on restarts beyond the budget, with the cause', () => {
     const verdict = judgeStability(
       gate,

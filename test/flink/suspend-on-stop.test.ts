@@ -1,0 +1,152 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { JobRecord } from '../../functions/core/model/index.js';
+import { FlinkRestClient } from '../../functions/flink/index.js';
+import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
+import { suspendRunningJobs } from '../../scripts/local/suspend-on-stop.js';
+import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
+
+/**
+ * Ctrl-C of `npm run local` on real Flink: the stop path suspends the running counter job with a
+ * savepoint before Flink would stop, and a new local runtime on the same data resumes it from
+ * exactly that savepoint: the counter goes on from where it stopped. Flink itself keeps running
+ * here (the suite shares one cluster); what matters is that the state is in the savepoint.
+ */
+const NAME = 'suspend-on-stop';
+let dir: string;
+let rt: LocalRuntime | undefined;
+let flink: FlinkRestClient;
+
+async function start(): Promise<LocalRuntime> {
+  rt = await startLocalRuntime({
+    baseDir: process.cwd(),
+    dataDir: join(dir, 'dynamodb'),
+    workerIdFile: join(dir, 'worker-id'),
+  });
+  return rt;
+}
+
+async function converge(
+  runtime: LocalRuntime,
+  what: string,
+  done: (r: JobRecord) => boolean,
+): Promise<JobRecord> {
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    await runtime.reconcileOnce();
+    await runtime.stateMachine.idle();
+    const record = await runtime.store.getJob(NAME);
+    if (record && done(record)) return record;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record?.status)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+const stable = (r: JobRecord) => r.status.phase === 'STABLE' && r.status.operation === undefined;
+
+async function count(jobId: string): Promise<number> {
+  return Number((await flink.getAccumulators(jobId))['max-count'] ?? 0);
+}
+
+/** The first reading of the counter above `above` (accumulators come with heartbeats). */
+async function countAbove(jobId: string, above: number): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const value = await count(jobId);
+    if (value > above) return value;
+    if (Date.now() > deadline) throw new Error(`counter of ${jobId} stayed at ${value}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fjc-suspend-on-stop-'));
+  flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
+  const runtime = await start();
+  const savepointDir = inject('savepointDir');
+  await runtime.apply(
+    stringify({
+      apiVersion: 'fjc.dev/v1',
+      kind: 'FlinkCluster',
+      metadata: { name: 'local' },
+      spec: {
+        url: inject('flinkUrl'),
+        auth: { type: 'none' },
+        ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
+      },
+    }),
+    'cluster.yaml',
+  );
+  await runtime.apply(
+    stringify({
+      apiVersion: 'fjc.dev/v1',
+      kind: 'FlinkJob',
+      metadata: { name: NAME },
+      spec: {
+        team: 'platform',
+        clusterRef: 'local',
+        artifact: { uri: inject('exampleJar') },
+        entryClass: EXAMPLE_ENTRY_CLASS,
+        args: ['--rate', '50'],
+        parallelism: 1,
+        upgradeMode: 'savepoint',
+        stabilityGate: {
+          minCompletedCheckpoints: 1,
+          maxRestarts: 0,
+          soakWindow: '3s',
+          readinessTimeout: '60s',
+        },
+      },
+    }),
+    'job.yaml',
+  );
+});
+
+afterAll(async () => {
+  const record = await rt?.store.getJob(NAME);
+  if (record?.status.jobId) await flink.cancelJob(record.status.jobId).catch(() => undefined);
+  await flink.close();
+  await rt?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Ctrl-C of the local run', () => {
+  it('suspends the running job with a savepoint, and a restart resumes from it', async () => {
+    const first = rt ?? (await start());
+    const running = await converge(first, 'first deploy', stable);
+    const oldJob = running.status.jobId ?? '';
+    // Far enough that a restart from empty state could not read as continuing.
+    await countAbove(oldJob, 200);
+
+    const report = await suspendRunningJobs(first, { timeoutMs: 60_000 });
+    expect(report).toEqual({ suspended: [NAME], left: [] });
+    const suspended = await first.store.getJob(NAME);
+    expect(suspended?.status.phase).toBe('SUSPENDED');
+    expect(suspended?.spec).toMatchObject({ spec: { state: 'running' } });
+    const savepoint = suspended?.status.newestSavepoint?.path;
+    expect(savepoint).toBeDefined();
+    expect((await flink.getJob(oldJob)).state).toBe('FINISHED');
+    // A finished job's accumulators are final: this is the count the savepoint holds.
+    const stoppedAt = await count(oldJob);
+    first.stateMachine.abortAll();
+    await first.stop();
+    rt = undefined;
+
+    const restarted = await start();
+    const resumed = await converge(restarted, 'resume after restart', stable);
+    const newJob = resumed.status.jobId ?? '';
+    expect(newJob).not.toBe(oldJob);
+    expect(resumed.status.restoredFrom).toBe(savepoint);
+    const restored = (await flink.getCheckpoints(newJob)).latest.restored;
+    expect(restored?.external_path).toBe(savepoint);
+    const firstReading = await countAbove(newJob, 0);
+    console.log(
+      `fjc: suspend-on-stop: counter ${stoppedAt} at stop, ${firstReading} after restart`,
+    );
+    expect(firstReading).toBeGreaterThanOrEqual(stoppedAt);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { flinkJobSchema } from '../../../functions/core/spec/index.js';
+import { specWarnings } from '../../../functions/core/spec/warnings.js';
+
+const job = (spec: Record<string, unknown>) =>
+  flinkJobSchema.parse({
+    apiVersion: 'fjc.dev/v1',
+    kind: 'FlinkJob',
+    metadata: { name: 'orders' },
+    spec: {
+      team: 'payments',
+      clusterRef: 'eu-1',
+      artifact: { uri: 's3://bucket/app.jar' },
+      ...spec,
+    },
+  });
+
+describe('specWarnings', () => {
+  it.each(['0', '0 ms', '-1', '0s'])(
+    'warns when execution.checkpointing.interval %j disables checkpointing the gate needs',
+    (interval) => {
+      const warnings = specWarnings(
+        job({ flinkConfiguration: { 'execution.checkpointing.interval': interval } }),
+      );
+      expect(warnings).toEqual([
+        {
+          path: 'spec.flinkConfiguration.execution.checkpointing.interval',
+          message: expect.stringMatching(
+            /disables checkpointing.*minCompletedCheckpoints/,
+          ) as string,
+        },
+      ]);
+    },
+  );
+
+  it('says nothing when checkpointing is on, or the gate needs no checkpoints', () => {
+    expect(
+      specWarnings(job({ flinkConfiguration: { 'execution.checkpointing.interval': '10 s' } })),
+    ).toEqual([]);
+    expect(
+      specWarnings(
+        job({
+          flinkConfiguration: { 'execution.checkpointing.interval': '0' },
+          stabilityGate: { minCompletedCheckpoints: 0 },
+        }),
+      ),
+    ).toEqual([]);
+    // Absent, the job's code may enable it (the example job does): nothing to say for sure.
+    expect(specWarnings(job({}))).toEqual([]);
+  });
+});
