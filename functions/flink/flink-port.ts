@@ -30,6 +30,7 @@ import {
 } from './errors.js';
 import { summarizeThrowable } from './flink-message.js';
 import type { FlinkRestClient } from './flink-rest-client.js';
+import { awaitDisposal } from './waits.js';
 
 /**
  * A refusal or a transient fault in the core's terms (unreachable, timeouts and 5xx without a
@@ -209,7 +210,7 @@ export class FlinkClusterPort implements FlinkPort {
   }
 
   awaitDisposal(triggerId: string, poll: PollRequest): Promise<void> {
-    return refusalsTranslated(this.client.awaitDisposal(triggerId, poll));
+    return refusalsTranslated(awaitDisposal(this.client, triggerId, poll));
   }
 
   async rescale(jobId: string, parallelism: number): Promise<void> {

@@ -1,32 +1,18 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import type { ArtifactStream } from '../core/ports/index.js';
+import { FlinkClientInputError, FlinkError } from './errors.js';
 import {
-  FlinkClientInputError,
-  FlinkError,
-  FlinkJobFailedError,
-  SavepointFailedError,
-} from './errors.js';
-import {
-  causeOf,
-  completedLocation,
   savepointBody,
   stopBody,
   type SavepointOptions,
-  type SavepointResult,
   type StopOptions,
 } from './async-operations.js';
-import {
-  requireId,
-  validBaseUrl,
-  type FlinkRestClientOptions,
-} from './client-input.js';
-import { summarizeThrowable } from './flink-message.js';
+import { requireId, validBaseUrl, type FlinkRestClientOptions } from './client-input.js';
 import { openJar } from './jar-source.js';
 import { parseFlinkVersion, type FlinkVersion } from './flink-version.js';
 import { FlinkHttp } from './http.js';
 import { multipartFile } from './multipart.js';
-import { pollUntil, type PollOptions } from './poll.js';
 import { DEFAULT_RETRY } from './retry.js';
 import { jarRunBody, type RunJarOptions } from './run-request.js';
 import {
@@ -44,7 +30,6 @@ import {
   jobsOverviewSchema,
   readJobList,
   resourceRequirementsSchema,
-  TERMINAL_JOB_STATES,
   triggerSchema,
   type AsyncOperation,
   type CheckpointConfig,
@@ -54,7 +39,6 @@ import {
   type JobDetail,
   type JobException,
   type JobList,
-  type JobState,
   type ResourceRequirements,
 } from './schemas.js';
 
@@ -190,12 +174,6 @@ export class FlinkRestClient {
     return [...body.exceptionHistory.entries].sort((a, b) => b.timestamp - a.timestamp);
   }
 
-  /** One readable line for the job's most recent failure, or undefined when it has none. */
-  async getLatestFailure(jobId: string): Promise<string | undefined> {
-    const [latest] = await this.getExceptions(jobId);
-    return latest ? summarizeThrowable(latest.stacktrace, latest.exceptionName) : undefined;
-  }
-
   /** `GET /jobs/:id/checkpoints`: counts, latest completed and restored checkpoint. */
   async getCheckpoints(jobId: string): Promise<CheckpointingStats> {
     return this.read(
@@ -329,25 +307,6 @@ export class FlinkRestClient {
     );
   }
 
-  /**
-   * Polls a savepoint or stop-with-savepoint until it completes; returns its location or throws
-   * `SavepointFailedError` with Flink's cause, or `DeadlineExceededError`.
-   */
-  async awaitSavepoint(
-    jobId: string,
-    triggerId: string,
-    poll: PollOptions,
-  ): Promise<SavepointResult> {
-    return pollUntil(
-      `savepoint ${triggerId} of job ${jobId}`,
-      async () => {
-        const status = await this.getSavepointStatus(jobId, triggerId);
-        return completedLocation(status, jobId, triggerId);
-      },
-      poll,
-    );
-  }
-
   /** `PATCH /jobs/:id?mode=cancel`: cancels without a savepoint. */
   async cancelJob(jobId: string): Promise<void> {
     await this.http.call({
@@ -358,30 +317,6 @@ export class FlinkRestClient {
       idempotent: true,
       jobId,
     });
-  }
-
-  /**
-   * Polls the job until it is in one of `states`. A job that reaches a terminal state it was
-   * not waited for raises `FlinkJobFailedError` carrying the latest exception.
-   */
-  async awaitJobState(
-    jobId: string,
-    states: readonly JobState[],
-    poll: PollOptions,
-  ): Promise<JobDetail> {
-    return pollUntil(
-      `job ${jobId} to reach ${states.join(' or ')}`,
-      async () => {
-        const job = await this.getJob(jobId);
-        if (states.includes(job.state)) return job;
-        if (TERMINAL_JOB_STATES.has(job.state)) {
-          const cause = (await this.getLatestFailure(jobId)) ?? 'no exception recorded';
-          throw new FlinkJobFailedError(jobId, job.state, cause);
-        }
-        return undefined;
-      },
-      poll,
-    );
   }
 
   /** `POST /savepoint-disposal`: deletes a savepoint's files; needs a live JobManager. */
@@ -397,22 +332,12 @@ export class FlinkRestClient {
     return { triggerId: body['request-id'] };
   }
 
-  /** Polls a disposal until it completes or fails. */
-  async awaitDisposal(triggerId: string, poll: PollOptions): Promise<void> {
-    await pollUntil(
-      `savepoint disposal ${triggerId}`,
-      async () => {
-        const status = await this.read(
-          `/savepoint-disposal/${encodeURIComponent(triggerId)}`,
-          'savepoint disposal status',
-          asyncOperationSchema,
-        );
-        if (status.status.id === 'IN_PROGRESS') return undefined;
-        const failure = status.operation?.['failure-cause'];
-        if (failure) throw new SavepointFailedError(undefined, triggerId, causeOf(failure));
-        return true;
-      },
-      poll,
+  /** `GET /savepoint-disposal/:triggerId`: where a disposal stands. */
+  async getDisposalStatus(triggerId: string): Promise<AsyncOperation> {
+    return this.read(
+      `/savepoint-disposal/${encodeURIComponent(triggerId)}`,
+      'savepoint disposal status',
+      asyncOperationSchema,
     );
   }
 

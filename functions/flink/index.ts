@@ -11,3 +11,4 @@ export type { RetryPolicy } from './retry.js';
 export type { PollOptions } from './poll.js';
 export * from './schemas.js';
 export * from './flink-port.js';
+export { awaitDisposal, awaitJobState, awaitSavepoint, latestFailure } from './waits.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
-import { FlinkRestClient } from '../../functions/flink/index.js';
+import { awaitJobState, FlinkRestClient } from '../../functions/flink/index.js';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { beginOperation } from '../../functions/core/operations/begin.js';
 import { flinkJobSchema } from '../../functions/core/spec/index.js';
@@ -271,7 +271,7 @@ describe('control loop on real Flink', () => {
     const cancelled = before.status.jobId ?? '';
     const countBefore = await countPasses(cancelled, 0);
     await flink.cancelJob(cancelled);
-    await flink.awaitJobState(cancelled, ['CANCELED'], { deadlineMs: 30_000 });
+    await awaitJobState(flink, cancelled, ['CANCELED'], { deadlineMs: 30_000 });
     const after = await converge(
       'drift recovery',
       (r) => r.status.jobId !== cancelled && stableAt(before.specHash)(r),

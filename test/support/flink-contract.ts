@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  awaitDisposal,
+  awaitJobState,
+  awaitSavepoint,
   FlinkClientInputError,
   FlinkDuplicateJobError,
   FlinkJobFailedError,
@@ -81,19 +84,19 @@ export function flinkContractSuite(name: string, target: () => FlinkContractTarg
           parallelism: 1,
         }),
       ).resolves.toEqual({ jobId: firstId });
-      await client.awaitJobState(firstId, ['RUNNING'], poll);
+      await awaitJobState(client, firstId, ['RUNNING'], poll);
       expect((await client.listJobs()).jobs.find((j) => j.jid === firstId)?.state).toBe('RUNNING');
 
       await eventually('a completed checkpoint', async () =>
         (await client.getCheckpoints(firstId)).counts.completed >= 1 ? true : undefined,
       );
       const { triggerId } = await client.triggerSavepoint(firstId, savepointOptions());
-      const savepoint = await client.awaitSavepoint(firstId, triggerId, poll);
+      const savepoint = await awaitSavepoint(client, firstId, triggerId, poll);
       expect(savepoint.location).toMatch(/savepoint-/);
 
       const stop = await client.stopWithSavepoint(firstId, savepointOptions());
-      const final = await client.awaitSavepoint(firstId, stop.triggerId, poll);
-      await client.awaitJobState(firstId, ['FINISHED'], poll);
+      const final = await awaitSavepoint(client, firstId, stop.triggerId, poll);
+      await awaitJobState(client, firstId, ['FINISHED'], poll);
       const countAtStop = await maxCount(firstId);
       expect(countAtStop).toBeGreaterThan(0);
 
@@ -106,7 +109,7 @@ export function flinkContractSuite(name: string, target: () => FlinkContractTarg
         savepointPath: final.location,
         claimMode: 'NO_CLAIM',
       });
-      await client.awaitJobState(secondId, ['RUNNING'], poll);
+      await awaitJobState(client, secondId, ['RUNNING'], poll);
       const restored = await eventually('the restore to show', async () => {
         const stats = await client.getCheckpoints(secondId);
         return stats.latest.restored ?? undefined;
@@ -122,7 +125,7 @@ export function flinkContractSuite(name: string, target: () => FlinkContractTarg
       const exceptions = await client.getExceptions(secondId);
       expect(Array.isArray(exceptions)).toBe(true);
       await client.cancelJob(secondId);
-      await client.awaitJobState(secondId, ['CANCELED'], poll);
+      await awaitJobState(client, secondId, ['CANCELED'], poll);
 
       // A job id once used is refused, even after the job ended.
       await expect(
@@ -131,7 +134,7 @@ export function flinkContractSuite(name: string, target: () => FlinkContractTarg
 
       // The first (non-final) savepoint is no longer needed: dispose of it.
       const disposal = await client.disposeSavepoint(savepoint.location);
-      await client.awaitDisposal(disposal.triggerId, poll);
+      await awaitDisposal(client, disposal.triggerId, poll);
     });
 
     it('refuses a file that is not a jar', async () => {
@@ -184,7 +187,7 @@ export function flinkContractSuite(name: string, target: () => FlinkContractTarg
           entryClass: EXAMPLE_ENTRY_CLASS,
           savepointPath: `file://${missing}`,
         })
-        .then(() => client.awaitJobState(jobId, ['RUNNING'], poll))
+        .then(() => awaitJobState(client, jobId, ['RUNNING'], poll))
         .catch((e: unknown) => e);
       expect(outcome).toBeInstanceOf(Error);
       expect(
@@ -198,7 +201,7 @@ export function flinkContractSuite(name: string, target: () => FlinkContractTarg
       await expect(client.getJob(unknown)).rejects.toThrow(FlinkJobNotFoundError);
       // Flink accepts the trigger and fails the operation: the wait must say why.
       const { triggerId } = await client.triggerSavepoint(unknown);
-      await expect(client.awaitSavepoint(unknown, triggerId, poll)).rejects.toThrow(
+      await expect(awaitSavepoint(client, unknown, triggerId, poll)).rejects.toThrow(
         FlinkJobNotFoundError,
       );
       await expect(client.getCheckpoints(unknown)).rejects.toThrow(FlinkJobNotFoundError);

@@ -6,6 +6,9 @@ import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  awaitDisposal,
+  awaitJobState,
+  awaitSavepoint,
   DeadlineExceededError,
   FlinkClientInputError,
   FlinkDuplicateJobError,
@@ -13,11 +16,11 @@ import {
   FlinkJobNotFoundError,
   FlinkProtocolError,
   FlinkRequestRejectedError,
-  FlinkServerError,
   FlinkRestClient,
+  type FlinkRestClientOptions,
+  FlinkServerError,
   FlinkUnreachableError,
   SavepointFailedError,
-  type FlinkRestClientOptions,
 } from '../../../functions/flink/index.js';
 import { cannedServer, json, type Responder } from './canned-server.js';
 
@@ -315,7 +318,7 @@ describe('FlinkRestClient async operations', () => {
       'target-directory': 'file:/sp',
     });
     await expect(
-      client.awaitSavepoint(JOB, triggerId, { deadlineMs: 5_000, intervalMs: 10 }),
+      awaitSavepoint(client, JOB, triggerId, { deadlineMs: 5_000, intervalMs: 10 }),
     ).resolves.toEqual({
       triggerId: TRIGGER,
       location: 'file:/sp/savepoint-1',
@@ -339,16 +342,16 @@ describe('FlinkRestClient async operations', () => {
       else json(res, 200, { status: { id: 'COMPLETED' }, operation: {} });
     });
     const { triggerId } = await client.stopWithSavepoint(JOB, { triggerId: TRIGGER, drain: false });
-    const error = await client
-      .awaitSavepoint(JOB, triggerId, { deadlineMs: 1_000 })
-      .catch((e: unknown) => e);
+    const error = await awaitSavepoint(client, JOB, triggerId, { deadlineMs: 1_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SavepointFailedError);
     expect((error as Error).message).toContain(
       'CheckpointException: Checkpoint Coordinator is suspending.',
     );
-    await expect(client.awaitSavepoint(JOB, 'a'.repeat(32), { deadlineMs: 1_000 })).rejects.toThrow(
-      /without a location/,
-    );
+    await expect(
+      awaitSavepoint(client, JOB, 'a'.repeat(32), { deadlineMs: 1_000 }),
+    ).rejects.toThrow(/without a location/);
   });
 
   it('gives up polling at the deadline', async () => {
@@ -357,7 +360,7 @@ describe('FlinkRestClient async operations', () => {
     });
     const started = Date.now();
     await expect(
-      client.awaitSavepoint(JOB, TRIGGER, { deadlineMs: 150, intervalMs: 40 }),
+      awaitSavepoint(client, JOB, TRIGGER, { deadlineMs: 150, intervalMs: 40 }),
     ).rejects.toThrow(DeadlineExceededError);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
@@ -388,9 +391,9 @@ describe('FlinkRestClient async operations', () => {
           vertices: [],
         });
     });
-    const error = await client
-      .awaitJobState(JOB, ['RUNNING'], { deadlineMs: 2_000 })
-      .catch((e: unknown) => e);
+    const error = await awaitJobState(client, JOB, ['RUNNING'], { deadlineMs: 2_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(FlinkJobFailedError);
     expect((error as Error).message).toContain(
       "FileNotFoundException: Cannot find checkpoint or savepoint file/directory 'file:/nope'",
@@ -409,9 +412,9 @@ describe('FlinkRestClient async operations', () => {
       else json(res, 200, { status: { id: 'COMPLETED' }, operation: {} });
     });
     const { triggerId } = await client.disposeSavepoint('file:/sp/1');
-    await expect(client.awaitDisposal(triggerId, { deadlineMs: 1_000 })).resolves.toBeUndefined();
+    await expect(awaitDisposal(client, triggerId, { deadlineMs: 1_000 })).resolves.toBeUndefined();
     failed = true;
-    await expect(client.awaitDisposal(triggerId, { deadlineMs: 1_000 })).rejects.toThrow(
+    await expect(awaitDisposal(client, triggerId, { deadlineMs: 1_000 })).rejects.toThrow(
       /java.io.IOException/,
     );
   });
@@ -440,7 +443,7 @@ describe('FlinkRestClient missing jobs', () => {
     });
     await expect(client.getResourceRequirements(JOB)).rejects.toThrow(FlinkJobNotFoundError);
     const { triggerId } = await client.triggerSavepoint(JOB);
-    await expect(client.awaitSavepoint(JOB, triggerId, { deadlineMs: 1_000 })).rejects.toThrow(
+    await expect(awaitSavepoint(client, JOB, triggerId, { deadlineMs: 1_000 })).rejects.toThrow(
       FlinkJobNotFoundError,
     );
   });
