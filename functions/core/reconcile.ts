@@ -1,7 +1,7 @@
 import { ConflictError } from '../commons/errors.js';
 import type { JobRecord, JobStatusPatch } from './model/index.js';
 import { storedErrorText } from './error-text.js';
-import { beginOperation } from './operations/begin.js';
+import { startLeasedOperation } from './operations/start.js';
 import { leaseTtlMs } from './operations/advance.js';
 import type { ControlContext, ExecutionAction, StateMachinePort } from './ports/index.js';
 import { fleetFigures, type FleetFigures } from './plan/fleet.js';
@@ -233,42 +233,10 @@ async function startOperation(
       owner,
     };
   }
-  const start = beginOperation(action, leased, v.desired, {
-    operationId: ctx.newId(),
-    triggerId: ctx.newId(),
-    jobId: ctx.newId(),
-  });
-  if (!start) return undefined;
-  const operationId = ctx.newId();
-  await ctx.store.transition(
-    leased.name,
-    leased.version,
-    {
-      phase: start.phase,
-      operation: {
-        id: operationId,
-        kind: start.kind,
-        step: start.step,
-        startedAt: now.toISOString(),
-        data: start.data,
-      },
-    },
-    {
-      actor: 'fjc:reconcile',
-      action: `${start.kind}-started`,
-      details: {
-        reason: action.reason,
-        operationId,
-        ...(action.fields ? { fields: [...action.fields] } : {}),
-      },
-    },
-    now,
-  );
-  return {
-    jobName: leased.name,
-    clusterRef: action.clusterRef,
-    kind: start.kind,
-    operationId,
+  return startLeasedOperation(ctx, leased, action, v.desired, {
     owner,
-  };
+    actor: 'fjc:reconcile',
+    reason: action.reason,
+    now,
+  });
 }

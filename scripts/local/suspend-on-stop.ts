@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { beginOperation } from '../../functions/core/operations/begin.js';
+import { startLeasedOperation } from '../../functions/core/operations/start.js';
 import { leaseTtlMs } from '../../functions/core/operations/advance.js';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import type { ControlContext, ExecutionAction } from '../../functions/core/ports/index.js';
@@ -55,7 +55,9 @@ export async function suspendRunningJobs(
     const owner = `${ctx.workerId ?? 'local'}:${ctx.newId()}`;
     try {
       const leased = await ctx.store.acquireLease(record.name, owner, leaseTtlMs(ctx), now);
-      const start = beginOperation(
+      const started = await startLeasedOperation(
+        ctx,
+        leased,
         {
           jobName: record.name,
           kind: 'suspend',
@@ -65,33 +67,11 @@ export async function suspendRunningJobs(
           // What runs is suspended, even when a change to it is pending.
           keepLastApplied: true,
         },
-        leased,
         desired.data,
-        { operationId: ctx.newId(), triggerId: ctx.newId(), jobId: ctx.newId() },
+        { owner, actor: 'fjc:local', reason: 'the local run is stopping', now },
       );
-      if (!start) throw new Error('no suspend operation for this job');
-      const operationId = ctx.newId();
-      await ctx.store.transition(
-        record.name,
-        leased.version,
-        {
-          phase: start.phase,
-          operation: {
-            id: operationId,
-            kind: start.kind,
-            step: start.step,
-            startedAt: now.toISOString(),
-            data: start.data,
-          },
-        },
-        {
-          actor: 'fjc:local',
-          action: 'suspend-started',
-          details: { reason: 'the local run is stopping', operationId },
-        },
-        now,
-      );
-      actions.push({ jobName: record.name, clusterRef, kind: start.kind, operationId, owner });
+      if (!started) throw new Error('no suspend operation for this job');
+      actions.push(started);
     } catch (error) {
       report.left.push({
         jobName: record.name,
