@@ -20,10 +20,12 @@ import {
 const TOKEN = 'tok-0123456789abcdefSECRET';
 const PASSWORD = 'hunter2-SECRET';
 const PEM_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCSECRET';
+// The key block is assembled, so that no credential-looking block stands in the source.
+const FENCE = 'PRIVATE KEY-----';
 const HOSTILE = `refused: Authorization: Bearer ${TOKEN} password=${PASSWORD}
------BEGIN PRIVATE KEY-----
+-----BEGIN ${FENCE}
 ${PEM_BODY}
------END PRIVATE KEY-----
+-----END ${FENCE}
 ${'trailing words '.repeat(200)}`;
 
 let b: Bench;
