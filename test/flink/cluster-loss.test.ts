@@ -9,6 +9,7 @@ import { FlinkRestClient } from '../../functions/flink/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from '../../scripts/flink/cluster.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
+import { counterOf } from '../support/e2e.js';
 
 /**
  * Cluster loss on real Flink: the JobManager and TaskManager are SIGKILLed while three counter
@@ -78,10 +79,6 @@ async function converge(
 
 const settled = (r: JobRecord | undefined) =>
   r?.status.phase === 'STABLE' && r.status.operation === undefined;
-
-async function count(jobId: string): Promise<number> {
-  return Number((await flink.getAccumulators(jobId))['max-count'] ?? 0);
-}
 
 /** Polls `read` until it passes `above` (accumulators and statistics arrive with heartbeats). */
 async function passes(what: string, read: () => Promise<number>, above: number): Promise<number> {
@@ -153,7 +150,7 @@ describe('cluster loss', () => {
     const records = await jobs();
     for (const name of NAMES) {
       const jobId = records.get(name)?.status.jobId ?? '';
-      const counted = await passes(`${name}'s counter`, () => count(jobId), 0);
+      const counted = await passes(`${name}'s counter`, () => counterOf(flink, jobId), 0);
       before.set(name, { jobId, count: counted, checkpointId: 0 });
     }
     // Two more checkpoints after the counter was read: the newest one holds at least that count.
@@ -201,7 +198,11 @@ describe('cluster loss', () => {
       const newJob = status?.jobId ?? '';
       expect((await flink.getCheckpoints(newJob)).latest.restored?.external_path).toBe(path);
       // The counter continues from where it was, not from the older savepoint or from zero.
-      const continued = await passes(`${name}'s restored counter`, () => count(newJob), 0);
+      const continued = await passes(
+        `${name}'s restored counter`,
+        () => counterOf(flink, newJob),
+        0,
+      );
       console.log(
         `fjc: ${name}: counter ${String(seen?.count)} (newest checkpoint seen: chk-${String(seen?.checkpointId)}) → ${continued} after restoring ${path}`,
       );

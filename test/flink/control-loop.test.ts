@@ -12,6 +12,7 @@ import { runCli } from '../../scripts/cli/main.js';
 import { startApiServer } from '../../scripts/local/api-server.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
+import { counterAbove, counterOf, stableAt } from '../support/e2e.js';
 
 /**
  * The control loop end to end on the real Flink cluster: reconcile → the synthesized state machine
@@ -78,27 +79,6 @@ async function converge(
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record.status)}`);
     await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-const stableAt = (hash: string) => (r: JobRecord) =>
-  r.status.phase === 'STABLE' &&
-  r.status.lastStable?.specHash === hash &&
-  r.status.operation === undefined;
-
-async function count(jobId: string): Promise<number> {
-  return Number((await flink.getAccumulators(jobId))['max-count'] ?? 0);
-}
-
-/** Waits until the job's counter passes `above` (accumulators arrive with TaskManager heartbeats). */
-async function countPasses(jobId: string, above: number): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await count(jobId);
-    if (value > above) return value;
-    if (Date.now() > deadline)
-      throw new Error(`counter of ${jobId} stayed at ${value}, not above ${above}`);
-    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
@@ -182,7 +162,7 @@ describe('control loop on real Flink', () => {
   it('upgrades with a savepoint and keeps the state', async () => {
     const before = await job();
     const oldJob = before.status.jobId ?? '';
-    const countBefore = await countPasses(oldJob, 0);
+    const countBefore = await counterAbove(flink, oldJob, 0);
     const started = Date.now();
     const hash = await applyJob({ args: ['--rate', '60'] });
     const after = await converge('savepoint upgrade', stableAt(hash));
@@ -196,25 +176,29 @@ describe('control loop on real Flink', () => {
     expect(after.status.restoredFrom).toBe(upgrade?.path);
     const restored = (await flink.getCheckpoints(after.status.jobId ?? '')).latest.restored;
     expect(restored?.external_path).toBe(upgrade?.path);
-    expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+    expect(await counterAbove(flink, after.status.jobId ?? '', countBefore)).toBeGreaterThan(
+      countBefore,
+    );
   });
 
   it('upgrades from the last checkpoint in last-state mode', async () => {
     const before = await job();
-    const countBefore = await countPasses(before.status.jobId ?? '', 0);
+    const countBefore = await counterAbove(flink, before.status.jobId ?? '', 0);
     const hash = await applyJob({ args: ['--rate', '70'], upgradeMode: 'last-state' });
     const after = await converge('last-state upgrade', stableAt(hash));
     expect(after.status.restoredFrom).toMatch(/chk-\d+/);
-    expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+    expect(await counterAbove(flink, after.status.jobId ?? '', countBefore)).toBeGreaterThan(
+      countBefore,
+    );
   });
 
   it('starts from empty state in stateless mode', async () => {
     const before = await job();
-    const countBefore = await countPasses(before.status.jobId ?? '', 0);
+    const countBefore = await counterAbove(flink, before.status.jobId ?? '', 0);
     const hash = await applyJob({ args: ['--rate', '80'], upgradeMode: 'stateless' });
     const after = await converge('stateless upgrade', stableAt(hash));
     expect(after.status.restoredFrom).toBeUndefined();
-    expect(await count(after.status.jobId ?? '')).toBeLessThan(countBefore);
+    expect(await counterOf(flink, after.status.jobId ?? '')).toBeLessThan(countBefore);
   });
 
   it('suspends with a savepoint and resumes from it', async () => {
@@ -224,7 +208,7 @@ describe('control loop on real Flink', () => {
       (r) => r.status.lastApplied?.specHash === hash,
     );
     const running = adopted.status.jobId ?? '';
-    const countBefore = await countPasses(running, 0);
+    const countBefore = await counterAbove(flink, running, 0);
     await applyJob({ args: ['--rate', '80'], state: 'suspended' });
     const suspended = await converge('suspend', (r) => r.status.phase === 'SUSPENDED');
     expect((await flink.getJob(running)).state).toBe('FINISHED');
@@ -237,13 +221,15 @@ describe('control loop on real Flink', () => {
     const resumedHash = await applyJob({ args: ['--rate', '80'] });
     const resumed = await converge('resume', stableAt(resumedHash));
     expect(resumed.status.restoredFrom).toBe(savepoint?.path);
-    expect(await countPasses(resumed.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+    expect(await counterAbove(flink, resumed.status.jobId ?? '', countBefore)).toBeGreaterThan(
+      countBefore,
+    );
   });
 
   it('rolls a crashing version back to the last stable one, state intact', async () => {
     const before = await job();
     const goodHash = before.specHash;
-    const countBefore = await countPasses(before.status.jobId ?? '', 0);
+    const countBefore = await counterAbove(flink, before.status.jobId ?? '', 0);
     const badHash = await applyJob({
       args: ['--rate', '80', '--fail-after-seconds', '1', '--restart-attempts', '0'],
     });
@@ -254,7 +240,9 @@ describe('control loop on real Flink', () => {
     expect(after.status.lastError?.code).toBe('NOT_STABLE');
     expect(after.status.lastApplied?.specHash).toBe(goodHash);
     expect((await flink.getJob(after.status.jobId ?? '')).state).toBe('RUNNING');
-    expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+    expect(await counterAbove(flink, after.status.jobId ?? '', countBefore)).toBeGreaterThan(
+      countBefore,
+    );
     const actions = (await rt.store.listHistory(NAME)).items.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['rollback-started', 'rolled-back']));
     // The rejected spec is not tried again on the next cycle.
@@ -269,7 +257,7 @@ describe('control loop on real Flink', () => {
   it('recovers a job cancelled behind its back, from the newest state', async () => {
     const before = await job();
     const cancelled = before.status.jobId ?? '';
-    const countBefore = await countPasses(cancelled, 0);
+    const countBefore = await counterAbove(flink, cancelled, 0);
     await flink.cancelJob(cancelled);
     await awaitJobState(flink, cancelled, ['CANCELED'], { deadlineMs: 30_000 });
     const after = await converge(
@@ -277,7 +265,9 @@ describe('control loop on real Flink', () => {
       (r) => r.status.jobId !== cancelled && stableAt(before.specHash)(r),
     );
     expect(after.status.restoredFrom).toBeDefined();
-    expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+    expect(await counterAbove(flink, after.status.jobId ?? '', countBefore)).toBeGreaterThan(
+      countBefore,
+    );
     const recovered = (await rt.store.listHistory(NAME)).items.find(
       (e) => e.action === 'restart-started',
     );

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { FlinkRestClient } from '../../functions/flink/index.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
+import { LIVE_STATES, counterAbove, counterOf } from '../support/e2e.js';
 
 /**
  * Crash test on real Flink: the local runtime runs in a child process, which is SIGKILLed at each
@@ -16,7 +17,6 @@ import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
  */
 const NAME = 'crash-counter';
 const STEPS = ['stop-with-savepoint', 'await-savepoint', 'await-stopped', 'submit', 'await-stable'];
-const LIVE = new Set(['CREATED', 'INITIALIZING', 'RUNNING', 'RESTARTING', 'RECONCILING']);
 const GUARD_MS = 120_000;
 
 interface Reported {
@@ -108,20 +108,6 @@ async function writeJob(rate: number): Promise<void> {
   );
 }
 
-async function count(jobId: string): Promise<number> {
-  return Number((await flink.getAccumulators(jobId))['max-count'] ?? 0);
-}
-
-async function countAbove(jobId: string, above: number): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await count(jobId);
-    if (value > above) return value;
-    if (Date.now() > deadline) throw new Error(`counter of ${jobId} stayed at ${value}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fjc-crash-'));
   specsDir = join(dir, 'specs');
@@ -147,7 +133,9 @@ beforeAll(async () => {
     fetch(`${inject('flinkUrl')}/jobs/overview`)
       .then((r) => r.json() as Promise<{ jobs: { jid: string; state: string }[] }>)
       .then((body) => {
-        samples.push(body.jobs.filter((j) => !before.has(j.jid) && LIVE.has(j.state)).length);
+        samples.push(
+          body.jobs.filter((j) => !before.has(j.jid) && LIVE_STATES.has(j.state)).length,
+        );
       })
       .catch(() => undefined);
   }, 500);
@@ -169,7 +157,7 @@ describe('SIGKILL of the local runtime during a savepoint upgrade', () => {
       'first deploy',
       (s) => s.phase === 'STABLE' && s.step === null && s.jobId !== null,
     );
-    await countAbove(current.jobId ?? '', 50);
+    await counterAbove(flink, current.jobId ?? '', 50, 250);
 
     for (const [i, step] of STEPS.entries()) {
       const oldJob = current.jobId ?? '';
@@ -189,8 +177,8 @@ describe('SIGKILL of the local runtime during a savepoint upgrade', () => {
           s.jobId !== oldJob,
       );
       console.log(`fjc: crash at ${step}: STABLE again ${Date.now() - killedAt} ms after SIGKILL`);
-      const stoppedAt = await count(oldJob);
-      const firstReading = await countAbove(current.jobId ?? '', 0);
+      const stoppedAt = await counterOf(flink, oldJob);
+      const firstReading = await counterAbove(flink, current.jobId ?? '', 0, 250);
       expect(firstReading, `counter after a crash at ${step}`).toBeGreaterThanOrEqual(stoppedAt);
     }
     console.log(`fjc: crash test: ${samples.length} samples of Flink's job list`);

@@ -5,6 +5,7 @@ import { FlinkRestClient } from '../../functions/flink/index.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
+import { LIVE_STATES, counterAbove, stableAt } from '../support/e2e.js';
 
 /**
  * The retry policy on real Flink: a fault-injecting proxy sits between fjc (the local runtime) and
@@ -66,28 +67,6 @@ async function converge(
   }
 }
 
-const stableAt = (hash: string) => (r: JobRecord) =>
-  r.status.phase === 'STABLE' &&
-  r.status.lastStable?.specHash === hash &&
-  r.status.operation === undefined;
-
-async function count(jobId: string): Promise<number> {
-  return Number((await flink.getAccumulators(jobId))['max-count'] ?? 0);
-}
-
-async function countPasses(jobId: string, above: number): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await count(jobId);
-    if (value > above) return value;
-    if (Date.now() > deadline)
-      throw new Error(`counter of ${jobId} stayed at ${value}, not above ${above}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-const LIVE = new Set(['CREATED', 'INITIALIZING', 'RUNNING', 'RESTARTING', 'RECONCILING']);
-
 /**
  * Polls Flink's job list directly (not through the proxy): the most live jobs seen at once. The
  * counter is the only job on the cluster while an upgrade runs (Flink names it by its program).
@@ -100,7 +79,7 @@ function sampleLiveCopies(): { stop(): Promise<number> } {
       const response = await fetch(`${inject('flinkUrl')}/jobs/overview`).catch(() => undefined);
       if (response?.ok) {
         const { jobs } = (await response.json()) as { jobs: { state: string }[] };
-        most = Math.max(most, jobs.filter((j) => LIVE.has(j.state)).length);
+        most = Math.max(most, jobs.filter((j) => LIVE_STATES.has(j.state)).length);
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -117,7 +96,7 @@ function sampleLiveCopies(): { stop(): Promise<number> } {
 /** One savepoint upgrade under `faults`; checks every promise of the retry policy. */
 async function upgradeUnder(what: string, faults: FaultRule[]): Promise<JobRecord> {
   const before = await job();
-  const countBefore = await countPasses(before.status.jobId ?? '', 0);
+  const countBefore = await counterAbove(flink, before.status.jobId ?? '', 0);
   const sampler = sampleLiveCopies();
   const rules = faults.map((rule) => proxy.inject(rule));
   rate += 1;
@@ -139,7 +118,9 @@ async function upgradeUnder(what: string, faults: FaultRule[]): Promise<JobRecor
   expect(most).toBe(1);
   expect(after.status.jobId).not.toBe(before.status.jobId);
   expect(after.status.restoredFrom).toMatch(/savepoint-/);
-  expect(await countPasses(after.status.jobId ?? '', countBefore)).toBeGreaterThan(countBefore);
+  expect(await counterAbove(flink, after.status.jobId ?? '', countBefore)).toBeGreaterThan(
+    countBefore,
+  );
   const open = (await rt.store.listSavepoints(NAME, { limit: 100 })).items.filter(
     (s) => s.status === 'IN_PROGRESS',
   );

@@ -8,6 +8,7 @@ import { FlinkRestClient } from '../../functions/flink/index.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
 import { suspendRunningJobs } from '../../scripts/local/suspend-on-stop.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
+import { counterAbove, counterOf } from '../support/e2e.js';
 
 /**
  * Ctrl-C of `npm run local` on real Flink: the stop path suspends the running counter job with a
@@ -47,21 +48,6 @@ async function converge(
 }
 
 const stable = (r: JobRecord) => r.status.phase === 'STABLE' && r.status.operation === undefined;
-
-async function count(jobId: string): Promise<number> {
-  return Number((await flink.getAccumulators(jobId))['max-count'] ?? 0);
-}
-
-/** The first reading of the counter above `above` (accumulators come with heartbeats). */
-async function countAbove(jobId: string, above: number): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await count(jobId);
-    if (value > above) return value;
-    if (Date.now() > deadline) throw new Error(`counter of ${jobId} stayed at ${value}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fjc-suspend-on-stop-'));
@@ -120,7 +106,7 @@ describe('Ctrl-C of the local run', () => {
     const running = await converge(first, 'first deploy', stable);
     const oldJob = running.status.jobId ?? '';
     // Far enough that a restart from empty state could not read as continuing.
-    await countAbove(oldJob, 200);
+    await counterAbove(flink, oldJob, 200, 250);
 
     const report = await suspendRunningJobs(first, { timeoutMs: 60_000 });
     expect(report).toEqual({ suspended: [NAME], left: [] });
@@ -131,7 +117,7 @@ describe('Ctrl-C of the local run', () => {
     expect(savepoint).toBeDefined();
     expect((await flink.getJob(oldJob)).state).toBe('FINISHED');
     // A finished job's accumulators are final: this is the count the savepoint holds.
-    const stoppedAt = await count(oldJob);
+    const stoppedAt = await counterOf(flink, oldJob);
     first.stateMachine.abortAll();
     await first.stop();
     rt = undefined;
@@ -143,7 +129,7 @@ describe('Ctrl-C of the local run', () => {
     expect(resumed.status.restoredFrom).toBe(savepoint);
     const restored = (await flink.getCheckpoints(newJob)).latest.restored;
     expect(restored?.external_path).toBe(savepoint);
-    const firstReading = await countAbove(newJob, 0);
+    const firstReading = await counterAbove(flink, newJob, 0, 250);
     console.log(
       `fjc: suspend-on-stop: counter ${stoppedAt} at stop, ${firstReading} after restart`,
     );
