@@ -33,6 +33,8 @@ export {
   type FlinkJobSpecInput,
   type UpgradeMode,
 } from './job.js';
+export { JOB_TYPES, PROGRAM_FIELD, jobTypeOf, programDigestOf, type JobType } from './program.js';
+export { artifactProblem, type Artifact } from './artifact.js';
 export {
   SPEC_KINDS,
   specDocumentSchema,

@@ -18,41 +18,19 @@ import {
   inlineSecretsInArgs,
   namesSecret,
 } from './secrets.js';
-
-const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-/** Checks an artifact location, returning what is wrong with it or `undefined`. */
-function artifactProblem(uri: string): string | undefined {
-  if (uri.startsWith('s3://')) {
-    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-    if (match === null || !S3_BUCKET.test(match[1] ?? '')) {
-      return 'must be s3://bucket/key.jar with a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)';
-    }
-  } else if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(uri)) {
-    return 'must be an s3://bucket/key.jar URI or, for local clusters, a file path; other schemes are not supported';
-  }
-  if (uri.trim() !== uri || uri.includes('\0') || /[\r\n]/.test(uri)) {
-    return 'must not contain leading or trailing whitespace, line breaks or NUL characters';
-  }
-  if (!uri.endsWith('.jar')) return 'must name a .jar file';
-  return undefined;
-}
+import {
+  jarArtifactSchema,
+  programIssues,
+  pythonProgramSchema,
+  sqlProgramSchema,
+} from './program.js';
 
 /**
- * The job's code. `uri` is an S3 object or, for local clusters, a file path (absolute, or
+ * The job's jar. `uri` is an S3 object or, for local clusters, a file path (absolute, or
  * relative to the directory fjc runs in). `sha256` pins the exact content: it is verified before
  * upload, so a rebuilt jar under the same name cannot slip in unnoticed.
  */
-export const artifactSchema = z.strictObject({
-  uri: z.string({ error: 'must be a string' }).superRefine((uri, ctx) => {
-    const problem = artifactProblem(uri);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-  }),
-  sha256: z
-    .string({ error: 'must be a string' })
-    .regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hexadecimal characters' })
-    .optional(),
-});
+export const artifactSchema = jarArtifactSchema;
 
 const JAVA_IDENTIFIER = String.raw`[\p{L}_$][\p{L}\p{N}_$]*`;
 const JAVA_FQCN = new RegExp(`^(${JAVA_IDENTIFIER}\\.)*${JAVA_IDENTIFIER}$`, 'u');
@@ -193,16 +171,30 @@ export const flinkJobSpecSchema = z
   .strictObject({
     team: dnsLabel().describe('Team that owns the job: who gets paged and whose quota it uses.'),
     clusterRef: dnsLabel().describe('"metadata.name" of the FlinkCluster the job runs on.'),
-    artifact: artifactSchema.describe(
-      'The jar to run: an s3://bucket/key.jar URI or, for local clusters, a file path; sha256 pins its content.',
-    ),
+    artifact: artifactSchema
+      .optional()
+      .describe(
+        'A jar job: the jar to run, an s3://bucket/key.jar URI or, for local clusters, a file path; sha256 pins its content. Give exactly one of artifact, python or sql.',
+      ),
+    python: pythonProgramSchema
+      .optional()
+      .describe(
+        'A PyFlink job: the Python program and extra Python files. Give exactly one of artifact, python or sql.',
+      ),
+    sql: sqlProgramSchema
+      .optional()
+      .describe(
+        "A SQL job: statements run through the cluster's SQL Gateway. Give exactly one of artifact, python or sql.",
+      ),
     entryClass: z
       .string({ error: 'must be a string' })
       .regex(JAVA_FQCN, {
         error: 'must be a fully qualified Java class name, e.g. com.example.MyJob',
       })
       .optional()
-      .describe("Main class; when absent Flink uses the jar manifest's Main-Class."),
+      .describe(
+        "Jar jobs only: the main class; when absent Flink uses the jar manifest's Main-Class.",
+      ),
     args: z
       .array(z.string({ error: 'must be a string (quote numbers in YAML)' }))
       .superRefine((args, ctx) => {
@@ -210,7 +202,9 @@ export const flinkJobSpecSchema = z
           ctx.addIssue({ code: 'custom', path: [index], message });
       })
       .default([])
-      .describe('Program arguments, passed one by one (no shell splitting).'),
+      .describe(
+        'Program arguments of a jar or PyFlink job, passed one by one (no shell splitting).',
+      ),
     parallelism: boundedInt(1, 32768)
       .default(1)
       .describe('Parallelism of the job (changing it rescales the job).'),
@@ -249,6 +243,16 @@ export const flinkJobSpecSchema = z
     ),
   })
   .check(
+    z.superRefine(
+      (spec, ctx) => {
+        for (const issue of programIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
+      },
+      {
+        // Judged on whatever parsed, so that a missing or doubled program block is reported
+        // together with every other mistake of the document.
+        when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+      },
+    ),
     z.superRefine(
       (spec, ctx) => {
         // A cancel throws the state away; only a job that keeps none may be deleted that way.

@@ -83,9 +83,9 @@ describe('fjc validate', () => {
     expect(stdout.trim().split('\n')).toEqual([
       'bad.yaml:1:13: documents[0].apiVersion: must be "fjc.dev/v1"',
       "bad.yaml:4:9: documents[0].metadata.name: must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit",
-      'bad.yaml:6:3: documents[0].spec.artifact: is required (a mapping)',
       'bad.yaml:8:16: documents[0].spec.parallelism: must be a whole number from 1 to 32768',
       'bad.yaml:9:16: documents[0].spec.upgradeMode: must be one of stateless, savepoint, last-state',
+      'bad.yaml:6:3: documents[0].spec: give exactly one of artifact (a jar job), python (a PyFlink job) or sql (a SQL job)',
     ]);
     expect(stderr).toBe('1 of 1 file invalid, 5 problems\n');
     expect(stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace

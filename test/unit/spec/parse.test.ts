@@ -173,7 +173,11 @@ spec:
     expect(issues).toEqual([
       { path: 'documents[0].spec.team', message: 'is required (a string)' },
       { path: 'documents[0].spec.clusterRef', message: 'is required (a string)' },
-      { path: 'documents[0].spec.artifact', message: 'is required (a mapping)' },
+      {
+        path: 'documents[0].spec',
+        message:
+          'give exactly one of artifact (a jar job), python (a PyFlink job) or sql (a SQL job)',
+      },
     ]);
   });
 

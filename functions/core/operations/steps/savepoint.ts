@@ -1,10 +1,15 @@
 import { ConflictError } from '../../../commons/errors.js';
 import { storedErrorText } from '../../error-text.js';
-import type { FlinkJob } from '../../spec/index.js';
+import { programDigestOf, type FlinkJob } from '../../spec/index.js';
 import { clusterOf, giveUp, jobOrMissing, nowIso, sinceStart, stepStart } from './shared.js';
 import { defineStep, type StepInput } from './step.js';
 import { JobNotOnClusterError, type FlinkPort } from '../../ports/index.js';
 import { TRIGGER_CLOCK_SKEW_MS } from '../retry-policy.js';
+
+/** The catalog field that ties a savepoint to the code that wrote it, when the spec pins it. */
+function digestField(digest: string | undefined): { artifactDigest?: string } {
+  return digest === undefined ? {} : { artifactDigest: digest };
+}
 
 async function savepointDir(input: StepInput, spec: FlinkJob): Promise<string | undefined> {
   return (
@@ -40,9 +45,7 @@ function startSavepoint(stop: boolean) {
         triggerKind: data.savepointKind ?? 'manual',
         generation: record.status.lastApplied?.generation ?? record.generation,
         flinkJobId: jobId,
-        ...(spec.spec.artifact.sha256 === undefined
-          ? {}
-          : { artifactDigest: spec.spec.artifact.sha256 }),
+        ...digestField(programDigestOf(spec.spec)),
         ...(record.status.restoredFrom === undefined
           ? {}
           : { restoredFrom: record.status.restoredFrom }),

@@ -1,5 +1,6 @@
 import { ClusterRefusedError, DuplicateJobIdError } from '../../ports/index.js';
 import { giveUp, jobOrMissing, nowIso, targetSpec } from './shared.js';
+import { submitProgram } from '../submission/index.js';
 import { unstable } from './stability.js';
 import { defineStep } from './step.js';
 
@@ -8,7 +9,10 @@ const RETAIN_CHECKPOINTS = {
   'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
 };
 
-/** Uploads the artifact and runs it under the recorded job id, from the restore point if any. */
+/**
+ * Submits the job's program (jar, Python or SQL) under the recorded job id, from the restore
+ * point if any.
+ */
 export const submit = defineStep(['next', 'rollback', 'finish'], async (input) => {
   const { ctx, record, data } = input;
   const jobId = data.pendingJobId;
@@ -18,12 +22,9 @@ export const submit = defineStep(['next', 'rollback', 'finish'], async (input) =
   const flink = await ctx.flink(spec.spec.clusterRef);
   // A retry after a timeout or a crash: the recorded id tells whether the job already started.
   if ((await jobOrMissing(flink, jobId)) === undefined) {
-    const jar = await ctx.artifacts.open(spec.spec.artifact.uri, spec.spec.artifact.sha256);
-    const { jarId } = await flink.uploadJar(jar);
     try {
-      await flink.runJar(jarId, {
+      await submitProgram(ctx, flink, spec, {
         jobId,
-        ...(spec.spec.entryClass === undefined ? {} : { entryClass: spec.spec.entryClass }),
         args: spec.spec.args,
         parallelism: spec.spec.parallelism,
         ...(data.restorePath === undefined
@@ -51,8 +52,6 @@ export const submit = defineStep(['next', 'rollback', 'finish'], async (input) =
         // Flink 2.x may keep a refused submission as a FAILED job: the history names it.
         return { ...refused, details: { ...refused.details, flinkJobId: jobId } };
       } else throw error;
-    } finally {
-      await flink.deleteJar(jarId).catch(() => undefined);
     }
   }
   const applied = input.kind === 'rollback' ? {} : { lastApplied: data.target };

@@ -127,6 +127,29 @@ describe('classifyChange', () => {
     });
   });
 
+  it('classifies a change of job type and of each program field as UPGRADE', () => {
+    const python = job({
+      artifact: undefined,
+      python: { artifact: { uri: 'job.zip' }, entryModule: 'pkg.main' },
+    });
+    expect(classifyChange(job(), python)).toMatchObject({
+      kind: 'UPGRADE',
+      fields: [
+        'spec.artifact.uri',
+        'spec.python.artifact.uri',
+        'spec.python.entryModule',
+        'spec.python.pyFiles',
+      ],
+    });
+    const sql = (statements: string) => job({ artifact: undefined, sql: { statements } });
+    expect(
+      classifyChange(sql('INSERT INTO a SELECT 1;'), sql('INSERT INTO a SELECT 2;')),
+    ).toMatchObject({
+      kind: 'UPGRADE',
+      fields: ['spec.sql.statements'],
+    });
+  });
+
   it('classifies a full spec against the minimal one', () => {
     const full = flinkJobSchema.parse({ ...fullJob(), metadata: { name: 'counter' } });
     const result = classifyChange(job(), full);
@@ -137,7 +160,10 @@ describe('classifyChange', () => {
           (field) =>
             !['apiVersion', 'kind', 'metadata.name', 'metadata.labels', 'spec.state'].includes(
               field,
-            ),
+            ) &&
+            // A jar job: the other job types' program fields stay absent.
+            !field.startsWith('spec.python.') &&
+            !field.startsWith('spec.sql.'),
         )
         .sort(),
     );
