@@ -9,6 +9,7 @@ export {
 } from './classify.js';
 export { schemaFieldPaths } from './fields.js';
 export { canonicalJson, specHash } from './hash.js';
+export { stateRiskNotes } from './notes.js';
 export {
   CHANGE_KINDS,
   JOB_FIELD_RULES,

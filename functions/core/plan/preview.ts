@@ -12,7 +12,13 @@
 import type { FieldIssue } from '../../commons/errors.js';
 import type { ClusterRecord, JobRecord } from '../model/index.js';
 import { clusterReferenceIssues } from '../apply/apply-documents.js';
-import { canonicalJson, classifyChange, specHash, type ChangeKind } from '../change/index.js';
+import {
+  canonicalJson,
+  classifyChange,
+  specHash,
+  stateRiskNotes,
+  type ChangeKind,
+} from '../change/index.js';
 import { beginOperation, type OperationStart } from '../operations/begin.js';
 import {
   encodeSpecDocument,
@@ -210,7 +216,10 @@ export function effectOf(
         ...base,
         savepoint,
         restart: true,
-        summary: `${restartSummary(change.kind, upgradeHow(start))}: ${change.fields.join(', ')}`,
+        summary: [
+          `${restartSummary(change.kind, upgradeHow(start))}: ${change.fields.join(', ')}`,
+          ...stateRiskNotes(lastApplied, next).map((note) => `note: ${note}`),
+        ].join('; '),
       };
     case 'savepoint':
       return {

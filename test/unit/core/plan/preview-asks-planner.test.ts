@@ -58,3 +58,22 @@ describe('the plan preview asks the planner', () => {
     });
   });
 });
+
+describe('the plan warns when state may not restore', () => {
+  it('says so when the job type changes', () => {
+    const sql = job({ artifact: undefined, sql: { statements: 'INSERT INTO a SELECT 1;' } });
+    expect(effectOf(sql, job()).summary).toMatch(
+      /note: the job type changes from jar to sql: .*restore\.allowNonRestoredState/,
+    );
+  });
+
+  it('says so when SQL statements change, and not for a changed jar', () => {
+    const sql = (statements: string) => job({ artifact: undefined, sql: { statements } });
+    expect(
+      effectOf(sql('INSERT INTO a SELECT 2;'), sql('INSERT INTO a SELECT 1;')).summary,
+    ).toMatch(/note: the SQL changes: Flink matches state to operators by uid/);
+    expect(
+      effectOf(job({ artifact: { uri: 's3://fjc-artifacts/app/app-2.0.jar' } }), job()).summary,
+    ).not.toMatch(/note:/);
+  });
+});
