@@ -50,6 +50,10 @@ const jobsPerCluster = count('jobs-per-cluster', values['jobs-per-cluster'], 1);
 const historyEntries = Math.min(10, Math.max(4, count('history', values.history, 4)));
 const templateJobs = count('templates', values.templates, 1);
 
+// The SDK's notice about Node 20 goes to stderr three times per run (once per process): noise
+// next to the figures. Set before any client exists; the children inherit it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const started = Date.now();
 console.log(header(new Date(), cpus().length, loadavg()));
 
