@@ -8,7 +8,7 @@
  *
  * Options: --jobs (list), --only reconcile|api, --jobs-per-cluster (100), --history (recent
  * history entries per job, 10), --templates (jobs seeded through the real apply, 20),
- * --latency (ms per Flink answer, 0), --api-jobs (1000), --duration (s per load run, 5),
+ * --latency (ms per Flink answer, 0), --cycles (measured cycles, the median reported; 3), --api-jobs (1000), --duration (s per load run, 5),
  * --connections (10).
  */
 import { cpus, loadavg } from 'node:os';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     history: { type: 'string', default: '10' },
     templates: { type: 'string', default: '20' },
     latency: { type: 'string', default: '0' },
+    cycles: { type: 'string', default: '3' },
     'api-jobs': { type: 'string', default: '1000' },
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
@@ -66,6 +67,7 @@ if (only !== 'api') {
         jobsPerCluster,
         historyEntries,
         templateJobs,
+        cycles: count('cycles', values.cycles, 1),
         flinkLatencyMs: count('latency', values.latency),
       }),
     );
@@ -73,6 +75,7 @@ if (only !== 'api') {
   console.log(
     formatReconcile(results, {
       historyEntries,
+      cycles: count('cycles', values.cycles, 1),
       latencyMs: count('latency', values.latency),
       templateJobs,
     }),

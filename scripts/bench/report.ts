@@ -75,6 +75,7 @@ function cycleRow(label: string, jobs: number, clusters: number, c: CycleFigures
     n(c.dynamo.requests),
     n(c.dynamo.bytesRead / MB, 1),
     n(c.flink.total),
+    n(c.flink.bytes / MB, 1),
     n(c.heapUsedMb, 0),
   ];
 }
@@ -82,7 +83,7 @@ function cycleRow(label: string, jobs: number, clusters: number, c: CycleFigures
 /** The reconcile and baseline tables, the ratios and the growth per job. */
 export function formatReconcile(
   results: readonly ReconcileBenchResult[],
-  setup: { historyEntries: number; latencyMs: number; templateJobs: number },
+  setup: { historyEntries: number; cycles: number; latencyMs: number; templateJobs: number },
 ): string {
   const headers = [
     'cycle',
@@ -93,6 +94,7 @@ export function formatReconcile(
     'Dynamo req',
     'Dynamo MB read',
     'Flink req',
+    'Flink MB',
     'heap MB',
   ];
   const rows = results.flatMap((r) => [
@@ -136,8 +138,9 @@ export function formatReconcile(
     : `NOT steady: ${results.map((r) => `${r.jobs}: ${JSON.stringify(r.reconcile.planned)}`).join('; ')}`;
   return [
     '',
-    `Reconcile: one steady cycle in a warm process (after a warm-up cycle; the clock moves 60 s ` +
-      `between cycles, as the schedule does); ${setup.historyEntries} recent-history entries per ` +
+    `Reconcile: a steady cycle in a warm process (after a warm-up cycle; of ${setup.cycles} ` +
+      `measured, the one of median CPU; the clock moves 60 s between cycles, as the schedule ` +
+      `does); ${setup.historyEntries} recent-history entries per ` +
       `job; Flink answers after ${setup.latencyMs} ms; ${setup.templateJobs} jobs seeded through ` +
       `the real apply, the rest cloned from them.`,
     `Per-job polling: the same listing, then one GET /jobs/:id per job.`,
