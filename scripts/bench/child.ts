@@ -7,6 +7,7 @@
  * answers control messages over the IPC channel (`counts`, `reset`) and exits when the channel
  * closes, so a parent that dies takes it along.
  */
+import { ConfigurationError } from '../../functions/commons/errors.js';
 import { StaticTeamDirectory } from '../../functions/api/team-directory.js';
 import { DynamoJobStore } from '../../functions/store/dynamo-job-store.js';
 import { startApiServer } from '../local/api-server.js';
@@ -59,7 +60,9 @@ if (kind === 'dynalite') {
   };
   process.stdout.write(`${JSON.stringify({ kind, url: api.url })}\n`);
 } else {
-  throw new Error(`usage: child.ts dynalite|fleet [options]`);
+  throw new ConfigurationError(`unknown stand-in ${String(kind)}`, {
+    remedy: 'Start it as child.ts dynalite | fleet <options> | api <options>.',
+  });
 }
 process.on('message', (message: ChildRequest) => {
   process.send?.({ id: message.id, result: control(message.op) ?? null });

@@ -11,6 +11,7 @@
  * Job names and Flink job ids are derived from the cluster and job index, so the seeding of the
  * store (seed.ts) and the stand-in agree without talking to each other.
  */
+import { FjcError } from '../../functions/commons/errors.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -91,7 +92,10 @@ interface Templates {
 function templates(): Templates {
   const overviewEntries = fixture('jobs-overview-running').jobs as Record<string, unknown>[];
   const entry = overviewEntries[0];
-  if (!entry) throw new Error('test/fixtures/flink/2.3.0/jobs-overview-running.json has no job');
+  if (!entry)
+    throw new FjcError('test/fixtures/flink/2.3.0/jobs-overview-running.json has no job', {
+      remedy: 'Record the fixtures again: npx tsx scripts/flink/record-responses.ts.',
+    });
   return {
     config: fixture('config'),
     overview: fixture('overview'),

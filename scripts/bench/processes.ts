@@ -1,6 +1,7 @@
 /**
  * Starts the benchmark's stand-ins (child.ts) in child processes and talks to them.
  */
+import { FjcError } from '../../functions/commons/errors.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createInterface } from 'node:readline';
@@ -42,13 +43,20 @@ async function startChild<Ready extends ChildReady>(args: string[]): Promise<Chi
   });
   const ready = await new Promise<Ready>((resolve, reject) => {
     const { stdout } = child;
-    if (!stdout) throw new Error('bench child has no stdout');
+    if (!stdout) throw new FjcError('bench child has no stdout');
     const lines = createInterface({ input: stdout });
     lines.once('line', (line) => {
       resolve(JSON.parse(line) as Ready);
     });
     child.once('exit', (code) => {
-      reject(new Error(`bench child ${args[0]} exited with ${code} before it was ready`));
+      reject(
+        new FjcError(
+          `bench child ${String(args[0])} exited with ${String(code)} before it was ready`,
+          {
+            remedy: 'Its error is above, on stderr.',
+          },
+        ),
+      );
     });
   });
   const pending = new Map<number, (result: unknown) => void>();

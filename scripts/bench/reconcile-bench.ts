@@ -9,6 +9,7 @@
  * The clock moves one schedule interval (60 s) between cycles, as the EventBridge schedule does,
  * so caches that expire sooner than that (the cluster records') expire here too.
  */
+import { FjcError } from '../../functions/commons/errors.js';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FileArtifactSource } from '../../functions/adapters/file-artifact-source.js';
@@ -99,7 +100,7 @@ async function repeated(times: number, one: () => Promise<CycleFigures>): Promis
   for (let k = 0; k < Math.max(1, times); k++) figures.push(await one());
   figures.sort((a, b) => a.cpuMs - b.cpuMs);
   const median = figures[Math.floor((figures.length - 1) / 2)];
-  if (!median) throw new Error('no cycle measured');
+  if (!median) throw new FjcError('no cycle measured');
   return median;
 }
 
@@ -203,8 +204,12 @@ export async function benchReconcile(
     const warm = await cycle();
     // A benchmark of the wrong thing is worse than none: the fleet must be steady.
     if (warm.none !== clusters * jobsPerCluster)
-      throw new Error(
+      throw new FjcError(
         `the seeded fleet is not steady: the warm-up cycle planned ${JSON.stringify(warm)}`,
+        {
+          remedy:
+            'The store or the planner changed what a steady job is: update scripts/bench/seed.ts (settle, cloneOf) to match.',
+        },
       );
     started = 0;
     const reconcileFigures = await repeated(options.cycles, async () => {

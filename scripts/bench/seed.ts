@@ -11,6 +11,7 @@
  * reads them). Afterwards a reconcile cycle finds every job RUNNING on its cluster and in its
  * desired state: the steady cycle (reconcile-bench.ts checks that it does).
  */
+import { FjcError } from '../../functions/commons/errors.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../../functions/core/authorization.js';
@@ -95,7 +96,7 @@ async function inBatches<T>(
 async function settle(store: JobStore, name: string, history: number, now: Date): Promise<void> {
   const at = (offsetMs: number) => new Date(now.getTime() - offsetMs);
   let record = await store.getJob(name);
-  if (!record) throw new Error(`seeded job ${name} is missing`);
+  if (!record) throw new FjcError(`seeded job ${name} is missing`);
   const snapshot = { spec: record.spec, specHash: record.specHash, generation: record.generation };
   const audit = (action: string) => ({ actor: 'fjc:deploy', action });
   record = await store.transition(
@@ -138,13 +139,13 @@ async function settle(store: JobStore, name: string, history: number, now: Date)
 function validated(values: unknown[]): SpecDocument[] {
   const parsed = validateSpecDocuments(values);
   if (!parsed.ok)
-    throw new Error(`bench spec invalid: ${JSON.stringify(parsed.issues.slice(0, 3))}`);
+    throw new FjcError(`bench spec invalid: ${JSON.stringify(parsed.issues.slice(0, 3))}`);
   return parsed.documents;
 }
 
 /** The record of `document`'s job as if it had lived the template's life. */
 function cloneOf(template: JobRecord, document: SpecDocument): JobRecord {
-  if (document.kind !== 'FlinkJob') throw new Error('only jobs are cloned');
+  if (document.kind !== 'FlinkJob') throw new FjcError('only jobs are cloned');
   const desired = desiredJobOf(document);
   const snapshot = { spec: desired.spec, specHash: desired.specHash, generation: 1 };
   return {
@@ -183,7 +184,7 @@ export async function seedFleet(store: JobStore, options: SeedOptions): Promise<
   const records: JobRecord[] = [];
   for (const name of templateNames) {
     const record = await store.getJob(name);
-    if (!record) throw new Error(`seeded job ${name} is missing`);
+    if (!record) throw new FjcError(`seeded job ${name} is missing`);
     records.push(record);
   }
 
@@ -197,12 +198,15 @@ export async function seedFleet(store: JobStore, options: SeedOptions): Promise<
     const documents = validated(batch.map(({ cluster, job }) => fleetJobDocument(cluster, job)));
     let items = documents.map((document, k) => {
       const template = records[k % records.length];
-      if (!template) throw new Error('no template job to clone');
+      if (!template) throw new FjcError('no template job to clone');
       return { PutRequest: { Item: jobToItem(cloneOf(template, document)) } };
     });
     // DynamoDB may leave part of a batch for the caller to send again.
     for (let attempt = 0; items.length > 0; attempt++) {
-      if (attempt === 10) throw new Error('dynalite kept refusing a batch of clones');
+      if (attempt === 10)
+        throw new FjcError('dynalite kept refusing a batch of clones', {
+          remedy: 'Run the benchmark again on a less loaded machine.',
+        });
       const out = await doc.send(
         new BatchWriteCommand({ RequestItems: { [options.table]: items } }),
       );
