@@ -16,6 +16,7 @@ import {
   FlinkUnreachableError,
   newFlinkId,
 } from '../../functions/flink/index.js';
+import { flinkReconcileContractSuite } from './flink-reconcile-contract.js';
 
 /** What the contract needs from a cluster under test: the real one, or any stand-in. */
 export interface FlinkContractTarget {
@@ -220,5 +221,9 @@ export function flinkContractSuite(name: string, target: () => FlinkContractTarg
       expect(Date.now() - started).toBeLessThan(10_000);
       await down.close();
     });
+
+    // Last, so the cluster has run (and ended) jobs of its own to list. The fleet stand-in of
+    // the benchmark runs this same part (test/unit/bench/flink-fleet.test.ts).
+    flinkReconcileContractSuite(name, () => ({ url: target().url }));
   });
 }
