@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { FjcError, ValidationError } from '../commons/errors.js';
-import type { ArtifactSource, ArtifactStream } from '../core/ports/index.js';
+import type { ArtifactSource, OpenedArtifact } from '../core/ports/index.js';
 
 /** The artifact's bytes do not match the sha256 the spec pins. */
 export class ArtifactDigestMismatchError extends FjcError {
@@ -18,13 +18,14 @@ async function sha256Of(path: string): Promise<string> {
 
 /**
  * Jars from the local file system (the local runtime). Relative paths resolve against `baseDir`.
- * A pinned sha256 is checked by streaming the file before it is handed over, so a rebuilt jar
- * under the same name never reaches the cluster unnoticed.
+ * The file's sha256 is computed by streaming it before it is handed over: a pinned digest is
+ * checked, so a rebuilt jar under the same name never reaches the cluster unnoticed, and an
+ * unpinned one still names the content (the key under which a cluster's upload is reused).
  */
 export class FileArtifactSource implements ArtifactSource {
   constructor(private readonly baseDir: string) {}
 
-  async open(uri: string, sha256?: string): Promise<ArtifactStream> {
+  async open(uri: string, sha256?: string): Promise<OpenedArtifact> {
     if (uri.startsWith('s3://'))
       throw new ValidationError('This runtime reads artifacts from files only', [
         {
@@ -41,16 +42,14 @@ export class FileArtifactSource implements ArtifactSource {
         remedy: 'Build the jar or fix spec.artifact.uri.',
       });
     }
-    if (sha256 !== undefined) {
-      const actual = await sha256Of(path);
-      if (actual !== sha256)
-        throw new ArtifactDigestMismatchError(
-          `Artifact ${basename(path)} has sha256 ${actual}, the spec pins ${sha256}`,
-          {
-            remedy: 'Upload the jar the spec names, or update spec.artifact.sha256.',
-          },
-        );
-    }
-    return { path };
+    const actual = await sha256Of(path);
+    if (sha256 !== undefined && actual !== sha256)
+      throw new ArtifactDigestMismatchError(
+        `Artifact ${basename(path)} has sha256 ${actual}, the spec pins ${sha256}`,
+        {
+          remedy: 'Upload the jar the spec names, or update spec.artifact.sha256.',
+        },
+      );
+    return { path, sha256: actual };
   }
 }

@@ -1,13 +1,13 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FjcError, ValidationError } from '../commons/errors.js';
-import type { ArtifactSource, ArtifactStream } from '../core/ports/index.js';
+import type { ArtifactSource, OpenedArtifact } from '../core/ports/index.js';
 import { ArtifactDigestMismatchError } from './file-artifact-source.js';
 
 /**
@@ -21,7 +21,7 @@ export class S3ArtifactSource implements ArtifactSource {
     private readonly dir: string = join(tmpdir(), 'fjc-artifacts'),
   ) {}
 
-  async open(uri: string, sha256?: string): Promise<ArtifactStream> {
+  async open(uri: string, sha256?: string): Promise<OpenedArtifact> {
     const match = /^s3:\/\/([^/]+)\/(.+\.jar)$/.exec(uri);
     if (!match?.[1] || !match[2])
       throw new ValidationError('Artifacts must be S3 objects here', [
@@ -53,15 +53,18 @@ export class S3ArtifactSource implements ArtifactSource {
     });
     await pipeline(body, hashing, createWriteStream(partial));
     const actual = hash.digest('hex');
-    if (sha256 !== undefined && actual !== sha256)
+    if (sha256 !== undefined && actual !== sha256) {
+      // The function's disk is small and reused by warm invocations: no wrong bytes left on it.
+      await rm(partial, { force: true });
       throw new ArtifactDigestMismatchError(
         `Artifact ${uri} has sha256 ${actual}, the spec pins ${sha256}`,
         {
           remedy: 'Upload the jar the spec names, or update spec.artifact.sha256.',
         },
       );
+    }
     const path = join(this.dir, `${actual.slice(0, 16)}-${name}`);
     await rename(partial, path);
-    return { path };
+    return { path, sha256: actual };
   }
 }

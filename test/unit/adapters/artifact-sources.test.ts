@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,14 +40,22 @@ describe('FileArtifactSource', () => {
   const source = () => new FileArtifactSource(dir);
 
   it('resolves relative paths against its folder and takes absolute ones as they are', async () => {
-    expect(await source().open('jobs/app.jar')).toEqual({ path: join(dir, 'jobs', 'app.jar') });
+    // The digest is computed even when the spec pins none: it is the key of jar reuse.
+    expect(await source().open('jobs/app.jar')).toEqual({
+      path: join(dir, 'jobs', 'app.jar'),
+      sha256: DIGEST,
+    });
     const absolute = join(dir, 'jobs', 'app.jar');
-    expect(await new FileArtifactSource('/nowhere').open(absolute)).toEqual({ path: absolute });
+    expect(await new FileArtifactSource('/nowhere').open(absolute)).toEqual({
+      path: absolute,
+      sha256: DIGEST,
+    });
   });
 
   it('checks a pinned sha256', async () => {
     expect(await source().open('jobs/app.jar', DIGEST)).toEqual({
       path: join(dir, 'jobs', 'app.jar'),
+      sha256: DIGEST,
     });
     const error = await refusal(source().open('jobs/app.jar', WRONG));
     expect(error).toBeInstanceOf(ArtifactDigestMismatchError);
@@ -98,16 +106,21 @@ describe('S3ArtifactSource', () => {
   it('downloads the object to disk, hashing it, under a digest-prefixed name', async () => {
     const source = new S3ArtifactSource(s3.client, join(out, 'fresh'));
     const jar = await source.open(uri(), DIGEST);
-    expect(jar).toEqual({ path: join(out, 'fresh', `${DIGEST.slice(0, 16)}-app.jar`) });
+    expect(jar).toEqual({
+      path: join(out, 'fresh', `${DIGEST.slice(0, 16)}-app.jar`),
+      sha256: DIGEST,
+    });
     expect(await readFile((jar as { path: string }).path)).toEqual(JAR);
     // Without a pinned digest it is downloaded all the same.
     expect(await source.open(uri())).toEqual(jar);
   });
 
-  it('refuses an object whose sha256 differs from the pinned one', async () => {
-    const error = await refusal(new S3ArtifactSource(s3.client, out).open(uri(), WRONG));
+  it('refuses an object whose sha256 differs from the pinned one, leaving nothing on disk', async () => {
+    const staging = join(out, 'mismatch');
+    const error = await refusal(new S3ArtifactSource(s3.client, staging).open(uri(), WRONG));
     expect(error).toBeInstanceOf(ArtifactDigestMismatchError);
     expect((error as Error).message).toContain(`has sha256 ${DIGEST}, the spec pins ${WRONG}`);
+    expect(await readdir(staging)).toEqual([]);
   });
 
   it('explains a missing object', async () => {
