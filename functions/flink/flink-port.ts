@@ -7,6 +7,7 @@ import {
   ClusterRefusedError,
   ClusterUnavailableError,
   DuplicateJobIdError,
+  JarNotOnClusterError,
   JobNotOnClusterError,
   type ArtifactStream,
   type CheckpointSummary,
@@ -19,6 +20,7 @@ import {
   type SavepointProgress,
   type SavepointRequest,
   type SubmitRequest,
+  type UploadedJar,
 } from '../core/ports/index.js';
 import {
   DeadlineExceededError,
@@ -167,8 +169,30 @@ export class FlinkClusterPort implements FlinkPort {
     return refusalsTranslated(this.client.uploadJar(source));
   }
 
-  runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }> {
-    return refusalsTranslated(this.client.runJar(jarId, request));
+  async listJars(): Promise<UploadedJar[]> {
+    const files = await refusalsTranslated(this.client.listJars());
+    return files.map((file) => ({ jarId: file.id, name: file.name, uploadedAt: file.uploaded }));
+  }
+
+  async runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }> {
+    try {
+      return await this.client.runJar(jarId, request);
+    } catch (error) {
+      // Flink's words when the jar is gone (JarHandlerUtils), with HTTP 500 on 2.3: "Jar file
+      // <path> does not exist". Not a fault to wait out: nothing was submitted, upload again.
+      if (
+        (error instanceof FlinkServerError ||
+          (error instanceof FlinkRequestRejectedError &&
+            !(error instanceof FlinkDuplicateJobError))) &&
+        /Jar file .* does not exist/.test(error.flinkMessage)
+      )
+        throw new JarNotOnClusterError(error.message, error.flinkMessage, {
+          cause: error,
+          code: 'FLINK_JAR_NOT_FOUND',
+          remedy: 'Upload the jar again and run it: nothing was submitted.',
+        });
+      throw translated(error);
+    }
   }
 
   deleteJar(jarId: string): Promise<void> {

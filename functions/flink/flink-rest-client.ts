@@ -23,6 +23,7 @@ import {
   checkpointingStatsSchema,
   clusterOverviewSchema,
   dashboardConfigSchema,
+  jarListSchema,
   jarRunSchema,
   jarUploadSchema,
   jobDetailSchema,
@@ -36,6 +37,7 @@ import {
   type CheckpointingStats,
   type ClusterOverview,
   type DashboardConfig,
+  type JarList,
   type JobDetail,
   type JobException,
   type JobList,
@@ -248,6 +250,11 @@ export class FlinkRestClient {
       timeoutMs: this.runTimeoutMs,
     });
     return { jobId: result.jobid };
+  }
+
+  /** `GET /jars`: the jars the cluster keeps from uploads, with the names they were uploaded as. */
+  async listJars(): Promise<JarList['files']> {
+    return (await this.read('/jars', 'jar list', jarListSchema)).files;
   }
 
   /** `DELETE /jars/:jarId`. */

@@ -22,7 +22,7 @@ export async function openJar(
         remedy: 'Check the artifact path.',
       });
     }
-    fileName = basename(source.path);
+    fileName = source.fileName ?? basename(source.path);
     content = createReadStream(source.path);
   } else {
     ({ fileName, size } = source);

@@ -203,6 +203,14 @@ export const jarUploadSchema = z.looseObject({
   status: z.literal('success'),
 });
 
+/** `GET /jars`: the uploaded jars (`uploaded` is epoch ms). */
+export const jarListSchema = z.looseObject({
+  files: z
+    .array(z.looseObject({ id: z.string().min(1), name: z.string(), uploaded: z.number() }))
+    .default([]),
+});
+export type JarList = z.infer<typeof jarListSchema>;
+
 export const jarRunSchema = z.looseObject({ jobid: jobIdSchema });
 
 export const triggerSchema = z.looseObject({ 'request-id': z.string().min(1) });

@@ -99,6 +99,16 @@ export interface SubmitRequest {
   flinkConfiguration?: Readonly<Record<string, string>>;
 }
 
+/** A jar the cluster keeps from an upload (`GET /jars`). */
+export interface UploadedJar {
+  /** The id `/jars/:id/run` takes. */
+  jarId: string;
+  /** The file name it was uploaded under. */
+  name: string;
+  /** Epoch ms of the upload. */
+  uploadedAt: number;
+}
+
 /** How long to wait for an asynchronous cluster operation, and how often to look. */
 export interface PollRequest {
   deadlineMs: number;
@@ -126,7 +136,12 @@ export interface FlinkPort {
    */
   checkpointDirectory(): Promise<string | undefined>;
   uploadJar(source: ArtifactStream): Promise<{ jarId: string }>;
-  /** @throws DuplicateJobIdError when a job with this id exists; ClusterRefusedError otherwise. */
+  /** The jars the cluster keeps (uploads survive until deleted or the JobManager restarts). */
+  listJars(): Promise<UploadedJar[]>;
+  /**
+   * @throws DuplicateJobIdError when a job with this id exists; JarNotOnClusterError when the
+   * cluster no longer has the jar; ClusterRefusedError otherwise.
+   */
   runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }>;
   deleteJar(jarId: string): Promise<void>;
   triggerSavepoint(jobId: string, request: SavepointRequest): Promise<{ triggerId: string }>;
@@ -160,6 +175,12 @@ export class ClusterRefusedError extends FjcError {
 
 /** The cluster does not know the job (or the asynchronous operation asked about). */
 export class JobNotOnClusterError extends ClusterRefusedError {}
+
+/**
+ * The cluster does not have the jar a run named (deleted, or the JobManager restarted): nothing
+ * was submitted, so uploading again and running is safe.
+ */
+export class JarNotOnClusterError extends ClusterRefusedError {}
 
 /** A job with the requested id already exists on the cluster. */
 export class DuplicateJobIdError extends ClusterRefusedError {}

@@ -8,6 +8,7 @@ import {
   ClusterRefusedError,
   ClusterUnavailableError,
   DuplicateJobIdError,
+  JarNotOnClusterError,
   JobNotOnClusterError,
 } from '../../../functions/core/ports/index.js';
 import {
@@ -300,6 +301,40 @@ describe('FlinkClusterPort: refusals become the core’s errors', () => {
     expect(refused).toBeInstanceOf(ClusterRefusedError);
     expect(refused).not.toBeInstanceOf(DuplicateJobIdError);
     expect((refused as ClusterRefusedError).reason).toMatch(/bad args/);
+  });
+
+  it('a run of a jar the cluster no longer has is JarNotOnClusterError (nothing submitted)', async () => {
+    let status = 500;
+    const { port } = await portFor((_req, res) => {
+      // Flink 2.3's answer (HTTP 500), as recorded by test/flink/jar-reuse.test.ts.
+      json(res, status, {
+        errors: [
+          'Internal server error.',
+          '<Exception on server side:\njava.util.concurrent.CompletionException: org.apache.flink.runtime.rest.handler.RestHandlerException: Jar file /tmp/flink-web-1/flink-web-upload/3f2a_x.jar does not exist\n\tat org.apache.flink.runtime.webmonitor.handlers.utils.JarHandlerUtils$JarHandlerContext.toPackagedProgram(JarHandlerUtils.java:197)',
+        ],
+      });
+    });
+    for (const answer of [500, 400]) {
+      status = answer;
+      const gone = await port.runJar('3f2a_x.jar', { jobId: JOB }).catch((e: unknown) => e);
+      expect(gone).toBeInstanceOf(JarNotOnClusterError);
+      expect(gone).toMatchObject({ code: 'FLINK_JAR_NOT_FOUND' });
+    }
+  });
+
+  it('lists the cluster’s jars with the names they were uploaded as', async () => {
+    const { port, server } = await portFor((_req, res) => {
+      json(res, 200, {
+        address: 'http://localhost:8081',
+        files: [
+          { id: '3f2a_fjc-x.jar', name: 'fjc-x.jar', uploaded: 1_700_000_000_000, entry: [] },
+        ],
+      });
+    });
+    expect(await port.listJars()).toEqual([
+      { jarId: '3f2a_fjc-x.jar', name: 'fjc-x.jar', uploadedAt: 1_700_000_000_000 },
+    ]);
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /jars']);
   });
 
   it('turns transient faults into ClusterUnavailableError, the adapter’s error as cause', async () => {

@@ -267,6 +267,19 @@ describe('FlinkRestClient jar upload', () => {
     expect(req?.body.length).toBeGreaterThan(300_000);
   });
 
+  it('uploads a file under the name the caller chose (fjc names its jars by digest)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fjc-'));
+    const jar = join(dir, 'job.jar');
+    await writeFile(jar, 'PK');
+    const { client, server } = await clientFor((_req, res) => {
+      json(res, 200, { filename: '/tmp/flink-web/upload/3f2a_fjc-abc-job.jar', status: 'success' });
+    });
+    await expect(client.uploadJar({ path: jar, fileName: 'fjc-abc-job.jar' })).resolves.toEqual({
+      jarId: '3f2a_fjc-abc-job.jar',
+    });
+    expect(server.requests[0]?.body.toString('latin1')).toContain('filename="fjc-abc-job.jar"');
+  });
+
   it('streams from an iterable of unknown size', async () => {
     const { client, server } = await clientFor((_req, res) => {
       json(res, 200, { filename: 'abc_x.jar', status: 'success' });

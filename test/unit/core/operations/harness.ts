@@ -63,6 +63,8 @@ export function flinkStub(): FlinkStub {
     ),
     checkpointDirectory: vi.fn(() => Promise.resolve(undefined)),
     uploadJar: vi.fn(() => Promise.resolve({ jarId: 'jar-1_counter.jar' })),
+    // A cluster that keeps no jars: every submission uploads (jar-cache.test.ts scripts more).
+    listJars: vi.fn(() => Promise.resolve([])),
     runJar: vi.fn((_jarId: string, options: { jobId?: string }) =>
       Promise.resolve({ jobId: options.jobId ?? JOB_ID }),
     ),
