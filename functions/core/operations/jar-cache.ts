@@ -38,7 +38,10 @@ export interface ArtifactRun {
   sha256: string;
   /** How many times the jar was uploaded (0 when the cluster had it). */
   uploads: number;
-  /** The cluster's jar list as read before the run (jars uploaded later are not in it). */
+  /**
+   * The cluster's jar list as read before the run, with the jar this run uploaded (as the newest)
+   * and without one found gone; jars others uploaded meanwhile are not in it.
+   */
   jars: UploadedJar[];
 }
 
@@ -75,11 +78,20 @@ export function parseJarFileName(name: string): { sha256: string; uriTag: string
   return match?.[1] && match[2] ? { sha256: match[1], uriTag: match[2] } : undefined;
 }
 
+function digestOf(jar: UploadedJar): string | undefined {
+  return parseJarFileName(jar.name)?.sha256;
+}
+
 /** The newest jar of the list fjc uploaded with content `sha256`. */
 function keptJar(jars: readonly UploadedJar[], sha256: string): UploadedJar | undefined {
   return jars
     .filter((jar) => parseJarFileName(jar.name)?.sha256 === sha256)
     .sort((a, b) => b.uploadedAt - a.uploadedAt)[0];
+}
+
+/** A jar this submission uploaded, as the list would show it: newer than any listed. */
+function uploadedNow(jarId: string, uri: string, sha256: string): UploadedJar {
+  return { jarId, name: jarFileName(sha256, uri), uploadedAt: Number.MAX_SAFE_INTEGER };
 }
 
 async function upload(
@@ -122,21 +134,28 @@ export async function runArtifact(
   artifact: ArtifactRef,
   request: SubmitRequest,
 ): Promise<ArtifactRun> {
-  const jars = await flink.listJars();
-  let { jarId, sha256, uploads } = await jarFor(flink, artifacts, artifact, jars);
+  const listed = await flink.listJars();
+  const found = await jarFor(flink, artifacts, artifact, listed);
+  const jars =
+    found.uploads === 0
+      ? listed
+      : [...listed, uploadedNow(found.jarId, artifact.uri, found.sha256)];
   try {
-    const { jobId } = await flink.runJar(jarId, request);
-    return { jobId, jarId, sha256, uploads, jars };
+    const { jobId } = await flink.runJar(found.jarId, request);
+    return { jobId, ...found, jars };
   } catch (error) {
     if (!(error instanceof JarNotOnClusterError)) throw error;
     // Deleted since the list was read (behind fjc's back, or a JobManager restart): again, once.
     const opened = await artifacts.open(artifact.uri, artifact.sha256);
-    ({ jarId } = await upload(flink, opened, artifact.uri));
-    sha256 = opened.sha256;
-    uploads++;
+    const { jarId } = await upload(flink, opened, artifact.uri);
+    const run = { jarId, sha256: opened.sha256, uploads: found.uploads + 1 };
+    const known = [
+      ...jars.filter((jar) => jar.jarId !== found.jarId),
+      uploadedNow(jarId, artifact.uri, opened.sha256),
+    ];
     try {
       const { jobId } = await flink.runJar(jarId, request);
-      return { jobId, jarId, sha256, uploads, jars };
+      return { jobId, ...run, jars: known };
     } catch (again) {
       if (!(again instanceof JarNotOnClusterError)) throw again;
       // Gone right after its upload: the cluster is not keeping jars now; never the spec's fault.
@@ -179,10 +198,12 @@ function referencedArtifacts(record: JobRecord, clusterRef: string): ArtifactRef
 }
 
 /**
- * The fjc jars of `jars` that no job of the cluster references. A pinned reference keeps every jar
- * of its digest. An unpinned one resolves to whatever its URI holds at the next submission, so it
- * keeps the newest jar uploaded from that URI (by tag): older uploads of a rebuilt jar go. Digests
- * in `keep` (the one just run) are kept whatever the store says.
+ * The fjc jars of `jars` that no job of the cluster references. A pinned reference keeps the
+ * newest jar of its digest (an older copy, from two submissions that uploaded at once, is never
+ * chosen again: {@link runArtifact} takes the newest). An unpinned one resolves to whatever its URI
+ * holds at the next submission, so it keeps the newest jar uploaded from that URI (by tag): older
+ * uploads of a rebuilt jar go. Digests in `keep` (the one just run) are kept whatever the store
+ * says.
  */
 export function unusedJars(
   jars: readonly UploadedJar[],
@@ -196,18 +217,18 @@ export function unusedJars(
     for (const ref of referencedArtifacts(record, clusterRef))
       if (ref.sha256 === undefined) tags.add(uriTag(ref.uri));
       else digests.add(ref.sha256);
-  const newestOfTag = new Map<string, UploadedJar>();
+  const newest = new Map<string, UploadedJar>();
+  const offer = (key: string, jar: UploadedJar) => {
+    const current = newest.get(key);
+    if (!current || jar.uploadedAt > current.uploadedAt) newest.set(key, jar);
+  };
   for (const jar of jars) {
     const parsed = parseJarFileName(jar.name);
-    if (!parsed || !tags.has(parsed.uriTag)) continue;
-    const newest = newestOfTag.get(parsed.uriTag);
-    if (!newest || jar.uploadedAt > newest.uploadedAt) newestOfTag.set(parsed.uriTag, jar);
+    if (parsed && digests.has(parsed.sha256)) offer(`sha256:${parsed.sha256}`, jar);
+    if (parsed && tags.has(parsed.uriTag)) offer(`uri:${parsed.uriTag}`, jar);
   }
-  const kept = new Set([...newestOfTag.values()].map((jar) => jar.jarId));
-  return jars.filter((jar) => {
-    const parsed = parseJarFileName(jar.name);
-    return parsed !== undefined && !digests.has(parsed.sha256) && !kept.has(jar.jarId);
-  });
+  const kept = new Set([...newest.values()].map((jar) => jar.jarId));
+  return jars.filter((jar) => parseJarFileName(jar.name) !== undefined && !kept.has(jar.jarId));
 }
 
 /**
@@ -224,12 +245,9 @@ export async function collectUnusedJars(
   jars: readonly UploadedJar[],
   keep: readonly string[] = [],
 ): Promise<string[]> {
-  const candidates = jars.filter((jar) => {
-    const parsed = parseJarFileName(jar.name);
-    return parsed !== undefined && !keep.includes(parsed.sha256);
-  });
-  // Nothing fjc could delete: spare the store the read (the common case once a cluster is tidy).
-  if (candidates.length === 0) return [];
+  const fjcJars = jars.filter((jar) => parseJarFileName(jar.name) !== undefined);
+  // Nothing but the jar just run: spare the store the read (a tidy cluster's case).
+  if (fjcJars.length <= 1 && fjcJars.every((jar) => keep.includes(digestOf(jar) ?? ''))) return [];
   const records: JobRecord[] = [];
   let cursor: string | undefined;
   do {
@@ -241,7 +259,7 @@ export async function collectUnusedJars(
     cursor = page.cursor;
   } while (cursor !== undefined);
   const deleted: string[] = [];
-  for (const jar of unusedJars(candidates, records, clusterRef, keep)) {
+  for (const jar of unusedJars(fjcJars, records, clusterRef, keep)) {
     await flink.deleteJar(jar.jarId);
     deleted.push(jar.jarId);
   }

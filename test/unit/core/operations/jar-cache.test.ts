@@ -162,6 +162,8 @@ describe('runArtifact', () => {
     const again = await runArtifact(flink, artifacts, { uri: 'app.jar' }, request('2'.repeat(32)));
     expect(again.uploads).toBe(1);
     expect(again.jarId).not.toBe(first.jarId);
+    // What collection may consider: not the vanished jar, and the new one as the newest.
+    expect(again.jars.map((jar) => jar.jarId)).toEqual([again.jarId]);
     expect(flink.runJar).toHaveBeenLastCalledWith(again.jarId, request('2'.repeat(32)));
   });
 
@@ -239,6 +241,14 @@ describe('unusedJars', () => {
     ]);
   });
 
+  it('keeps the newest copy of a referenced digest (two submissions uploaded at once)', () => {
+    const older = jar(D1, 's3://fjc-jars/app.jar', 1);
+    const newer = jar(D1, 's3://fjc-jars/app.jar', 2);
+    expect(unusedJars([older, newer], [record('s3://fjc-jars/app.jar', D1)], 'local')).toEqual([
+      older,
+    ]);
+  });
+
   it('ignores specs of another cluster', () => {
     const j = jar(D1, 's3://fjc-jars/app.jar', 1);
     expect(unusedJars([j], [record('s3://fjc-jars/app.jar', D1, 'elsewhere')], 'local')).toEqual([
@@ -272,6 +282,27 @@ describe('submit with jar reuse, and collection after it', () => {
     expect(b.flink.runJar).toHaveBeenCalledTimes(3);
     expect(b.flink.deleteJar).not.toHaveBeenCalled();
     expect(jars).toHaveLength(1);
+  });
+
+  it('deletes the previous upload of a rebuilt unpinned jar right after the new one runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fjc-rebuilt-'));
+    try {
+      const jars = keepingJars(b.flink);
+      const artifacts = new FileArtifactSource(dir);
+      const uri = join(dir, 'app.jar');
+      await seed(b, job({ artifact: { uri } }));
+      await writeFile(uri, 'one');
+      await runArtifact(b.flink, artifacts, { uri }, { jobId: '1'.repeat(32) });
+      await writeFile(uri, 'two');
+      const rebuilt = await runArtifact(b.flink, artifacts, { uri }, { jobId: '2'.repeat(32) });
+      expect(rebuilt.uploads).toBe(1);
+      expect(
+        await collectUnusedJars(b.flink, b.store, 'local', rebuilt.jars, [rebuilt.sha256]),
+      ).toHaveLength(1);
+      expect(jars.map((jar) => parseJarFileName(jar.name)?.sha256)).toEqual([D2]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('deletes fjc jars the cluster’s jobs no longer reference, and reads nothing when none', async () => {
