@@ -29,8 +29,35 @@ export interface TargetedReconcileOptions {
  */
 export type TargetedReconcileReport = Omit<ReconcileReport, 'fleet'> & { missing: string[] };
 
-/** Most jobs one targeted reconcile takes; a larger change waits for the cycle in part. */
+/** Most jobs one targeted reconcile takes; the trigger adapters send larger changes in parts. */
 export const MAX_TARGETED_JOBS = 100;
+
+/** The `source` of a targeted event, which the trigger adapters send to the reconcile handler. */
+export const TRIGGER_SOURCE = 'fjc.trigger';
+
+/** The targeted event: reconcile just these jobs, now. */
+export interface TargetedReconcileEvent {
+  source: typeof TRIGGER_SOURCE;
+  /** 1 to {@link MAX_TARGETED_JOBS} job names. */
+  jobNames: string[];
+  correlationId?: string;
+}
+
+/** The targeted events that ask for `jobNames`, at most {@link MAX_TARGETED_JOBS} names each. */
+export function targetedEvents(
+  jobNames: readonly string[],
+  correlationId?: string,
+): TargetedReconcileEvent[] {
+  const names = [...new Set(jobNames)];
+  const events: TargetedReconcileEvent[] = [];
+  for (let i = 0; i < names.length; i += MAX_TARGETED_JOBS)
+    events.push({
+      source: TRIGGER_SOURCE,
+      jobNames: names.slice(i, i + MAX_TARGETED_JOBS),
+      ...(correlationId === undefined ? {} : { correlationId }),
+    });
+  return events;
+}
 
 /**
  * Reconciles just `jobNames`: reads each one strongly consistently (the index listing the cycle

@@ -8,16 +8,15 @@ import type { ControlContext } from '../core/ports/index.js';
 import { reconcile, type ReconcileReport } from '../core/reconcile.js';
 import {
   MAX_TARGETED_JOBS,
+  TRIGGER_SOURCE,
   reconcileJobs,
+  type TargetedReconcileEvent,
   type TargetedReconcileReport,
 } from '../core/reconcile-jobs.js';
 import { type StateMachinePort } from '../core/ports/index.js';
 
 /** The EventBridge scheduled event (only its id is used: it becomes the correlation id). */
 const scheduledEventSchema = z.looseObject({ id: z.string().optional() }).optional();
-
-/** The source of a targeted event (the event path), as the trigger adapters send it. */
-export const TRIGGER_SOURCE = 'fjc.trigger';
 
 /**
  * A targeted event: reconcile just these jobs, now (sent by a `ReconcileTrigger` after an
@@ -26,10 +25,9 @@ export const TRIGGER_SOURCE = 'fjc.trigger';
 export const targetedEventSchema = z.object({
   source: z.literal(TRIGGER_SOURCE),
   jobNames: z.array(z.string().min(1).max(253)).min(1).max(MAX_TARGETED_JOBS),
-  /** Becomes the correlation id, so the run can be found from the request that caused it. */
+  /** The correlation id of the request that caused it, logged as `causedBy`. */
   correlationId: z.string().min(1).max(200).optional(),
 });
-export type TargetedEvent = z.infer<typeof targetedEventSchema>;
 
 export interface ReconcileHandlerDeps extends Observability {
   context: () => Promise<ControlContext & { stateMachine: StateMachinePort }>;
@@ -38,7 +36,7 @@ export interface ReconcileHandlerDeps extends Observability {
 
 /** The reconcile Lambda's handler: a targeted event gets a targeted report, anything else a cycle. */
 export interface ReconcileHandler {
-  (event: TargetedEvent): Promise<TargetedReconcileReport>;
+  (event: TargetedReconcileEvent): Promise<TargetedReconcileReport>;
   (event?: { id?: string; source?: 'aws.events' }): Promise<ReconcileReport>;
   (event: unknown): Promise<ReconcileReport | TargetedReconcileReport>;
 }
@@ -69,8 +67,12 @@ async function runTargeted(
         remedy: `Send {"source": "${TRIGGER_SOURCE}", "jobNames": [1 to ${MAX_TARGETED_JOBS} job names]}.`,
       },
     );
-  const correlationId = `reconcile-${parsed.data.correlationId ?? randomUUID()}`;
-  return withCorrelation(deps, { correlationId }, async () => {
+  // Always fresh: the state machine execution is named after it, and a reused name (a client's
+  // correlation id sent twice, one file split into two events) would start nothing the 2nd time.
+  const correlationId = `reconcile-${randomUUID()}`;
+  const cause = parsed.data.correlationId;
+  const keys = { correlationId, ...(cause === undefined ? {} : { causedBy: cause }) };
+  return withCorrelation(deps, keys, async () => {
     const started = Date.now();
     const report = await reconcileJobs(await deps.context(), parsed.data.jobNames, {
       correlationId,

@@ -10,7 +10,8 @@ export interface ReconcileTrigger {
   /**
    * Requests a reconcile of `jobNames` (deduplicated by the caller or not; an empty list asks for
    * nothing). Called AFTER the desired state is committed, so the reconcile reads the change.
-   * Never rejects: a failure is the adapter's to log and count.
+   * `correlationId` (the request's or event's) names the reconcile run, to follow one change
+   * through the logs. Never rejects: a failure is the adapter's to log and count.
    */
-  requestReconcile(jobNames: readonly string[]): Promise<void>;
+  requestReconcile(jobNames: readonly string[], correlationId?: string): Promise<void>;
 }

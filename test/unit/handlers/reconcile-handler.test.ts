@@ -78,10 +78,9 @@ describe('createReconcileHandler', () => {
     expect(report.planned).toMatchObject([{ jobName: 'job-b', kind: 'deploy' }]);
     expect(report.missing).toEqual([]);
     expect(start).toHaveBeenCalledTimes(1);
-    expect(start.mock.calls[0]?.[0]).toMatchObject({
-      correlationId: 'reconcile-req-7',
-      actions: [{ jobName: 'job-b' }],
-    });
+    expect(start.mock.calls[0]?.[0]).toMatchObject({ actions: [{ jobName: 'job-b' }] });
+    // Never the caller's id: the execution is named after it, and a reused name starts nothing.
+    expect(start.mock.calls[0]?.[0].correlationId).toMatch(/^reconcile-[0-9a-f-]{36}$/);
     expect(addMetric).toHaveBeenCalledWith(
       METRIC.TargetedReconcileDuration,
       expect.anything(),
