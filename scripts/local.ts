@@ -2,12 +2,14 @@
  * `npm run local`: the whole of fjc on this machine. It starts a real Flink session cluster (or
  * uses FJC_FLINK_URL), builds the example job, starts the control plane (dynalite keeping its
  * data under .local/, the synthesized state machine, the real handlers), applies the specs in
- * examples/specs that changed since they were last applied (edits are picked up on the next
- * cycle; a restart does not revert changes made through the API), reconciles every few seconds
+ * examples/specs that changed since they were last applied (an edit is applied when it is saved
+ * and its jobs are reconciled at once; a restart does not revert changes made through the API),
+ * reconciles every few seconds as the safety net
  * and shows a live status table. Ctrl-C suspends running jobs with a savepoint (bounded wait),
  * then stops everything, Flink included; the next start resumes them from that savepoint.
  */
 import { randomBytes } from 'node:crypto';
+import { watch } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { StaticTeamDirectory } from '../functions/api/team-directory.js';
 import { lambdaEnvironmentSchema } from '../functions/commons/env.js';
@@ -163,7 +165,14 @@ async function main(): Promise<void> {
   const freshStore = (await runtime.store.listClusters({ limit: 1 })).items.length === 0;
   const specs = new SpecFolder(
     specsDir,
-    (text, file) => runtime.apply(text, file, pointAtLocalFlink),
+    async (text, file) => {
+      const result = await runtime.apply(text, file, pointAtLocalFlink);
+      // The event path, as in AWS: the changed jobs are reconciled now, not at the next cycle.
+      await runtime.trigger.requestReconcile(
+        result.jobs.filter((job) => job.created || job.changed).map((job) => job.name),
+      );
+      return result;
+    },
     repoRoot,
     {
       digestsFile: join(localDir, 'spec-digests.json'),
@@ -182,6 +191,7 @@ async function main(): Promise<void> {
     teams: new StaticTeamDirectory({ admins: ['local-admin'] }),
     tokens: { [token]: 'local-admin' },
     port: Number(process.env.FJC_API_PORT ?? '0'),
+    reconcile: runtime.trigger,
   });
   services.push({ name: 'API', stop: () => api.stop() });
   await writeFile(join(localDir, 'api.json'), JSON.stringify({ url: api.url, token }, null, 2), {
@@ -193,10 +203,39 @@ async function main(): Promise<void> {
   log('the fjc CLI finds the local API in .local/api.json: try `npx fjc get`');
   log(`specs from ${specsDir}; reconciling every ${intervalMs / 1000}s; press Ctrl-C to stop`);
 
+  // One sync at a time, whether the cycle or an edit asks: both read and write the digests.
+  let syncing: Promise<SpecFileOutcome[]> = Promise.resolve([]);
+  const syncSpecs = (): Promise<SpecFileOutcome[]> =>
+    (syncing = syncing.catch(() => []).then(() => specs.sync()));
+  // An edited spec is applied when it is saved (and its jobs reconciled at once, see above),
+  // not at the next cycle; editors write in bursts, so a short pause gathers them.
+  let editTimer: NodeJS.Timeout | undefined;
+  const watcher = watch(specsDir, () => {
+    clearTimeout(editTimer);
+    editTimer = setTimeout(() => {
+      void syncSpecs().then(
+        (outcomes) => {
+          for (const m of describe(outcomes)) log(m);
+        },
+        (error: unknown) => {
+          log(`applying specs failed: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      );
+    }, 100);
+  });
+  services.push({
+    name: 'spec watcher',
+    stop: () => {
+      clearTimeout(editTimer);
+      watcher.close();
+      return Promise.resolve();
+    },
+  });
+
   let lastView = '';
   const cycle = async (): Promise<void> => {
     const messages = describe(
-      (await specs.sync()).filter((o) => !o.file.endsWith('local-cluster.yaml')),
+      (await syncSpecs()).filter((o) => !o.file.endsWith('local-cluster.yaml')),
     );
     const report = await runtime.reconcileOnce();
     for (const action of report.planned.filter((a) => a.kind !== 'none'))

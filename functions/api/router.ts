@@ -4,7 +4,7 @@
  * document cannot list a route that does not exist or miss one that does.
  */
 import type { z } from 'zod';
-import type { JobStore } from '../core/ports/index.js';
+import type { JobStore, ReconcileTrigger } from '../core/ports/index.js';
 import type { AccessRequest, AuditLog, Caller, Principal } from '../core/authorization.js';
 import { HttpError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './http.js';
@@ -26,6 +26,11 @@ export interface ApiDeps {
   teams: TeamDirectory;
   idempotency: IdempotencyStore;
   logger: ApiLogger;
+  /**
+   * The event path: told about each job whose desired state a request changed, after the write,
+   * for a targeted reconcile. Absent: the scheduled cycle alone picks changes up.
+   */
+  reconcile?: ReconcileTrigger;
   /** Source of time (tests move it). */
   clock?: () => Date;
 }

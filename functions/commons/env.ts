@@ -31,6 +31,11 @@ export const lambdaEnvironmentSchema = z.object({
    * renewal needs a moment), at most a day.
    */
   FJC_LEASE_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
+  /**
+   * The reconcile function (api and ingest): an accepted change invokes it asynchronously for a
+   * targeted reconcile of the changed jobs. Unset: the scheduled cycle alone picks changes up.
+   */
+  FJC_RECONCILE_FUNCTION: z.string().min(1).optional(),
   /** The API's team directory (JSON), api only. */
   FJC_API_TEAMS: z.string().optional(),
   /** CIDRs and host names Flink clusters may be reached at; empty: anything not denied. */

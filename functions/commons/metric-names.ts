@@ -41,6 +41,13 @@ export const METRIC = {
   JobsNotRunningTooLong: 'JobsNotRunningTooLong',
   /** Jobs whose newest savepoint is older than their policy allows. Alarmed on. */
   SavepointOverdue: 'SavepointOverdue',
+  /** Milliseconds one targeted reconcile (the event path: a few named jobs) took. */
+  TargetedReconcileDuration: 'TargetedReconcileDuration',
+  /**
+   * Targeted reconciles that could not be requested (the asynchronous invoke failed); the
+   * scheduled cycle reconciles those jobs instead, up to one interval later.
+   */
+  ReconcileTriggerFailures: 'ReconcileTriggerFailures',
   /** Spec files stored as desired state (one per applied file, unchanged files included). */
   SpecFilesApplied: 'SpecFilesApplied',
   /** Spec files refused for their content; nothing was written. */

@@ -50,8 +50,11 @@ async function allPages<T>(
   return items;
 }
 
-/** ONE `GET /jobs/overview` per cluster: the whole observation of a cycle. */
-async function observe(
+/**
+ * ONE `GET /jobs/overview` per cluster: the whole observation of a cycle. Exported for the
+ * targeted reconcile (reconcile-jobs.ts), which observes the same way.
+ */
+export async function observe(
   ctx: ControlContext,
   clusters: Iterable<string>,
 ): Promise<Map<string, ClusterObservation>> {
@@ -77,7 +80,8 @@ async function observe(
   return observations;
 }
 
-function view(record: JobRecord): JobView | string {
+/** The planner's view of a stored job, or why its stored spec cannot be planned. */
+export function view(record: JobRecord): JobView | string {
   const desired = flinkJobSchema.safeParse(record.spec);
   if (!desired.success)
     return `stored spec no longer valid: ${desired.error.issues[0]?.message ?? ''}`;
@@ -91,7 +95,8 @@ function view(record: JobRecord): JobView | string {
   };
 }
 
-function statusPatch(
+/** The status-only change an action makes (no operation), or undefined for an operation. */
+export function statusPatch(
   action: PlannedAction,
   record: JobRecord,
   now: Date,
@@ -208,7 +213,11 @@ export async function reconcile(
   return report;
 }
 
-async function startOperation(
+/**
+ * Claims a fresh lease on the job and records the operation's first step; undefined when the
+ * plan turned stale meanwhile (the lease is given back) or the action starts nothing.
+ */
+export async function startOperation(
   ctx: ControlContext,
   action: PlannedAction & { kind: OperationAction },
   v: JobView,

@@ -6,4 +6,9 @@ import { createObservability } from '../commons/observability.js';
 import { awsApi } from '../runtime/aws-api-runtime.js';
 import { createApiHandler } from './api-handler.js';
 
-export const handler = createApiHandler({ ...createObservability('api'), api: awsApi });
+const observability = createObservability('api');
+
+export const handler = createApiHandler({
+  ...observability,
+  api: (logger) => awsApi(logger, observability.metrics),
+});

@@ -7,7 +7,9 @@ import { createObservability } from '../commons/observability.js';
 import { awsIngestContext } from '../runtime/aws-ingest-runtime.js';
 import { createIngestHandler } from './ingest-handler.js';
 
+const observability = createObservability('ingest');
+
 export const handler = createIngestHandler({
-  ...createObservability('ingest'),
-  context: () => awsIngestContext(),
+  ...observability,
+  context: () => awsIngestContext(process.env, observability),
 });

@@ -3,23 +3,116 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { METRIC, PHASE_DIMENSION } from '../commons/metric-names.js';
 import { withCorrelation, type Observability } from '../commons/observability.js';
+import { ValidationError } from '../commons/errors.js';
 import type { ControlContext } from '../core/ports/index.js';
 import { reconcile, type ReconcileReport } from '../core/reconcile.js';
+import {
+  MAX_TARGETED_JOBS,
+  TRIGGER_SOURCE,
+  reconcileJobs,
+  type TargetedReconcileEvent,
+  type TargetedReconcileReport,
+} from '../core/reconcile-jobs.js';
 import { type StateMachinePort } from '../core/ports/index.js';
 
 /** The EventBridge scheduled event (only its id is used: it becomes the correlation id). */
 const scheduledEventSchema = z.looseObject({ id: z.string().optional() }).optional();
+
+/**
+ * A targeted event: reconcile just these jobs, now (sent by a `ReconcileTrigger` after an
+ * accepted change of their desired state).
+ */
+export const targetedEventSchema = z.object({
+  source: z.literal(TRIGGER_SOURCE),
+  jobNames: z.array(z.string().min(1).max(253)).min(1).max(MAX_TARGETED_JOBS),
+  /** The correlation id of the request that caused it, logged as `causedBy`. */
+  correlationId: z.string().min(1).max(200).optional(),
+});
 
 export interface ReconcileHandlerDeps extends Observability {
   context: () => Promise<ControlContext & { stateMachine: StateMachinePort }>;
   notRunningLimitMs?: number;
 }
 
-/** One reconcile cycle per scheduled event; reports what it planned and started as metrics. */
-export function createReconcileHandler(
+/** The reconcile Lambda's handler: a targeted event gets a targeted report, anything else a cycle. */
+export interface ReconcileHandler {
+  (event: TargetedReconcileEvent): Promise<TargetedReconcileReport>;
+  (event?: { id?: string; source?: 'aws.events' }): Promise<ReconcileReport>;
+  (event: unknown): Promise<ReconcileReport | TargetedReconcileReport>;
+}
+
+function isTargeted(event: unknown): boolean {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    'source' in event &&
+    event.source === TRIGGER_SOURCE
+  );
+}
+
+/**
+ * A targeted reconcile of the named jobs. A malformed targeted event is refused (never widened
+ * into a whole cycle): the scheduled cycle reconciles those jobs anyway.
+ */
+async function runTargeted(
   deps: ReconcileHandlerDeps,
-): (event: unknown) => Promise<ReconcileReport> {
-  return async (event) => {
+  event: unknown,
+): Promise<TargetedReconcileReport> {
+  const parsed = targetedEventSchema.safeParse(event);
+  if (!parsed.success)
+    throw new ValidationError(
+      'Invalid targeted reconcile event',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      {
+        remedy: `Send {"source": "${TRIGGER_SOURCE}", "jobNames": [1 to ${MAX_TARGETED_JOBS} job names]}.`,
+      },
+    );
+  // Always fresh: the state machine execution is named after it, and a reused name (a client's
+  // correlation id sent twice, one file split into two events) would start nothing the 2nd time.
+  const correlationId = `reconcile-${randomUUID()}`;
+  const cause = parsed.data.correlationId;
+  const keys = { correlationId, ...(cause === undefined ? {} : { causedBy: cause }) };
+  return withCorrelation(deps, keys, async () => {
+    const started = Date.now();
+    const report = await reconcileJobs(await deps.context(), parsed.data.jobNames, {
+      correlationId,
+    });
+    const { metrics, logger } = deps;
+    metrics.addMetric(
+      METRIC.TargetedReconcileDuration,
+      MetricUnit.Milliseconds,
+      Date.now() - started,
+    );
+    metrics.addMetric(
+      METRIC.ActionsPlanned,
+      MetricUnit.Count,
+      report.planned.filter((a) => a.kind !== 'none').length,
+    );
+    metrics.addMetric(METRIC.ActionsStarted, MetricUnit.Count, report.started.length);
+    for (const action of report.planned.filter((a) => a.kind !== 'none'))
+      logger.info('planned', {
+        jobName: action.jobName,
+        kind: action.kind,
+        reason: action.reason,
+        targeted: true,
+      });
+    if (report.skipped.length > 0) logger.warn('skipped', { skipped: report.skipped });
+    if (report.unreadableEntries.length > 0)
+      logger.warn('unreadable job list entries', {
+        count: report.unreadableEntries.length,
+        entries: report.unreadableEntries,
+      });
+    return report;
+  });
+}
+
+/**
+ * One reconcile cycle per scheduled event, or a targeted reconcile per targeted event (the
+ * event path); reports what it planned and started as metrics.
+ */
+export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHandler {
+  const handler = async (event: unknown): Promise<ReconcileReport | TargetedReconcileReport> => {
+    if (isTargeted(event)) return runTargeted(deps, event);
     const parsed = scheduledEventSchema.safeParse(event);
     const correlationId = `reconcile-${parsed.success && parsed.data?.id ? parsed.data.id : randomUUID()}`;
     return withCorrelation(deps, { correlationId }, async () => {
@@ -82,4 +175,6 @@ export function createReconcileHandler(
       return report;
     });
   };
+  // One implementation behind the overloads: the event decides which report comes back.
+  return handler as ReconcileHandler;
 }

@@ -11,6 +11,7 @@ import type { IngestContext, IngestOutcome } from './context.js';
 import { outsideScopeIssue, scopeOfKey, scopePrincipal, scopeRemedyIssue } from './key-scope.js';
 import type { SpecObjectChange } from './event.js';
 import { publishFailure, publishResult } from './publish-result.js';
+import { requestReconcile } from './reconcile-request.js';
 import type { DeclaredJob, JobResult, SpecFileResult, StoredResult } from './result.js';
 import { MAX_SPEC_OBJECT_BYTES } from '../core/ports/index.js';
 
@@ -107,6 +108,12 @@ export async function applySpecFile(
     await publishFailure(ctx, { source, status: 'failed', ...base, actor }, error);
     throw error;
   }
+
+  await requestReconcile(
+    ctx,
+    applied.jobs.filter((job) => job.created || job.changed).map((job) => job.name),
+    change.eventId,
+  );
 
   const hashes = new Map<string, string>();
   for (const document of parsed.documents)

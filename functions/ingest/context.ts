@@ -2,7 +2,7 @@
 import type { JobStore } from '../core/ports/index.js';
 import type { AuditLog } from '../core/authorization.js';
 import type { SpecFileResult, SpecFileStatus } from './result.js';
-import type { SpecObjectStore } from '../core/ports/index.js';
+import type { ReconcileTrigger, SpecObjectStore } from '../core/ports/index.js';
 
 /**
  * Where ingest reports things it handles itself, and its authorization and change audit lines (a
@@ -20,6 +20,11 @@ export interface IngestContext {
   logger?: IngestLogger;
   /** When set, events about any other bucket are ignored (a misrouted rule, not a spec). */
   bucket?: string;
+  /**
+   * The event path: told about the jobs a file changed, after the writes, for a targeted
+   * reconcile. Absent: the scheduled cycle alone picks changes up.
+   */
+  reconcile?: ReconcileTrigger;
 }
 
 /** What one event led to. */

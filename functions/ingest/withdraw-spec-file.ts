@@ -13,6 +13,7 @@ import type { IngestContext, IngestOutcome } from './context.js';
 import { scopeOfKey, scopePrincipal, type KeyScope } from './key-scope.js';
 import type { SpecObjectChange } from './event.js';
 import { publishFailure, publishResult } from './publish-result.js';
+import { requestReconcile } from './reconcile-request.js';
 import type { DeclaredJob, JobResult, StoredResult } from './result.js';
 
 /** Why a job is kept when the file's scope may not change it; names no team but the file's. */
@@ -146,6 +147,8 @@ export async function withdrawSpecFile(
     };
     for (const job of previous.declared) jobs.push(await retireJob(ctx.store, job, caller, scope));
   } catch (error) {
+    // Those suspended before the failure need the controller as much as the rest will.
+    await requestReconcile(ctx, suspending(jobs), change.eventId);
     // Jobs not yet handled stay declared, so the retry finds them; handled ones it recognises.
     await publishFailure(
       ctx,
@@ -154,5 +157,11 @@ export async function withdrawSpecFile(
     );
     throw error;
   }
+  await requestReconcile(ctx, suspending(jobs), change.eventId);
   return publishResult(ctx, { ...base, status: 'deleted', jobs, declared: [] });
+}
+
+/** The jobs this deletion suspends: the controller has work to do on each. */
+function suspending(jobs: readonly JobResult[]): string[] {
+  return jobs.filter((job) => job.outcome === 'suspending').map((job) => job.name);
 }

@@ -3,6 +3,7 @@
  * keys in the one fjc table) and the team directory from `FJC_API_TEAMS`. Built once per cold
  * start; a wrong variable fails every request with a 500 (logged, naming the variable).
  */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readEnvironment } from '../commons/env.js';
 import { createApi, type ApiHandler } from '../api/app.js';
@@ -10,6 +11,7 @@ import { DynamoIdempotencyStore } from '../store/idempotency.js';
 import type { ApiLogger } from '../api/router.js';
 import { StaticTeamDirectory, type TeamDirectory } from '../api/team-directory.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
+import { awsReconcileTrigger } from './aws-reconcile-trigger.js';
 import { traced } from './tracing.js';
 
 /** The environment variable holding the team directory (JSON, see team-directory.ts). */
@@ -34,10 +36,14 @@ export function teamDirectoryFromEnvironment(
 
 let api: ApiHandler | undefined;
 
-/** The API core wired to AWS, built on first use. */
-export function awsApi(logger: ApiLogger): ApiHandler {
+/**
+ * The API core wired to AWS, built on first use. `metrics` counts targeted reconciles that could
+ * not be requested (the event path; `FJC_RECONCILE_FUNCTION`).
+ */
+export function awsApi(logger: ApiLogger, metrics?: Pick<Metrics, 'addMetric'>): ApiHandler {
   if (api) return api;
   const env = readEnvironment(process.env);
+  const reconcile = awsReconcileTrigger(env, { logger, ...(metrics ? { metrics } : {}) });
   const client = traced(new DynamoDBClient({}));
   api = createApi({
     store: new DynamoJobStore({
@@ -48,6 +54,7 @@ export function awsApi(logger: ApiLogger): ApiHandler {
     teams: teamDirectoryFromEnvironment(process.env, logger),
     idempotency: new DynamoIdempotencyStore({ client, tableName: env.FJC_TABLE_NAME }),
     logger,
+    ...(reconcile ? { reconcile } : {}),
   });
   return api;
 }

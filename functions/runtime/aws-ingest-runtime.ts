@@ -4,6 +4,7 @@ import { readEnvironment } from '../commons/env.js';
 import type { IngestContext } from '../ingest/context.js';
 import { S3SpecObjects } from '../adapters/s3-spec-objects.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
+import { awsReconcileTrigger, type TriggerFailureSink } from './aws-reconcile-trigger.js';
 import { traced } from './tracing.js';
 
 let context: Omit<IngestContext, 'logger'> | undefined;
@@ -11,13 +12,21 @@ let context: Omit<IngestContext, 'logger'> | undefined;
 /**
  * The composition root of the ingest Lambda: the job store on DynamoDB and the spec objects on
  * S3, built once per cold start from the validated environment. `FJC_BUCKET_NAME` is required:
- * events about any other bucket are ignored rather than trusted.
+ * events about any other bucket are ignored rather than trusted. With `FJC_RECONCILE_FUNCTION`
+ * set, applied changes ask for a targeted reconcile; `sink` hears of requests that failed.
  */
 export function awsIngestContext(
   env: Record<string, string | undefined> = process.env,
+  sink: TriggerFailureSink = {
+    logger: {
+      warn: (message, fields) => {
+        console.warn(message, fields);
+      },
+    },
+  },
 ): Promise<Omit<IngestContext, 'logger'>> {
   try {
-    context ??= build(env);
+    context ??= build(env, sink);
     return Promise.resolve(context);
   } catch (error) {
     // A rejected promise, not a synchronous throw: callers await it like any other port.
@@ -25,8 +34,12 @@ export function awsIngestContext(
   }
 }
 
-function build(env: Record<string, string | undefined>): Omit<IngestContext, 'logger'> {
+function build(
+  env: Record<string, string | undefined>,
+  sink: TriggerFailureSink,
+): Omit<IngestContext, 'logger'> {
   const config = readEnvironment(env, ['FJC_BUCKET_NAME']);
+  const reconcile = awsReconcileTrigger(config, sink);
   return {
     store: new DynamoJobStore({
       client: traced(new DynamoDBClient({})),
@@ -35,6 +48,7 @@ function build(env: Record<string, string | undefined>): Omit<IngestContext, 'lo
     }),
     objects: new S3SpecObjects(traced(new S3Client({}))),
     now: () => new Date(),
+    ...(reconcile ? { reconcile } : {}),
     ...(config.FJC_BUCKET_NAME === undefined ? {} : { bucket: config.FJC_BUCKET_NAME }),
   };
 }

@@ -261,6 +261,22 @@ export class FjcFunction extends Construct {
     return this;
   }
 
+  /**
+   * Invokes the reconcile function (the event path: a targeted reconcile after an accepted
+   * change); sets `FJC_RECONCILE_FUNCTION`. That one function only, not its versions or aliases
+   * (CDK's grantInvoke would add `:*`), so no wildcard needs acknowledging.
+   */
+  bindReconcileTrigger(reconcile: lambda.IFunction): this {
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [reconcile.functionArn],
+      }),
+    );
+    this.fn.addEnvironment('FJC_RECONCILE_FUNCTION', reconcile.functionName);
+    return this;
+  }
+
   /** Starts executions of the state machine; sets `FJC_STATE_MACHINE_ARN`. */
   bindStateMachine(stateMachine: sfn.IStateMachine): this {
     stateMachine.grantStartExecution(this.role);

@@ -40,6 +40,13 @@ export class FleetDashboard extends Construct {
         fleetMetric(METRIC.ReconcileDuration, { statistic: 'Maximum' }),
       ]),
       graph('Flink calls per cycle', [fleetMetric(METRIC.FlinkCalls, { statistic: 'Average' })]),
+      graph('Event path: targeted reconciles', [
+        fleetMetric(METRIC.TargetedReconcileDuration, { statistic: 'Maximum' }),
+        fleetMetric(METRIC.ReconcileTriggerFailures, {
+          period: fiveMinutes,
+          label: METRIC.ReconcileTriggerFailures,
+        }),
+      ]),
       graph('Jobs by phase', [
         // The phases are the handlers' business; a search shows whichever they emit.
         new cloudwatch.MathExpression({

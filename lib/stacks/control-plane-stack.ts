@@ -13,6 +13,9 @@ import { ARTIFACTS_PREFIX, SPECS_PREFIX } from '../constructs/spec-bucket.js';
 import { SpecIngest } from '../constructs/spec-ingest.js';
 import type { StatefulExports } from './stateful-stack.js';
 
+/** Concurrent reconcile runs: one scheduled cycle plus targeted runs of the event path. */
+const RECONCILE_CONCURRENCY = 5;
+
 /** Properties of {@link ControlPlaneStack}. */
 export interface ControlPlaneStackProps extends StackProps {
   readonly config: FjcConfig;
@@ -80,9 +83,13 @@ export class ControlPlaneStack extends Stack {
       handler: 'reconcile',
       description: 'fjc: observes the fleet, plans actions, starts the control loop',
       timeout: Duration.seconds(60),
-      // One cycle at a time: two would plan the same actions twice.
-      reservedConcurrentExecutions: 1,
-      // A missed tick is not retried: the next one reconciles anyway.
+      // Room for targeted runs (the event path) beside the scheduled cycle. Running together is
+      // safe: every operation starts under a lease with a conditional write, so of two runs
+      // planning the same job one starts it and the other leaves it (reconcile-jobs.test.ts).
+      // Bounded, so a burst of changes queues in Lambda (throttled async events are retried
+      // until their maximum age) instead of fanning out onto the table and the clusters.
+      reservedConcurrentExecutions: RECONCILE_CONCURRENCY,
+      // A missed tick or trigger is not retried: the next cycle reconciles anyway.
       async: { retryAttempts: 0, maxEventAge: Duration.minutes(config.reconcileIntervalMinutes) },
       bundle,
     })
@@ -111,14 +118,17 @@ export class ControlPlaneStack extends Stack {
     })
       .bindTable(table, 'readWrite', audit)
       .bindBucket(bucket, 'read', SPECS_PREFIX)
-      .bindResults(bucket, 'results/');
+      .bindResults(bucket, 'results/')
+      .bindReconcileTrigger(reconcile.fn);
 
     const api = new FjcFunction(this, 'Api', {
       handler: 'api',
       description: 'fjc: operator API',
       timeout: Duration.seconds(29),
       bundle,
-    }).bindTable(table, 'readWrite', audit);
+    })
+      .bindTable(table, 'readWrite', audit)
+      .bindReconcileTrigger(reconcile.fn);
     api.fn.addEnvironment('FJC_API_TEAMS', config.apiTeams);
 
     this.functions = { reconcile, deploy, verify, ingest, api };

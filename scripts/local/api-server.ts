@@ -39,7 +39,7 @@ import {
 } from '../../functions/api/team-directory.js';
 import { ConfigurationError } from '../../functions/commons/errors.js';
 import { createObservability } from '../../functions/commons/observability.js';
-import type { JobStore } from '../../functions/core/ports/index.js';
+import type { JobStore, ReconcileTrigger } from '../../functions/core/ports/index.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
@@ -59,6 +59,8 @@ export interface ApiServerOptions {
   /** Default: the Powertools logger of an `api` function. */
   logger?: ApiLogger;
   clock?: () => Date;
+  /** The event path: a targeted reconcile of each job a request changed (the local runtime's). */
+  reconcile?: ReconcileTrigger;
 }
 
 /** A running local API. */
@@ -142,6 +144,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     idempotency: options.idempotency ?? new MemoryIdempotencyStore(),
     logger: options.logger ?? createObservability('api').logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
     ...(options.rateLimit === undefined
       ? {}
       : { rateLimiter: new TokenBucketLimiter(options.rateLimit) }),

@@ -10,6 +10,7 @@ import {
 } from '../../functions/core/apply/apply-documents.js';
 import type { Caller } from '../../functions/core/authorization.js';
 import type { ReconcileReport } from '../../functions/core/reconcile.js';
+import { TRIGGER_SOURCE } from '../../functions/core/reconcile-jobs.js';
 import { parseSpecDocumentsOrThrow, type SpecDocument } from '../../functions/core/spec/index.js';
 import { createAdvanceHandler } from '../../functions/handlers/advance-handler.js';
 import { createReconcileHandler } from '../../functions/handlers/reconcile-handler.js';
@@ -19,6 +20,7 @@ import type { JobStore } from '../../functions/core/ports/index.js';
 import { synthesizeControlLoopDefinition } from '../../lib/synth-definition.js';
 import { createTable, startDynalite } from './dynalite.js';
 import { LocalStateMachine } from './local-state-machine.js';
+import { LocalReconcileTrigger } from './local-trigger.js';
 import { localWorkerId, releaseOwnLeases } from './worker-identity.js';
 
 export interface LocalRuntimeOptions {
@@ -45,6 +47,12 @@ export interface LocalRuntime {
   stateMachine: LocalStateMachine;
   /** One reconcile cycle through the real reconcile handler. */
   reconcileOnce(): Promise<ReconcileReport>;
+  /**
+   * The event path: a targeted reconcile through the same handler, in the background. Wired by
+   * the caller to the doors it wants event-driven (`npm run local`: the API and the spec folder);
+   * `apply` does not use it, so tests that drive cycles themselves see only their own cycles.
+   */
+  trigger: LocalReconcileTrigger;
   /**
    * Validates and stores one spec file's documents (all or nothing); `rewrite` may adjust the
    * parsed documents first (the local run points the `local` cluster at its own Flink).
@@ -107,10 +115,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...createObservability('reconcile'),
     context: () => Promise.resolve({ ...context, stateMachine }),
   });
+  const trigger = new LocalReconcileTrigger(
+    (jobNames) => reconcileHandler({ source: TRIGGER_SOURCE, jobNames }),
+    (error, jobNames) => {
+      // The periodic cycle reconciles these jobs anyway; say why they waited for it.
+      console.warn(
+        `targeted reconcile of ${jobNames.join(', ')} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    },
+  );
   return {
     store,
     context,
     stateMachine,
+    trigger,
     reconcileOnce: () => reconcileHandler({ id: randomBytes(8).toString('hex') }),
     apply: (text, filename, rewrite = (doc) => doc) =>
       applySpecDocuments(
@@ -119,6 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         LOCAL_ADMIN,
       ),
     stop: async () => {
+      await trigger.idle();
       await stateMachine.idle();
       await clients.closeAll();
       await dynamo.stop();

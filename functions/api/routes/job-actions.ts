@@ -31,7 +31,7 @@ import {
   noQuerySchema,
   type JobAction,
 } from '../schemas.js';
-import { expectedGeneration, requireJob } from './jobs.js';
+import { expectedGeneration, requestReconcile, requireJob } from './jobs.js';
 
 function actionParam(context: RouteContext): JobAction {
   const action = context.params.action ?? '';
@@ -122,6 +122,7 @@ const jobAction: Route = {
         ...(body.reason === undefined ? {} : { reason: body.reason }),
       },
     });
+    if (put.changed) await requestReconcile(context, name);
     return jsonResponse(
       202,
       { name, action, generation: put.record.generation, changed: put.changed },

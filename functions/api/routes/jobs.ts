@@ -48,6 +48,23 @@ export async function requireJob(context: RouteContext, name: string): Promise<J
   return requireVisibleJob(context.caller, name, await context.deps.store.getJob(name));
 }
 
+/**
+ * Asks for a targeted reconcile of a job whose desired state this request just committed (the
+ * event path). Never fails the request: the trigger reports its own failures.
+ */
+export async function requestReconcile(context: RouteContext, name: string): Promise<void> {
+  try {
+    await context.deps.reconcile?.requestReconcile([name], context.request.correlationId);
+  } catch (error) {
+    // Only a trigger that breaks its contract gets here; the change stands, the cycle follows.
+    context.deps.logger.warn('targeted reconcile not requested', {
+      jobName: name,
+      error: error instanceof Error ? error.message : String(error),
+      correlationId: context.request.correlationId,
+    });
+  }
+}
+
 /** The generation a write must find: the caller's precondition, or what was just read. */
 export function expectedGeneration(
   precondition: Precondition,
@@ -141,6 +158,7 @@ const putJob: Route = {
       },
       details: { via: 'api', correlationId: context.request.correlationId },
     });
+    if (put.created || put.changed) await requestReconcile(context, name);
     return jsonResponse(
       put.created ? 201 : 200,
       { ...jobView(put.record), created: put.created, changed: put.changed },
@@ -173,6 +191,8 @@ const deleteJob: Route = {
         actor: actorOf(context.principal),
         expectedGeneration: expectedGeneration(precondition, record.generation),
       });
+      // A released job is no longer fjc's; a suspending one needs the controller now.
+      if (outcome.action === 'suspending') await requestReconcile(context, name);
       return jsonResponse(202, { name, ...outcome });
     } catch (error) {
       // The core reports a generation that moved on as a plain conflict; with If-Match it is 412.

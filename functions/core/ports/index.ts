@@ -11,6 +11,7 @@ export * from './flink.js';
 export * from './idempotency.js';
 export type * from './job-store.js';
 export type * from './secrets.js';
+export type * from './reconcile-trigger.js';
 export * from './spec-objects.js';
 export * from './store-errors.js';
 export type * from './state-machine.js';

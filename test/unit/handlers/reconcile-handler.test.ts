@@ -65,4 +65,43 @@ describe('createReconcileHandler', () => {
       entries: [{ clusterRef: 'local', jobId: 'c'.repeat(32), reason: 'state: Invalid option' }],
     });
   });
+
+  it('reconciles just the jobs a targeted event names, reporting its own duration', async () => {
+    await seed(b, job(), undefined, {}, 'job-a');
+    await seed(b, job(), undefined, {}, 'job-b');
+    const { handler, addMetric, start } = handlerWithSpies();
+    const report = await handler({
+      source: 'fjc.trigger',
+      jobNames: ['job-b'],
+      correlationId: 'req-7',
+    });
+    expect(report.planned).toMatchObject([{ jobName: 'job-b', kind: 'deploy' }]);
+    expect(report.missing).toEqual([]);
+    expect(start).toHaveBeenCalledTimes(1);
+    expect(start.mock.calls[0]?.[0]).toMatchObject({ actions: [{ jobName: 'job-b' }] });
+    // Never the caller's id: the execution is named after it, and a reused name starts nothing.
+    expect(start.mock.calls[0]?.[0].correlationId).toMatch(/^reconcile-[0-9a-f-]{36}$/);
+    expect(addMetric).toHaveBeenCalledWith(
+      METRIC.TargetedReconcileDuration,
+      expect.anything(),
+      expect.any(Number),
+    );
+    // A few jobs say nothing about the fleet or the cycle: those metrics stay the cycle's.
+    const names = addMetric.mock.calls.map(([name]) => name);
+    expect(names).not.toContain(METRIC.ReconcileDuration);
+    expect(names).not.toContain(METRIC.JobsByPhase);
+    expect(names).not.toContain(METRIC.FlinkCalls);
+    expect((await b.store.getJob('job-a'))?.status.operation).toBeUndefined();
+  });
+
+  it('refuses a malformed targeted event instead of running a whole cycle', async () => {
+    await seed(b, job());
+    const { handler, start } = handlerWithSpies();
+    await expect(handler({ source: 'fjc.trigger', jobNames: [] })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      issues: [{ path: 'jobNames' }],
+    });
+    expect(start).not.toHaveBeenCalled();
+    expect(b.flink.listJobs).not.toHaveBeenCalled();
+  });
 });

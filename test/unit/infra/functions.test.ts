@@ -129,8 +129,8 @@ describe('secrets', () => {
 });
 
 describe('per-function settings', () => {
-  it('reconcile: concurrency 1, 60 s, starts the state machine, knows the alarm threshold', () => {
-    expect(props('reconcile')).toMatchObject({ ReservedConcurrentExecutions: 1, Timeout: 60 });
+  it('reconcile: concurrency 5 (cycle + event path), 60 s, starts the state machine, knows the alarm threshold', () => {
+    expect(props('reconcile')).toMatchObject({ ReservedConcurrentExecutions: 5, Timeout: 60 });
     const stateMachineRef = { Ref: expect.stringMatching(/^ControlLoopStateMachine/) as unknown };
     expect(env('reconcile').FJC_STATE_MACHINE_ARN).toEqual(stateMachineRef);
     expect(env('reconcile').FJC_JOB_NOT_RUNNING_MINUTES).toBe('20');

@@ -10,7 +10,7 @@ import type { IngestContext, IngestOutcome } from '../../../functions/ingest/con
 import { S3SpecObjects } from '../../../functions/adapters/s3-spec-objects.js';
 import { createIngestHandler } from '../../../functions/handlers/ingest-handler.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
-import type { JobStore } from '../../../functions/core/ports/index.js';
+import type { JobStore, ReconcileTrigger } from '../../../functions/core/ports/index.js';
 import { createTable, type LocalDynamo } from '../../support/dynalite.js';
 import type { LocalS3 } from '../../support/s3rver.js';
 
@@ -104,6 +104,8 @@ export interface Bench {
   remove(key: string): Promise<Record<string, unknown>>;
   /** The result object of the spec at `specKey`, parsed. */
   result(specKey: string): Promise<Record<string, unknown>>;
+  /** Targeted reconciles ingest asked for (the event path), oldest first. */
+  reconciles: { jobNames: readonly string[]; correlationId?: string }[];
 }
 
 /** Builds a bench on a fresh table, so tests never see each other's jobs. */
@@ -113,13 +115,27 @@ export async function newBench(s3: LocalS3, dynamo: LocalDynamo): Promise<Bench>
   const store = new DynamoJobStore({ client: dynamo.client, tableName, clock: () => NOW });
   const objects = new S3SpecObjects(s3.client);
   const observability = createObservability('ingest-test');
+  const reconciles: Bench['reconciles'] = [];
+  const reconcile: ReconcileTrigger = {
+    requestReconcile: (jobNames, correlationId) => {
+      reconciles.push({ jobNames, ...(correlationId === undefined ? {} : { correlationId }) });
+      return Promise.resolve();
+    },
+  };
   const handlerWith = (jobStore: JobStore) =>
     createIngestHandler({
       ...observability,
       context: (): Promise<Omit<IngestContext, 'logger'>> =>
-        Promise.resolve({ store: jobStore, objects, now: () => NOW, bucket: s3.bucket }),
+        Promise.resolve({
+          store: jobStore,
+          objects,
+          now: () => NOW,
+          bucket: s3.bucket,
+          reconcile,
+        }),
     });
   return {
+    reconciles,
     s3,
     store,
     objects,
