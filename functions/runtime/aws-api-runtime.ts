@@ -10,7 +10,6 @@ import { DynamoIdempotencyStore } from '../store/idempotency.js';
 import type { ApiLogger } from '../api/router.js';
 import { StaticTeamDirectory, type TeamDirectory } from '../api/team-directory.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
-import { traced } from './tracing.js';
 
 /** The environment variable holding the team directory (JSON, see team-directory.ts). */
 export const TEAMS_VARIABLE = 'FJC_API_TEAMS';
@@ -38,7 +37,7 @@ let api: ApiHandler | undefined;
 export function awsApi(logger: ApiLogger): ApiHandler {
   if (api) return api;
   const env = readEnvironment(process.env);
-  const client = traced(new DynamoDBClient({}));
+  const client = new DynamoDBClient({});
   api = createApi({
     store: new DynamoJobStore({
       client,

@@ -4,7 +4,6 @@ import { readEnvironment } from '../commons/env.js';
 import type { IngestContext } from '../ingest/context.js';
 import { S3SpecObjects } from '../adapters/s3-spec-objects.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
-import { traced } from './tracing.js';
 
 let context: Omit<IngestContext, 'logger'> | undefined;
 
@@ -29,11 +28,11 @@ function build(env: Record<string, string | undefined>): Omit<IngestContext, 'lo
   const config = readEnvironment(env, ['FJC_BUCKET_NAME']);
   return {
     store: new DynamoJobStore({
-      client: traced(new DynamoDBClient({})),
+      client: new DynamoDBClient({}),
       tableName: config.FJC_TABLE_NAME,
       auditRetentionDays: config.FJC_AUDIT_RETENTION_DAYS,
     }),
-    objects: new S3SpecObjects(traced(new S3Client({}))),
+    objects: new S3SpecObjects(new S3Client({})),
     now: () => new Date(),
     ...(config.FJC_BUCKET_NAME === undefined ? {} : { bucket: config.FJC_BUCKET_NAME }),
   };
