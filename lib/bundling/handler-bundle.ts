@@ -93,6 +93,38 @@ export function zodEnglishOnlyPlugin(): esbuild.Plugin {
 }
 
 /**
+ * In Lambda the function's credentials are in its environment (`AWS_ACCESS_KEY_ID`, …), so the
+ * SDK's default chain (SSO, INI files, STS web identity, process, IMDS: ~90 KB with the nested
+ * STS/SSO clients) is replaced by its first link, `fromEnv`, when the SDK is bundled.
+ */
+export function lambdaCredentialsPlugin(): esbuild.Plugin {
+  const namespace = 'fjc-lambda-credentials';
+  return {
+    name: 'fjc-lambda-credentials',
+    setup(build) {
+      build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, async (args) => {
+        if (args.pluginData === namespace) return undefined;
+        const real = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: namespace,
+        });
+        if (real.errors.length > 0 || real.external) return undefined;
+        return { path: real.path, namespace };
+      });
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents:
+          "import { fromEnv } from '@aws-sdk/credential-provider-env';\n" +
+          'export const defaultProvider = (init) => fromEnv(init);',
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * Our own modules (`functions/**`) are declared free of import side effects, as a package's
  * `"sideEffects": false` would: a module none of whose exports a handler uses is left out even
  * when a barrel (`core/spec/index.ts`) re-exports it. This is what keeps the YAML parser (and
@@ -147,7 +179,12 @@ export function handlerBuildOptions(options: HandlerBundleOptions): esbuild.Buil
         "import { createRequire as __fjcCreateRequire } from 'node:module';" +
         'const require = __fjcCreateRequire(import.meta.url);',
     },
-    plugins: [undiciPartsPlugin(), zodEnglishOnlyPlugin(), functionsWithoutSideEffectsPlugin(root)],
+    plugins: [
+      lambdaCredentialsPlugin(),
+      undiciPartsPlugin(),
+      zodEnglishOnlyPlugin(),
+      functionsWithoutSideEffectsPlugin(root),
+    ],
     metafile: true,
     logLevel: 'warning',
   };

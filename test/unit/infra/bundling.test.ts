@@ -10,15 +10,18 @@ import { HANDLER_BUNDLES } from '../../../lib/bundling/bundle-budget.js';
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /**
- * The bundle budget of issue 12 (bytes of index.mjs; docs/deploy.md). Bundles are deterministic,
- * so a dependency that sneaks back in fails here, not in a cold start in production.
+ * The whole-bundle ceilings (bytes of index.mjs; docs/deploy.md, "Bundle budget"): what the
+ * bundles measure with the AWS SDK inside, plus about 4% for SDK patch releases. Bundles are
+ * deterministic, so a dependency that sneaks back in fails here, not in a cold start in
+ * production. Issue 12's targets (api and ingest 500 KB, reconcile 700 KB, deploy and verify
+ * 900 KB) hold for everything but the SDK: test/unit/bundling/handler-contents.test.ts.
  */
 const BUDGET_BYTES: Record<string, number> = {
-  api: 500_000,
-  ingest: 500_000,
-  reconcile: 700_000,
-  deploy: 900_000,
-  verify: 900_000,
+  api: 740_000,
+  ingest: 880_000,
+  reconcile: 960_000,
+  deploy: 1_160_000,
+  verify: 1_160_000,
 };
 
 /** The one test that really bundles: esbuild, local, no Docker, exactly as `cdk synth` does. */
@@ -32,8 +35,8 @@ let bundles: {
   env: Record<string, string>;
 }[];
 beforeAll(() => {
-  // Inside the repository: the AWS SDK is left to the Lambda runtime, and a bundle imported from
-  // here finds it in node_modules the way a deployed one finds the runtime's.
+  // Inside the repository: should a profile leave the AWS SDK to the Lambda runtime, a bundle
+  // imported from here finds it in node_modules the way a deployed one finds the runtime's.
   mkdirSync(join(REPO_ROOT, '.cache'), { recursive: true });
   outdir = mkdtempSync(join(REPO_ROOT, '.cache', 'bundle-'));
   const { app } = createFjcApp({ outdir, nag: false, context: { 'fjc:bundle': true } });
@@ -135,27 +138,31 @@ describe('Lambda bundles', () => {
     const RUNS = 5;
     const rows = bundles.map((b) => {
       const url = pathToFileURL(join(b.dir, b.file)).href;
-      const script = `const t = performance.now(); const m = await import(${JSON.stringify(url)}); if (typeof m.handler !== 'function') throw new Error('no handler'); console.log(performance.now() - t);`;
+      // Wall time is what a cold start waits; CPU time (all of Node's threads) is what a loaded
+      // machine distorts least, so both are printed.
+      const script = `const c = process.cpuUsage(); const t = performance.now(); const m = await import(${JSON.stringify(url)}); if (typeof m.handler !== 'function') throw new Error('no handler'); const u = process.cpuUsage(c); console.log(performance.now() - t, (u.user + u.system) / 1000);`;
       const runs = Array.from({ length: RUNS }, () =>
-        Number(
-          execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-            env: { ...lambdaEnv, NODE_OPTIONS: b.env.NODE_OPTIONS ?? '' },
-            stdio: 'pipe',
-          }).toString(),
-        ),
-      ).sort((x, y) => x - y);
-      const median = runs[Math.floor(RUNS / 2)] ?? Number.NaN;
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+          env: { ...lambdaEnv, NODE_OPTIONS: b.env.NODE_OPTIONS ?? '' },
+          stdio: 'pipe',
+        })
+          .toString()
+          .trim()
+          .split(' ')
+          .map(Number),
+      );
+      const median = (i: number) =>
+        (runs.map((r) => r[i] ?? Number.NaN).sort((x, y) => x - y)[Math.floor(RUNS / 2)] ?? NaN)
+          .toFixed(0)
+          .padStart(4);
       return (
         `${b.handler.padEnd(10)} ${String(b.bytes).padStart(8)} bytes ` +
         `(budget ${String(BUDGET_BYTES[b.handler]).padStart(7)})  ` +
         `map ${String(b.mapBytes).padStart(7)} bytes  ` +
-        `cold init median ${median.toFixed(0).padStart(4)} ms of ${RUNS}`
+        `cold init median of ${RUNS}: ${median(0)} ms wall, ${median(1)} ms CPU`
       );
     });
-    console.log(
-      `fjc: Lambda bundles (local esbuild, Node ${process.version}, AWS SDK from node_modules)\n` +
-        rows.join('\n'),
-    );
+    console.log(`fjc: Lambda bundles (local esbuild, Node ${process.version})\n` + rows.join('\n'));
   }, 300_000);
 
   it('fail the cold start naming a missing environment variable', () => {
