@@ -26,7 +26,7 @@ beforeAll(async () => {
   await bundleHandler({
     entry: join('test', 'unit', 'bundling', 'fixtures', 'probe.ts'),
     outfile: bundle,
-    external: ['@aws-sdk/*'],
+    external: [],
     sourceMap: false,
   });
   // A stand-in for a JobManager's REST endpoint: one route is all the probe asks for.
@@ -44,13 +44,13 @@ afterAll(async () => {
 });
 
 /** Runs `expression` (over the bundle's exports, as `m`) in a fresh Node; returns its JSON. */
-async function inBundle(expression: string): Promise<unknown> {
+async function inBundle(expression: string, env: NodeJS.ProcessEnv = {}): Promise<unknown> {
   const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(JSON.stringify(await ${expression}));`;
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    '--input-type=module',
-    '-e',
-    script,
-  ]);
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', script],
+    { env: { PATH: process.env.PATH, ...env } },
+  );
   return JSON.parse(stdout) as unknown;
 }
 
@@ -66,5 +66,18 @@ describe('a bundle built like a handler', () => {
     expect(await inBundle(`m.flinkConfig(${JSON.stringify(flinkUrl)})`)).toEqual({
       'flink-version': '1.20.1',
     });
+  });
+});
+
+describe('the bundled AWS SDK', () => {
+  it('takes its credentials from the environment, as Lambda provides them', async () => {
+    const env = { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'not-a-secret' };
+    expect(await inBundle('m.accessKeyId()', env)).toBe('AKIDFROMENV');
+  });
+
+  it('looks nowhere else: no profile, SSO or instance metadata to fall back on', async () => {
+    await expect(inBundle('m.accessKeyId()', { AWS_PROFILE: 'default' })).rejects.toThrow(
+      /environment variable credentials/,
+    );
   });
 });
