@@ -5,7 +5,7 @@ export interface HandlerBundleProfile {
   /**
    * Module patterns left to the Lambda runtime instead of bundled (`['@aws-sdk/*']` would take
    * the runtime's AWS SDK). Empty everywhere: measured both ways (docs/deploy.md), the runtime's
-   * SDK halves the bundles but adds 50–100 ms of CPU to every cold init, because its CommonJS
+   * SDK halves the bundles but adds 100–170 ms of CPU to every cold init, because its CommonJS
    * builds hold every command and schema of a service while the bundled ES build is
    * tree-shaken to the commands fjc sends. Bundled, the version tested is also the version run.
    */
