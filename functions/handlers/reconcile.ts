@@ -4,11 +4,11 @@
  */
 import { readEnvironment } from '../commons/env.js';
 import { createObservability } from '../commons/observability.js';
-import { awsControlContext } from '../runtime/aws-runtime.js';
+import { awsReconcileContext } from '../runtime/aws-runtime.js';
 import { createReconcileHandler } from './reconcile-handler.js';
 
 export const handler = createReconcileHandler({
   ...createObservability('reconcile'),
-  context: awsControlContext,
+  context: awsReconcileContext,
   notRunningLimitMs: readEnvironment().FJC_JOB_NOT_RUNNING_MINUTES * 60_000,
 });

@@ -12,7 +12,6 @@ import type { ApiLogger } from '../api/router.js';
 import { StaticTeamDirectory, type TeamDirectory } from '../api/team-directory.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
 import { awsReconcileTrigger } from './aws-reconcile-trigger.js';
-import { traced } from './tracing.js';
 
 /** The environment variable holding the team directory (JSON, see team-directory.ts). */
 export const TEAMS_VARIABLE = 'FJC_API_TEAMS';
@@ -44,7 +43,7 @@ export function awsApi(logger: ApiLogger, metrics?: Pick<Metrics, 'addMetric'>):
   if (api) return api;
   const env = readEnvironment(process.env);
   const reconcile = awsReconcileTrigger(env, { logger, ...(metrics ? { metrics } : {}) });
-  const client = traced(new DynamoDBClient({}));
+  const client = new DynamoDBClient({});
   api = createApi({
     store: new DynamoJobStore({
       client,

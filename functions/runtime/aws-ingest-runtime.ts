@@ -5,7 +5,6 @@ import type { IngestContext } from '../ingest/context.js';
 import { S3SpecObjects } from '../adapters/s3-spec-objects.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
 import { awsReconcileTrigger, type TriggerFailureSink } from './aws-reconcile-trigger.js';
-import { traced } from './tracing.js';
 
 let context: Omit<IngestContext, 'logger'> | undefined;
 
@@ -42,11 +41,11 @@ function build(
   const reconcile = awsReconcileTrigger(config, sink);
   return {
     store: new DynamoJobStore({
-      client: traced(new DynamoDBClient({})),
+      client: new DynamoDBClient({}),
       tableName: config.FJC_TABLE_NAME,
       auditRetentionDays: config.FJC_AUDIT_RETENTION_DAYS,
     }),
-    objects: new S3SpecObjects(traced(new S3Client({}))),
+    objects: new S3SpecObjects(new S3Client({})),
     now: () => new Date(),
     ...(reconcile ? { reconcile } : {}),
     ...(config.FJC_BUCKET_NAME === undefined ? {} : { bucket: config.FJC_BUCKET_NAME }),

@@ -4,7 +4,6 @@ import { LambdaReconcileTrigger } from '../adapters/lambda-reconcile-trigger.js'
 import type { LambdaEnvironment } from '../commons/env.js';
 import { METRIC } from '../commons/metric-names.js';
 import type { ReconcileTrigger } from '../core/ports/index.js';
-import { traced } from './tracing.js';
 
 /** Where a failed hand-off is told: a warning and a count, both picked up by the handler. */
 export interface TriggerFailureSink {
@@ -25,12 +24,10 @@ export function awsReconcileTrigger(
   const functionName = env.FJC_RECONCILE_FUNCTION;
   if (functionName === undefined) return undefined;
   return new LambdaReconcileTrigger({
-    client: traced(
-      new LambdaClient({
-        maxAttempts: 2,
-        requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-      }),
-    ),
+    client: new LambdaClient({
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    }),
     functionName,
     onFailure: (error, jobNames) => {
       sink.logger.warn('targeted reconcile not requested; the scheduled cycle will do it', {

@@ -1,13 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { randomBytes } from 'node:crypto';
 import { FlinkClients } from '../adapters/flink-clients.js';
-import { S3ArtifactSource } from '../adapters/s3-artifact-source.js';
-import {
-  CheckpointStorageByScheme,
-  S3CheckpointStorage,
-} from '../adapters/s3-checkpoint-storage.js';
 import { SfnStateMachine } from '../adapters/sfn-state-machine.js';
 import { egressPolicy } from '../commons/egress.js';
 import { ConfigurationError } from '../commons/errors.js';
@@ -16,18 +10,21 @@ import type { ControlContext } from '../core/ports/index.js';
 import type { StateMachinePort } from '../core/ports/index.js';
 import { AwsSecretsProvider } from '../adapters/secrets/aws-secrets-provider.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
-import { traced } from './tracing.js';
+import { awsStoragePorts, type StoragePorts } from './aws-storage.js';
+import { noStoragePorts } from './no-storage.js';
 
-let runtime: (ControlContext & { stateMachine: StateMachinePort }) | undefined;
+type AwsControlContext = ControlContext & { stateMachine: StateMachinePort };
+
+let runtime: AwsControlContext | undefined;
 
 /**
  * The composition root of the Lambdas: AWS adapters behind the core's ports, built once per cold
  * start from the validated environment (a wrong variable fails the cold start, naming it).
  */
-function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
+function buildRuntime(storage: () => StoragePorts): AwsControlContext {
   const env = readEnvironment(process.env);
   const store = new DynamoJobStore({
-    client: traced(new DynamoDBClient({})),
+    client: new DynamoDBClient({}),
     tableName: env.FJC_TABLE_NAME,
     auditRetentionDays: env.FJC_AUDIT_RETENTION_DAYS,
   });
@@ -42,19 +39,16 @@ function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
     },
   );
   const arn = env.FJC_STATE_MACHINE_ARN;
-  const s3 = traced(new S3Client({}));
   return {
     store,
     flink: (name) => clients.port(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
-    artifacts: new S3ArtifactSource(s3),
-    // A Lambda sees no cluster's file system: only S3 checkpoints can be found and checked.
-    checkpoints: new CheckpointStorageByScheme(undefined, new S3CheckpointStorage(s3)),
+    ...storage(),
     now: () => new Date(),
     newId: () => randomBytes(16).toString('hex'),
     leaseTtlMs: env.FJC_LEASE_TTL_SECONDS * 1000,
     stateMachine: arn
-      ? new SfnStateMachine(traced(new SFNClient({})), arn)
+      ? new SfnStateMachine(new SFNClient({}), arn)
       : {
           start: () =>
             Promise.reject(
@@ -68,9 +62,22 @@ function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
  * The Lambdas' control context, built once per cold start; a bad environment is a rejected
  * promise naming the variable, like every other failure of the call.
  */
-export function awsControlContext(): Promise<ControlContext & { stateMachine: StateMachinePort }> {
+export function awsControlContext(): Promise<AwsControlContext> {
   try {
-    runtime ??= buildRuntime();
+    runtime ??= buildRuntime(awsStoragePorts);
+    return Promise.resolve(runtime);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/**
+ * The reconcile function's control context: the same, without S3 (it runs no operation step and
+ * its role may not read the bucket), so its bundle and cold start carry no S3 client.
+ */
+export function awsReconcileContext(): Promise<AwsControlContext> {
+  try {
+    runtime ??= buildRuntime(() => noStoragePorts('reconcile'));
     return Promise.resolve(runtime);
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));

@@ -1,16 +1,27 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { execFileSync } from 'node:child_process';
+import {
+  ArnFormat,
+  AssetHashType,
+  DockerImage,
+  Duration,
+  RemovalPolicy,
+  Size,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../metric-names.js';
 import { nagRef } from '../nag-ref.js';
+import { HANDLER_BUNDLES, type HandlerBundleProfile } from '../bundling/bundle-budget.js';
+import type { HandlerBundleOptions } from '../bundling/handler-bundle.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -87,6 +98,7 @@ export class FjcFunction extends Construct {
     );
 
     if (props.async) this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters');
+    const bundleProfile = HANDLER_BUNDLES[props.handler];
 
     const common = {
       description: props.description,
@@ -113,7 +125,7 @@ export class FjcFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: props.logLevel ?? 'INFO',
         // Stack traces point into the TypeScript sources, not the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(bundleProfile.sourceMap ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
     } satisfies Partial<lambda.FunctionProps>;
 
@@ -126,32 +138,10 @@ export class FjcFunction extends Construct {
               "exports.handler = async () => { throw new Error('fjc: synthesized without bundling'); };",
             ),
           })
-        : new nodejs.NodejsFunction(this, 'Function', {
+        : new lambda.Function(this, 'Function', {
             ...common,
-            entry: join(REPO_ROOT, 'functions', 'handlers', `${props.handler}.ts`),
-            handler: 'handler',
-            projectRoot: REPO_ROOT,
-            depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-            bundling: {
-              forceDockerBundling: false,
-              format: nodejs.OutputFormat.ESM,
-              target: 'node22',
-              platform: 'node',
-              mainFields: ['module', 'main'],
-              minify: true,
-              // Errors are told apart by class name: the state machine's Retry/Catch and the
-              // codes recorded on a job. Minified names (`Hr`) would match nothing.
-              keepNames: true,
-              sourceMap: true,
-              sourcesContent: false,
-              // The SDK is bundled, not taken from the runtime: the version that ran in the tests
-              // is the version that runs in Lambda.
-              externalModules: [],
-              // Some CommonJS dependencies call require(); an ESM bundle has none unless given.
-              banner:
-                "import { createRequire as __fjcCreateRequire } from 'node:module';" +
-                'const require = __fjcCreateRequire(import.meta.url);',
-            },
+            handler: 'index.handler',
+            code: handlerCode(props.handler, bundleProfile),
           });
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(
       HANDLER_METADATA_KEY,
@@ -287,4 +277,40 @@ export class FjcFunction extends Construct {
   private acknowledge(id: string, reason: string): void {
     Validations.of(this.role).acknowledge({ id, reason });
   }
+}
+
+const BUNDLE_CLI = join(REPO_ROOT, 'lib', 'bundling', 'bundle-cli.ts');
+
+/**
+ * The handler's ESM bundle, built by the local esbuild (never Docker) with the plugins of
+ * lib/bundling/handler-bundle.ts. esbuild runs in a child process: its plugins need the
+ * asynchronous API and CDK's local bundling is synchronous. The asset is hashed by its output,
+ * so an unchanged bundle is an unchanged template.
+ */
+function handlerCode(handler: HandlerName, profile: HandlerBundleProfile): lambda.Code {
+  return lambda.Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type, never used: local bundling either builds or throws.
+      image: DockerImage.fromRegistry('fjc-local-bundling-only'),
+      // Never run either, but part of CDK's bundling cache key, which ignores `local`: without
+      // it the five functions would share the first one's bundle.
+      command: ['fjc-bundle', handler, JSON.stringify(profile)],
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const options: HandlerBundleOptions = {
+            entry: join('functions', 'handlers', `${handler}.ts`),
+            outfile: join(outputDir, 'index.mjs'),
+            external: profile.external,
+            sourceMap: profile.sourceMap,
+          };
+          execFileSync(process.execPath, ['--import', 'tsx', BUNDLE_CLI, JSON.stringify(options)], {
+            cwd: REPO_ROOT,
+            stdio: 'inherit',
+          });
+          return true;
+        },
+      },
+    },
+  });
 }

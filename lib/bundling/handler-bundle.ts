@@ -1,0 +1,197 @@
+/**
+ * How a Lambda handler becomes one ESM file: esbuild with three plugins that keep each bundle to
+ * what its function runs (docs/deploy.md, "Bundle budget"). Used by {@link FjcFunction} at synth
+ * (in a child process: esbuild plugins need the asynchronous API, CDK's local bundling is
+ * synchronous) and by the tests that prove the plugins change sizes, not behaviour.
+ */
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** What {@link bundleHandler} builds. */
+export interface HandlerBundleOptions {
+  /** The entry file (TypeScript), absolute or relative to the repository root. */
+  readonly entry: string;
+  /** The output file, `index.mjs` in the asset directory. */
+  readonly outfile: string;
+  /** Module patterns left to the Lambda runtime, e.g. `@aws-sdk/*`. */
+  readonly external: readonly string[];
+  /** Write `index.mjs.map` (names and lines only, no sources). */
+  readonly sourceMap: boolean;
+  /** Read the sources and node_modules from here (default: this repository). */
+  readonly root?: string;
+}
+
+/**
+ * The parts of undici fjc uses (functions/flink), by the file that defines each. undici is
+ * CommonJS, so its index.js (fetch, WebSocket, caches, mocks: half of its 540 KB) cannot be
+ * tree-shaken; importing the parts keeps the rest out. A test checks each is the very object
+ * `require('undici')` exports; a name missing here fails the build ("No matching export").
+ */
+export const UNDICI_PARTS = {
+  Pool: 'undici/lib/dispatcher/pool.js',
+  errors: 'undici/lib/core/errors.js',
+  buildConnector: 'undici/lib/core/connect.js',
+} as const;
+
+/**
+ * `import … from 'undici'` in our sources resolves to the parts in {@link UNDICI_PARTS}, plus the
+ * one thing undici's index.js does on load that a pool needs: giving every dispatcher its
+ * `request`/`stream`/`pipeline` methods.
+ */
+export function undiciPartsPlugin(): esbuild.Plugin {
+  const namespace = 'fjc-undici-parts';
+  return {
+    name: 'fjc-undici-parts',
+    setup(build) {
+      build.onResolve({ filter: /^undici$/ }, (args) =>
+        args.importer.includes(`${sep}node_modules${sep}`)
+          ? undefined
+          : { path: 'undici', namespace },
+      );
+      build.onLoad({ filter: /.*/, namespace }, () => ({
+        contents: [
+          "import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';",
+          "import api from 'undici/lib/api/index.js';",
+          'Object.assign(Dispatcher.prototype, api);',
+          ...Object.entries(UNDICI_PARTS).map(
+            ([name, path]) => `export { default as ${name} } from ${JSON.stringify(path)};`,
+          ),
+        ].join('\n'),
+        resolveDir: build.initialOptions.absWorkingDir ?? REPO_ROOT,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * zod's `locales` namespace (40-odd languages, 264 KB) is re-exported by `zod` and `zod/v4/core`,
+ * so `import { z } from 'zod'` carries all of it although fjc only ever speaks English. Inside
+ * zod, `../locales/index.js` resolves to a module exporting `en` alone; `en` stays the default
+ * locale (zod registers it from `../locales/en.js`, untouched), so every message is unchanged.
+ */
+export function zodEnglishOnlyPlugin(): esbuild.Plugin {
+  const namespace = 'fjc-zod-locales';
+  return {
+    name: 'fjc-zod-english-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        args.importer.includes(`${sep}node_modules${sep}zod${sep}`)
+          ? { path: join(dirname(args.importer), '..', 'locales', 'index.js'), namespace }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: `export { default as en } from './en.js';`,
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * In Lambda the function's credentials are in its environment (`AWS_ACCESS_KEY_ID`, …), so the
+ * SDK's default chain (SSO, INI files, STS web identity, process, IMDS: ~90 KB with the nested
+ * STS/SSO clients) is replaced by its first link, `fromEnv`, when the SDK is bundled.
+ */
+export function lambdaCredentialsPlugin(): esbuild.Plugin {
+  const namespace = 'fjc-lambda-credentials';
+  return {
+    name: 'fjc-lambda-credentials',
+    setup(build) {
+      build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, async (args) => {
+        if (args.pluginData === namespace) return undefined;
+        const real = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: namespace,
+        });
+        if (real.errors.length > 0 || real.external) return undefined;
+        return { path: real.path, namespace };
+      });
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents:
+          "import { fromEnv } from '@aws-sdk/credential-provider-env';\n" +
+          'export const defaultProvider = (init) => fromEnv(init);',
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * Our own modules (`functions/**`) are declared free of import side effects, as a package's
+ * `"sideEffects": false` would: a module none of whose exports a handler uses is left out even
+ * when a barrel (`core/spec/index.ts`) re-exports it. This is what keeps the YAML parser (and
+ * the `yaml` package) out of the functions that never parse YAML. The rule it relies on: no
+ * module under functions/ may do work on import that others depend on (none does; each exports).
+ */
+export function functionsWithoutSideEffectsPlugin(root: string): esbuild.Plugin {
+  const functionsDir = join(root, 'functions') + sep;
+  const again = Symbol('fjc-resolving');
+  return {
+    name: 'fjc-functions-without-side-effects',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, async (args) => {
+        if (args.pluginData === again || !args.importer.startsWith(functionsDir)) return undefined;
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: again,
+        });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        return resolved.path.startsWith(functionsDir)
+          ? { path: resolved.path, sideEffects: false }
+          : undefined;
+      });
+    },
+  };
+}
+
+/** The esbuild options of a handler bundle (also what the tests and the analysis use). */
+export function handlerBuildOptions(options: HandlerBundleOptions): esbuild.BuildOptions {
+  const root = options.root ?? REPO_ROOT;
+  return {
+    absWorkingDir: root,
+    entryPoints: [options.entry],
+    outfile: options.outfile,
+    bundle: true,
+    format: 'esm',
+    target: 'node22',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    minify: true,
+    // Errors are told apart by class name: the state machine's Retry/Catch and the codes
+    // recorded on a job. Minified names (`Hr`) would match nothing.
+    keepNames: true,
+    sourcemap: options.sourceMap,
+    sourcesContent: false,
+    external: [...options.external],
+    // Some CommonJS dependencies call require(); an ESM bundle has none unless given.
+    banner: {
+      js:
+        "import { createRequire as __fjcCreateRequire } from 'node:module';" +
+        'const require = __fjcCreateRequire(import.meta.url);',
+    },
+    plugins: [
+      lambdaCredentialsPlugin(),
+      undiciPartsPlugin(),
+      zodEnglishOnlyPlugin(),
+      functionsWithoutSideEffectsPlugin(root),
+    ],
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
+/** Builds one handler bundle; the metafile says what went in (`esbuild.analyzeMetafile`). */
+export async function bundleHandler(options: HandlerBundleOptions): Promise<esbuild.Metafile> {
+  const result = await esbuild.build(handlerBuildOptions(options));
+  return result.metafile ?? { inputs: {}, outputs: {} };
+}
