@@ -17,8 +17,9 @@ const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'
  * 900 KB) hold for everything but the SDK: test/unit/bundling/handler-contents.test.ts.
  */
 const BUDGET_BYTES: Record<string, number> = {
-  api: 740_000,
-  ingest: 880_000,
+  // api and ingest also hold the Lambda client of the event path (≈ 95 KB): see docs/deploy.md.
+  api: 840_000,
+  ingest: 970_000,
   reconcile: 960_000,
   deploy: 1_160_000,
   verify: 1_160_000,
