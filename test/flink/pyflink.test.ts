@@ -8,7 +8,7 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from '../../scripts/flink/cluster.js';
@@ -189,5 +189,37 @@ describe.each(['2.3.0', '1.20.3'])('PyFlink jobs on Flink %s', (version) => {
       (r) => r.status.lastError !== undefined && r.status.operation === undefined,
     );
     expect(record.status.lastError?.message).toContain("No module named 'pyflink'");
+  });
+
+  it('reports a cluster started without Python setup as missing flink-python', async () => {
+    // The suite's own cluster: the distribution as shipped, flink-python only in opt/.
+    await rt.apply(
+      stringify({
+        apiVersion: 'fjc.dev/v1',
+        kind: 'FlinkCluster',
+        metadata: { name: 'plain' },
+        spec: { url: inject('flinkUrl'), auth: { type: 'none' } },
+      }),
+      'plain.yaml',
+    );
+    await rt.apply(
+      stringify({
+        apiVersion: 'fjc.dev/v1',
+        kind: 'FlinkJob',
+        metadata: { name: 'py-plain' },
+        spec: {
+          team: 'platform',
+          clusterRef: 'plain',
+          python: { artifact: { uri: await program('counter_plain.py') } },
+        },
+      }),
+      'py-plain.yaml',
+    );
+    const record = await converge(
+      'py-plain',
+      'refusal',
+      (r) => r.status.lastError !== undefined && r.status.operation === undefined,
+    );
+    expect(record.status.lastError?.message).toContain('flink-python is not on its classpath');
   });
 });
