@@ -66,7 +66,11 @@ async function startFlink(
     const config = (await response.json()) as { 'flink-version'?: string };
     return { url: external, version: config['flink-version'] ?? '' };
   }
-  const cluster: FlinkClusterHandle = await startFlinkCluster({ workDir: join(localDir, 'flink') });
+  // Python-capable, for the PyFlink example (its Python environment is installed once).
+  const cluster: FlinkClusterHandle = await startFlinkCluster({
+    workDir: join(localDir, 'flink'),
+    python: true,
+  });
   services.push({ name: 'Flink', stop: () => cluster.stop() });
   return { url: cluster.url, version: cluster.version, savepointDir: cluster.savepointDir };
 }

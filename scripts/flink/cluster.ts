@@ -7,7 +7,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +24,7 @@ import { parse, stringify } from 'yaml';
 import { ConfigurationError, FjcError } from '../../functions/commons/errors.js';
 import { jobManagerPorts, type JobManagerPorts } from './bound-ports.js';
 import { installFlink } from './install.js';
+import { installPythonEnv } from './python-env.js';
 import { log } from './paths.js';
 
 /** Options of {@link startFlinkCluster}. */
@@ -38,6 +48,13 @@ export interface FlinkClusterOptions {
    * (nor anything else on the machine) can race for it.
    */
   restPort?: number;
+  /**
+   * Make the cluster run PyFlink jobs: a Python environment with pyflink's dependencies
+   * (python-env.ts, installed once) as `python.executable`/`python.client.executable`, and
+   * flink-python on the classpath of both JVMs. Default false: a cluster as the distribution
+   * ships it, which cannot run Python.
+   */
+  python?: boolean;
 }
 
 /** A running cluster. */
@@ -282,6 +299,35 @@ async function stopJvm(jvm: Jvm): Promise<void> {
   }
 }
 
+/**
+ * What a PyFlink-capable cluster needs beyond the distribution: its Python, and a lib folder of
+ * its own with flink-python added (the shipped lib/ stays as it is, shared by other clusters).
+ */
+async function pythonSetup(
+  home: string,
+  version: string,
+  workDir: string,
+): Promise<{ libDir: string; config: Record<string, string> }> {
+  const { python } = await installPythonEnv(version);
+  const libDir = join(workDir, 'lib');
+  await rm(libDir, { recursive: true, force: true });
+  await mkdir(libDir, { recursive: true });
+  for (const name of await readdir(join(home, 'lib')))
+    await symlink(join(home, 'lib', name), join(libDir, name));
+  const flinkPython = (await readdir(join(home, 'opt'))).find((name) =>
+    /^flink-python.*\.jar$/.test(name),
+  );
+  if (flinkPython === undefined)
+    throw new ConfigurationError(`no flink-python jar in ${join(home, 'opt')}`, {
+      remedy: 'Reinstall Flink: delete its folder under .cache/flink.',
+    });
+  await symlink(join(home, 'opt', flinkPython), join(libDir, flinkPython));
+  return {
+    libDir,
+    config: { 'python.executable': python, 'python.client.executable': python },
+  };
+}
+
 interface Overview {
   taskmanagers?: number;
 }
@@ -330,6 +376,9 @@ export async function startFlinkCluster(
     });
   }
 
+  const python =
+    opts.python === true ? await pythonSetup(home, installedVersion, workDir) : undefined;
+
   const shipped = await shippedConfig(home);
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(shipped)) config[key] = renderValue(value);
@@ -364,6 +413,7 @@ export async function startFlinkCluster(
     'heartbeat.interval': '2000',
     'io.tmp.dirs': tmpDir,
     'web.tmpdir': tmpDir,
+    ...python?.config,
     ...opts.extraConfig,
   });
 
@@ -377,6 +427,7 @@ export async function startFlinkCluster(
       FLINK_CONF_DIR: conf,
       FLINK_LOG_DIR: logDir,
       FLINK_PID_DIR: pidDir,
+      ...(python === undefined ? {} : { FLINK_LIB_DIR: python.libDir }),
     };
     // JVM options from the caller's shell would otherwise leak into both JVMs.
     delete env.FLINK_ENV_JAVA_OPTS;
