@@ -2,7 +2,7 @@
 // `npm test` and `npm run local` work on a fresh clone with nothing run first.
 // Plain Node (no dependencies): it runs before node_modules exists.
 import { execSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -11,7 +11,14 @@ const marker = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 
 const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs;
-if (stale) {
+const modules = join(root, 'node_modules');
+if (stale && existsSync(modules) && lstatSync(modules).isSymbolicLink()) {
+  // A linked node_modules (a git worktree sharing another checkout's) is someone else's: `npm ci`
+  // would empty it under every checkout that uses it.
+  console.warn(
+    'fjc: node_modules is a link and older than package-lock.json; run npm ci where it points',
+  );
+} else if (stale) {
   console.log('fjc: installing node modules (npm ci)…');
   execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }
