@@ -3,8 +3,15 @@
  * submission, configured with fjc's write-ahead job id, the job's name, its restore point and its
  * Flink configuration; the statements run in order; the session is closed whatever happens.
  */
+import { readFile } from 'node:fs/promises';
 import { ClusterRefusedError } from '../core/ports/index.js';
-import type { SqlGatewayPort, SqlSubmitRequest } from '../core/ports/index.js';
+import type {
+  ArtifactStream,
+  SqlGatewayPort,
+  SqlScript,
+  SqlSubmitRequest,
+} from '../core/ports/index.js';
+import { splitSqlStatements } from '../core/sql/statements.js';
 import { translated } from './flink-port.js';
 import { FIXED_JOB_ID_KEY, SqlGatewayClient, type StatementWait } from './sql-gateway-client.js';
 
@@ -52,7 +59,13 @@ export class SqlGatewayClusterPort implements SqlGatewayPort {
     this.wait = options.statement ?? { deadlineMs: 120_000, intervalMs: 500 };
   }
 
-  async submit(
+  async submit(script: SqlScript, request: SqlSubmitRequest): Promise<{ jobId: string }> {
+    const text = 'text' in script ? script.text : await textOf(script.artifact);
+    return this.submitStatements(splitSqlStatements(text), request);
+  }
+
+  /** {@link submit} of statements already split (one per gateway call). */
+  async submitStatements(
     statements: readonly string[],
     request: SqlSubmitRequest,
   ): Promise<{ jobId: string }> {
@@ -117,4 +130,24 @@ export class SqlGatewayClusterPort implements SqlGatewayPort {
       throw translated(error);
     }
   }
+}
+
+/** The text of a `.sql` artifact (small: a script, not a jar). */
+async function textOf(artifact: ArtifactStream): Promise<string> {
+  if ('path' in artifact) return readFile(artifact.path, 'utf8');
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of artifact.stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const ports = new WeakMap<SqlGatewayClient, SqlGatewayClusterPort>();
+
+/** The port of a gateway client (one per client, so callers may ask for it on every use). */
+export function sqlGatewayPortOf(client: SqlGatewayClient): SqlGatewayClusterPort {
+  let port = ports.get(client);
+  if (!port) {
+    port = new SqlGatewayClusterPort(client);
+    ports.set(client, port);
+  }
+  return port;
 }

@@ -23,6 +23,7 @@ import {
   firstPerKey,
   lastPerKey,
   printedCounts,
+  sqlCounterScript,
   sqlCounterStatements,
 } from './sql-counter.js';
 
@@ -98,7 +99,10 @@ export function sqlGatewayContractSuite(
       const { logDir, savepointDir } = target();
       const first = { id: newFlinkId(), tag: tagOf() };
       await expect(
-        port.submit(sqlCounterStatements(first.tag), { jobId: first.id, jobName: 'contract-sql' }),
+        port.submit(
+          { text: sqlCounterScript(first.tag) },
+          { jobId: first.id, jobName: 'contract-sql' },
+        ),
       ).resolves.toEqual({ jobId: first.id });
       await awaitJobState(flink, first.id, ['RUNNING'], poll);
       expect((await flink.getJob(first.id)).name).toBe('contract-sql');
@@ -112,12 +116,15 @@ export function sqlGatewayContractSuite(
       await awaitJobState(flink, first.id, ['FINISHED'], poll);
 
       const second = { id: newFlinkId(), tag: tagOf() };
-      await port.submit(sqlCounterStatements(second.tag), {
-        jobId: second.id,
-        jobName: 'contract-sql',
-        savepointPath: savepoint.location,
-        allowNonRestoredState: false,
-      });
+      await port.submit(
+        { text: sqlCounterScript(second.tag) },
+        {
+          jobId: second.id,
+          jobName: 'contract-sql',
+          savepointPath: savepoint.location,
+          allowNonRestoredState: false,
+        },
+      );
       await awaitJobState(flink, second.id, ['RUNNING'], poll);
       // Restored counts go on from the savepoint; a job without state would print 1 and 2 first.
       const after = await countsWhen(
@@ -136,7 +143,10 @@ export function sqlGatewayContractSuite(
 
       // A job id once used is refused, and said so.
       await expect(
-        port.submit(sqlCounterStatements(second.tag), { jobId: second.id, jobName: 'again' }),
+        port.submitStatements(sqlCounterStatements(second.tag), {
+          jobId: second.id,
+          jobName: 'again',
+        }),
       ).rejects.toThrow(DuplicateJobIdError);
       await flink.cancelJob(second.id);
       await awaitJobState(flink, second.id, ['CANCELED'], poll);
@@ -145,7 +155,7 @@ export function sqlGatewayContractSuite(
     it('refuses an unknown table with Flink’s root cause', async () => {
       const jobId = newFlinkId();
       const error = await port
-        .submit(['INSERT INTO no_such_table SELECT 1'], { jobId, jobName: 'broken' })
+        .submitStatements(['INSERT INTO no_such_table SELECT 1'], { jobId, jobName: 'broken' })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ClusterRefusedError);
       expect((error as ClusterRefusedError).reason).toMatch(
@@ -157,7 +167,7 @@ export function sqlGatewayContractSuite(
 
     it('refuses a syntax error with Flink’s root cause, naming the statement', async () => {
       const error = await port
-        .submit(
+        .submitStatements(
           ["CREATE TABLE t (k INT) WITH ('connector' = 'datagen')", 'INSERT INTO t SELEC 1'],
           {
             jobId: newFlinkId(),
@@ -174,7 +184,7 @@ export function sqlGatewayContractSuite(
 
     it('refuses statements that submit no job', async () => {
       await expect(
-        port.submit(["CREATE TABLE t2 (k INT) WITH ('connector' = 'datagen')"], {
+        port.submitStatements(["CREATE TABLE t2 (k INT) WITH ('connector' = 'datagen')"], {
           jobId: newFlinkId(),
           jobName: 'no-insert',
         }),
@@ -186,7 +196,7 @@ export function sqlGatewayContractSuite(
         new SqlGatewayClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 2_000 }),
       );
       await expect(
-        down.submit(['SELECT 1'], { jobId: newFlinkId(), jobName: 'x' }),
+        down.submit({ text: 'SELECT 1;' }, { jobId: newFlinkId(), jobName: 'x' }),
       ).rejects.toThrow(ClusterUnavailableError);
     });
   });
