@@ -3,6 +3,7 @@ import {
   sqlGatewayIssues,
   storedClusterHasSqlGateway,
 } from '../../../../functions/core/apply/sql-gateway-rule.js';
+import { previewDocuments } from '../../../../functions/core/plan/preview.js';
 import { parseSpecDocuments, type SpecDocument } from '../../../../functions/core/spec/index.js';
 
 const SHA = 'a'.repeat(64);
@@ -74,6 +75,26 @@ describe('apply rule: a SQL job needs a cluster with a SQL Gateway', () => {
     expect(storedClusterHasSqlGateway(record({ url: 'http://x' }))).toBe(false);
     expect(
       storedClusterHasSqlGateway(record({ url: 'http://x', sqlGateway: { url: 'http://y' } })),
+    ).toBe(true);
+  });
+});
+
+describe('plan preview: the same rule', () => {
+  it('fails the preview of a SQL job on a cluster without a SQL Gateway', () => {
+    const preview = previewDocuments(
+      documents(`${cluster('eu-1', false)}---\n${job('q', 'eu-1', SQL)}`),
+      {
+        jobs: new Map(),
+        clusters: new Map(),
+      },
+    );
+    expect(preview.ok).toBe(false);
+    expect(preview.ok ? [] : preview.issues.map((i) => i.path)).toEqual(['documents[1].spec.sql']);
+    expect(
+      previewDocuments(documents(`${cluster('eu-1', true)}---\n${job('q', 'eu-1', SQL)}`), {
+        jobs: new Map(),
+        clusters: new Map(),
+      }).ok,
     ).toBe(true);
   });
 });
