@@ -16,6 +16,7 @@ import { lambdaEnvironmentSchema } from '../functions/commons/env.js';
 import { join } from 'node:path';
 import type { SpecDocument } from '../functions/core/spec/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from './flink/cluster.js';
+import { startSqlGateway } from './flink/sql-gateway.js';
 import { buildExampleJar, exampleJobDir } from './flink/example-jar.js';
 import { log, repoRoot } from './flink/paths.js';
 import { startApiServer } from './local/api-server.js';
@@ -56,15 +57,23 @@ interface Service {
   stop(): Promise<void>;
 }
 
-/** The Flink to use: FJC_FLINK_URL when set, else a cluster of our own under .local/flink. */
+/**
+ * The Flink to use: FJC_FLINK_URL when set (with FJC_SQL_GATEWAY_URL, its SQL Gateway, if any),
+ * else a cluster of our own under .local/flink with a SQL Gateway in front of it.
+ */
 async function startFlink(
   services: Service[],
-): Promise<{ url: string; version: string; savepointDir?: string }> {
+): Promise<{ url: string; version: string; savepointDir?: string; sqlGatewayUrl?: string }> {
   const external = process.env.FJC_FLINK_URL?.trim().replace(/\/+$/, '');
   if (external !== undefined && external !== '') {
     const response = await fetch(`${external}/config`);
     const config = (await response.json()) as { 'flink-version'?: string };
-    return { url: external, version: config['flink-version'] ?? '' };
+    const gateway = process.env.FJC_SQL_GATEWAY_URL?.trim().replace(/\/+$/, '');
+    return {
+      url: external,
+      version: config['flink-version'] ?? '',
+      ...(gateway === undefined || gateway === '' ? {} : { sqlGatewayUrl: gateway }),
+    };
   }
   // Python-capable, for the PyFlink example (its Python environment is installed once).
   const cluster: FlinkClusterHandle = await startFlinkCluster({
@@ -72,7 +81,15 @@ async function startFlink(
     python: true,
   });
   services.push({ name: 'Flink', stop: () => cluster.stop() });
-  return { url: cluster.url, version: cluster.version, savepointDir: cluster.savepointDir };
+  // Pushed after Flink, so stopped before it (services stop in reverse).
+  const gateway = await startSqlGateway(cluster);
+  services.push({ name: 'SQL Gateway', stop: () => gateway.stop() });
+  return {
+    url: cluster.url,
+    version: cluster.version,
+    savepointDir: cluster.savepointDir,
+    sqlGatewayUrl: gateway.url,
+  };
 }
 
 async function stopAll(services: Service[]): Promise<void> {
@@ -161,6 +178,9 @@ async function main(): Promise<void> {
             ...(flink.savepointDir
               ? { defaultSavepointDirectory: `file://${flink.savepointDir}` }
               : {}),
+            ...(flink.sqlGatewayUrl === undefined
+              ? {}
+              : { sqlGateway: { url: flink.sqlGatewayUrl, auth: { type: 'none' as const } } }),
           },
         }
       : doc;
@@ -184,7 +204,7 @@ async function main(): Promise<void> {
       // A cluster file is rewritten to this run's Flink, whose URL may differ from the last.
       fingerprint: (text) =>
         text.includes('kind: FlinkCluster')
-          ? `${text}\0${flink.url}\0${flink.savepointDir ?? ''}`
+          ? `${text}\0${flink.url}\0${flink.savepointDir ?? ''}\0${flink.sqlGatewayUrl ?? ''}`
           : text,
     },
   );
@@ -203,6 +223,7 @@ async function main(): Promise<void> {
   });
 
   console.log(`Flink: ${flink.url}`);
+  if (flink.sqlGatewayUrl !== undefined) console.log(`SQL Gateway: ${flink.sqlGatewayUrl}`);
   console.log(`API: ${api.url}`);
   log('the fjc CLI finds the local API in .local/api.json: try `npx fjc get`');
   log(`specs from ${specsDir}; reconciling every ${intervalMs / 1000}s; press Ctrl-C to stop`);

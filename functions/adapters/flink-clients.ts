@@ -1,6 +1,6 @@
 import { DEFAULT_EGRESS_POLICY, type EgressPolicy } from '../commons/egress.js';
 import { ConfigurationError, NotFoundError } from '../commons/errors.js';
-import { flinkClusterSchema, type FlinkCluster } from '../core/spec/index.js';
+import { flinkClusterSchema, type ClusterAuth, type FlinkCluster } from '../core/spec/index.js';
 import {
   FlinkRestClient,
   flinkPortOf,
@@ -9,7 +9,15 @@ import {
   type ResolveHost,
 } from '../flink/index.js';
 import type { ClusterCredentials } from '../core/model/index.js';
-import type { FlinkPort, JobStore, SecretsProvider } from '../core/ports/index.js';
+import {
+  SqlGatewayMissingError,
+  type FlinkPort,
+  type JobStore,
+  type SecretsProvider,
+  type SqlGatewayPort,
+} from '../core/ports/index.js';
+import { SqlGatewayClient } from '../flink/sql-gateway-client.js';
+import { sqlGatewayPortOf } from '../flink/sql-gateway-port.js';
 import { boundOrigins, credentialsBoundTo } from './secrets/credentials.js';
 import { SecretNotBoundError } from './secrets/errors.js';
 
@@ -55,6 +63,22 @@ export interface FlinkClientsOptions {
   resolveHost?: ResolveHost;
 }
 
+interface Entry {
+  version: number;
+  client: FlinkRestClient;
+  cluster: FlinkCluster;
+  checkedAt: number;
+  /** The cluster's SQL Gateway client, built when first asked for. */
+  gateway?: SqlGatewayClient;
+}
+
+/** How to reach an endpoint: auth, TLS and the origins the credentials are bound to. */
+interface Reach {
+  auth: FlinkAuth;
+  tls?: FlinkTls;
+  credentialOrigins?: string[];
+}
+
 /**
  * One `FlinkRestClient` (one connection pool) per declared cluster, built from the cluster's
  * record and the credentials its secret holds. Rebuilt when the cluster record changes, and every
@@ -62,10 +86,7 @@ export interface FlinkClientsOptions {
  * changed (or another record naming the same secret) never receives the credentials.
  */
 export class FlinkClients {
-  private readonly clients = new Map<
-    string,
-    { version: number; client: FlinkRestClient; cluster: FlinkCluster; checkedAt: number }
-  >();
+  private readonly clients = new Map<string, Entry>();
   private readonly refreshMs: number;
   private readonly now: () => number;
   private readonly egress: EgressPolicy;
@@ -110,30 +131,11 @@ export class FlinkClients {
             'For mutual TLS put the CA into the mtls secret as caPem; otherwise remove caBundle and use a CA the runtime trusts.',
         },
       );
-    let flinkAuth: FlinkAuth = { type: 'none' };
-    let tls: FlinkTls | undefined;
-    let credentialOrigins: string[] | undefined;
-    if (auth.type !== 'none') {
-      const credentials = await this.secrets.getSecret(auth.secretRef);
-      // The cluster says how it authenticates; a secret of another kind must not quietly win
-      // (a `basic` cluster must never go out without credentials because its secret says none).
-      if (credentials.type !== auth.type)
-        throw new ConfigurationError(
-          `Secret ${auth.secretRef} holds ${credentials.type} credentials, the cluster declares ${auth.type}`,
-          {
-            remedy: `Store ${auth.type} credentials in the secret, or change the cluster's auth.type.`,
-          },
-        );
-      if (!credentialsBoundTo(credentials, cluster.spec.url))
-        throw new SecretNotBoundError(
-          `Secret ${auth.secretRef} is not bound to ${cluster.spec.url}, the url of cluster ${name}: fjc sends credentials only to the urls their secret lists`,
-          {
-            remedy: `If cluster ${name} really moved, add ${cluster.spec.url} to the "urls" of secret ${auth.secretRef}; otherwise restore the cluster's url.`,
-          },
-        );
-      ({ auth: flinkAuth, tls } = authOf(credentials));
-      credentialOrigins = boundOrigins(credentials);
-    }
+    const {
+      auth: flinkAuth,
+      tls,
+      credentialOrigins,
+    } = await this.credentials(name, 'cluster', auth, cluster.spec.url);
     const client = new FlinkRestClient({
       baseUrl: cluster.spec.url,
       auth: flinkAuth,
@@ -146,9 +148,43 @@ export class FlinkClients {
         : { flinkVersion: cluster.spec.flinkVersion }),
     });
     await cached?.client.close();
-    const built = { version: record.version, client, cluster, checkedAt: this.now() };
+    await cached?.gateway?.close();
+    const built: Entry = { version: record.version, client, cluster, checkedAt: this.now() };
     this.clients.set(name, built);
     return built;
+  }
+
+  /**
+   * Credentials for one endpoint of cluster `name` (its REST API or its SQL Gateway): read from
+   * the secret `auth` names, of the kind `auth` declares, and only if the secret lists `url`.
+   */
+  private async credentials(
+    name: string,
+    what: 'cluster' | 'SQL Gateway',
+    auth: ClusterAuth,
+    url: string,
+  ): Promise<Reach> {
+    if (auth.type === 'none') return { auth: { type: 'none' } };
+    const credentials = await this.secrets.getSecret(auth.secretRef);
+    // The cluster says how it authenticates; a secret of another kind must not quietly win
+    // (a `basic` cluster must never go out without credentials because its secret says none).
+    const holder = what === 'cluster' ? `cluster ${name}` : `the SQL Gateway of cluster ${name}`;
+    const short = what === 'cluster' ? 'the cluster' : 'the SQL Gateway';
+    if (credentials.type !== auth.type)
+      throw new ConfigurationError(
+        `Secret ${auth.secretRef} holds ${credentials.type} credentials, ${short} declares ${auth.type}`,
+        {
+          remedy: `Store ${auth.type} credentials in the secret, or change ${short}'s auth.type.`,
+        },
+      );
+    if (!credentialsBoundTo(credentials, url))
+      throw new SecretNotBoundError(
+        `Secret ${auth.secretRef} is not bound to ${url}, the url of ${holder}: fjc sends credentials only to the urls their secret lists`,
+        {
+          remedy: `If ${holder} really moved, add ${url} to the "urls" of secret ${auth.secretRef}; otherwise restore ${short}'s url.`,
+        },
+      );
+    return { ...authOf(credentials), credentialOrigins: boundOrigins(credentials) };
   }
 
   async get(name: string): Promise<FlinkRestClient> {
@@ -160,12 +196,37 @@ export class FlinkClients {
     return flinkPortOf(await this.get(name));
   }
 
+  /**
+   * The SQL Gateway port of a declared cluster (one client per cluster record).
+   *
+   * @throws SqlGatewayMissingError when the cluster declares no `sqlGateway`.
+   */
+  async sqlGateway(name: string): Promise<SqlGatewayPort> {
+    const entry = await this.entry(name);
+    const gateway = entry.cluster.spec.sqlGateway;
+    if (gateway === undefined) throw new SqlGatewayMissingError(name);
+    if (entry.gateway === undefined) {
+      const reach = await this.credentials(name, 'SQL Gateway', gateway.auth, gateway.url);
+      entry.gateway = new SqlGatewayClient({
+        baseUrl: gateway.url,
+        auth: reach.auth,
+        ...(reach.tls ? { tls: reach.tls } : {}),
+        egress: this.egress,
+        ...(this.resolveHost ? { resolveHost: this.resolveHost } : {}),
+        ...(reach.credentialOrigins ? { credentialOrigins: reach.credentialOrigins } : {}),
+      });
+    }
+    return sqlGatewayPortOf(entry.gateway);
+  }
+
   async savepointDirectory(name: string): Promise<string | undefined> {
     return (await this.entry(name)).cluster.spec.defaultSavepointDirectory;
   }
 
   async closeAll(): Promise<void> {
-    await Promise.all([...this.clients.values()].map((c) => c.client.close()));
+    await Promise.all(
+      [...this.clients.values()].map((c) => Promise.all([c.client.close(), c.gateway?.close()])),
+    );
     this.clients.clear();
   }
 }

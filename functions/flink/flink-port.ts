@@ -38,7 +38,7 @@ import { awaitDisposal } from './waits.js';
  * A refusal or a transient fault in the core's terms (unreachable, timeouts and 5xx without a
  * named refusal: ClusterUnavailableError); every other error passes unchanged.
  */
-function translated(error: unknown): unknown {
+export function translated(error: unknown): unknown {
   if (
     error instanceof FlinkUnreachableError ||
     error instanceof DeadlineExceededError ||

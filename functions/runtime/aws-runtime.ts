@@ -42,6 +42,7 @@ function buildRuntime(storage: () => StoragePorts): AwsControlContext {
   return {
     store,
     flink: (name) => clients.port(name),
+    sqlGateway: (name) => clients.sqlGateway(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
     ...storage(),
     now: () => new Date(),

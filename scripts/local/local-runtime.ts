@@ -96,6 +96,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const context: ControlContext = {
     store,
     flink: (name) => clients.port(name),
+    sqlGateway: (name) => clients.sqlGateway(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
     artifacts: new FileArtifactSource(options.baseDir),
     checkpoints: new FileCheckpointStorage(),

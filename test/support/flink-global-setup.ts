@@ -1,12 +1,15 @@
 /**
  * Global setup of the `flink` test project: a real Flink session cluster for the contract
  * tests. `FJC_FLINK_URL` points the suite at an existing cluster; otherwise one is installed
- * (cached) and started here and stopped in teardown. `FJC_FLINK_VERSION` picks the version.
+ * (cached) and started here and stopped in teardown, with a SQL Gateway in front of it.
+ * `FJC_FLINK_VERSION` picks the version; with `FJC_FLINK_URL`, `FJC_SQL_GATEWAY_URL` names the
+ * gateway of that cluster.
  */
 import type { TestProject } from 'vitest/node';
 import { ConfigurationError } from '../../functions/commons/errors.js';
 import { startFlinkCluster, type FlinkClusterHandle } from '../../scripts/flink/cluster.js';
 import { buildExampleJar } from '../../scripts/flink/example-jar.js';
+import { startSqlGateway, type SqlGatewayHandle } from '../../scripts/flink/sql-gateway.js';
 
 async function reportedVersion(url: string): Promise<string> {
   let response: Response;
@@ -32,6 +35,7 @@ async function reportedVersion(url: string): Promise<string> {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const external = process.env.FJC_FLINK_URL?.trim().replace(/\/+$/, '');
   let cluster: FlinkClusterHandle | undefined;
+  let gateway: SqlGatewayHandle | undefined;
   let url: string;
   let version: string;
   if (external !== undefined && external !== '') {
@@ -43,9 +47,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     version = cluster.version;
   }
   const stop = async (): Promise<void> => {
+    await gateway?.stop();
     await cluster?.stop();
   };
   try {
+    if (cluster !== undefined) gateway = await startSqlGateway(cluster);
+    project.provide(
+      'sqlGatewayUrl',
+      gateway?.url ?? process.env.FJC_SQL_GATEWAY_URL?.trim().replace(/\/+$/, '') ?? '',
+    );
+    project.provide('flinkLogDir', cluster?.logDir ?? '');
     const exampleJar = await buildExampleJar(version);
     project.provide('flinkUrl', url);
     project.provide('flinkVersion', version);

@@ -9,6 +9,10 @@ declare module 'vitest' {
     exampleJar: string;
     /** Default savepoint folder of a cluster we started; empty for an external cluster. */
     savepointDir: string;
+    /** REST base URL of the SQL Gateway in front of that cluster; empty when there is none. */
+    sqlGatewayUrl: string;
+    /** Log folder of a cluster we started (its TaskManager's stdout is there); empty otherwise. */
+    flinkLogDir: string;
   }
 }
 

@@ -16,6 +16,7 @@ import type { Caller } from '../authorization.js';
 import type { FlinkCluster, FlinkJob, SpecDocument } from '../spec/index.js';
 import { authorizeClusterChange, writeCluster } from './apply-cluster.js';
 import { authorizeJobChange, writeJob } from './apply-job.js';
+import { sqlGatewayIssues, storedClusterHasSqlGateway } from './sql-gateway-rule.js';
 
 /** What {@link applySpecDocuments} did, per document. */
 export interface ApplyResult {
@@ -98,10 +99,15 @@ export async function applySpecDocuments(
       refused.push({ path: `documents[${index}]`, message: refusal(document, error) });
     }
   }
-  const stored = new Set<string>();
-  for (const name of undeclaredClusterRefs(documents))
-    if (await store.getCluster(name)) stored.add(name);
-  const references = clusterReferenceIssues(documents, (name) => stored.has(name));
+  const stored = new Map<string, boolean>();
+  for (const name of undeclaredClusterRefs(documents)) {
+    const record = await store.getCluster(name);
+    if (record) stored.set(name, storedClusterHasSqlGateway(record));
+  }
+  const references = [
+    ...clusterReferenceIssues(documents, (name) => stored.has(name)),
+    ...sqlGatewayIssues(documents, (name) => stored.get(name)),
+  ];
   if (refused.length > 0)
     throw new ForbiddenError('The spec changes what its author may not change', {
       issues: [...refused, ...references],

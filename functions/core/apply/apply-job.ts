@@ -9,7 +9,8 @@ import type { JobRecord, JsonObject } from '../model/index.js';
 import type { JobStore, PutDesiredResult } from '../ports/index.js';
 import { authorize, requireVisibleJob, type Caller } from '../authorization.js';
 import { desiredJobOf } from '../desired-job.js';
-import type { FlinkJob } from '../spec/index.js';
+import { jobTypeOf, type FlinkJob } from '../spec/index.js';
+import { sqlGatewayMissingMessage, storedClusterHasSqlGateway } from './sql-gateway-rule.js';
 
 /** Options of {@link applyJob}. */
 export interface ApplyJobOptions {
@@ -91,12 +92,17 @@ export async function applyJob(
 ): Promise<PutDesiredResult> {
   const current = await authorizeJobChange(store, job, caller);
   options.precondition?.(current?.generation);
-  if (!(await store.getCluster(job.spec.clusterRef)))
+  const cluster = await store.getCluster(job.spec.clusterRef);
+  if (!cluster)
     throw new ValidationError('The job refers to a cluster fjc does not know', [
       {
         path: 'spec.clusterRef',
         message: `no FlinkCluster named "${job.spec.clusterRef}" is stored`,
       },
+    ]);
+  if (jobTypeOf(job.spec) === 'sql' && !storedClusterHasSqlGateway(cluster))
+    throw new ValidationError('The SQL job’s cluster has no SQL Gateway', [
+      { path: 'spec.sql', message: sqlGatewayMissingMessage(job.spec.clusterRef) },
     ]);
   return writeJob(store, job, caller, current, options);
 }

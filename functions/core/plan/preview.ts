@@ -12,6 +12,7 @@
 import type { FieldIssue } from '../../commons/errors.js';
 import type { ClusterRecord, JobRecord } from '../model/index.js';
 import { clusterReferenceIssues } from '../apply/apply-documents.js';
+import { sqlGatewayIssues, storedClusterHasSqlGateway } from '../apply/sql-gateway-rule.js';
 import {
   canonicalJson,
   classifyChange,
@@ -275,10 +276,17 @@ function previewJob(job: FlinkJob, record: JobRecord | undefined): PlanEntry {
 
 /**
  * Previews spec documents against the stored state. Fails, like apply, when a job refers to a
- * cluster that is neither declared in the documents nor stored.
+ * cluster that is neither declared in the documents nor stored, or a SQL job to a cluster
+ * without a SQL Gateway.
  */
 export function previewDocuments(documents: readonly SpecDocument[], stored: StoredState): Preview {
-  const issues = clusterReferenceIssues(documents, (name) => stored.clusters.has(name));
+  const issues = [
+    ...clusterReferenceIssues(documents, (name) => stored.clusters.has(name)),
+    ...sqlGatewayIssues(documents, (name) => {
+      const record = stored.clusters.get(name);
+      return record === undefined ? undefined : storedClusterHasSqlGateway(record);
+    }),
+  ];
   if (issues.length > 0) return { ok: false, issues };
   const entries = documents.map((document): PlanEntry => {
     if (document.kind === 'FlinkJob')

@@ -3,12 +3,18 @@ import type { CheckpointStorage } from './checkpoint-storage.js';
 import type { Clock, IdSource } from './clock.js';
 import type { FlinkPort } from './flink.js';
 import type { JobStore } from './job-store.js';
+import type { SqlGatewayPort } from './sql-gateway.js';
 
 /** Everything the control loop needs from the outside world, injected. */
 export interface ControlContext extends Clock, IdSource {
   store: JobStore;
   /** The port of a declared cluster (cached per cluster by the adapter). */
   flink(clusterRef: string): Promise<FlinkPort>;
+  /**
+   * The SQL Gateway port of a declared cluster, for SQL jobs. Absent in a context that runs no
+   * SQL jobs; throws `SqlGatewayMissingError` when the cluster declares no gateway.
+   */
+  sqlGateway?(clusterRef: string): Promise<SqlGatewayPort>;
   /** The cluster's default savepoint directory, if its spec declares one. */
   savepointDirectory(clusterRef: string): Promise<string | undefined>;
   artifacts: ArtifactSource;

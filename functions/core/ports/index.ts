@@ -12,6 +12,7 @@ export * from './idempotency.js';
 export type * from './job-store.js';
 export type * from './secrets.js';
 export type * from './reconcile-trigger.js';
+export * from './sql-gateway.js';
 export * from './spec-objects.js';
 export * from './store-errors.js';
 export type * from './state-machine.js';

@@ -66,6 +66,40 @@ const restUrlSchema = z
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+/**
+ * The cluster's Flink SQL Gateway, which SQL jobs are submitted through. Its `auth` works as the
+ * cluster's: a secretRef whose secret lists this url among its "urls".
+ */
+export const sqlGatewaySchema = z
+  .strictObject({
+    url: restUrlSchema.describe("Base URL of the SQL Gateway's REST endpoint (it serves /v1/…)."),
+    auth: clusterAuthSchema.describe(
+      'How fjc authenticates to the gateway; credentials are referenced by secretRef, never inline.',
+    ),
+  })
+  .check(
+    z.superRefine(
+      (gateway, ctx) => {
+        if (new URL(gateway.url).protocol === 'http:' && gateway.auth.type !== 'none')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['auth', 'type'],
+            message: `auth type ${gateway.auth.type} needs an https url: credentials must not travel in clear text`,
+          });
+      },
+      {
+        when: (payload) => {
+          const { url, auth } = payload.value as { url?: unknown; auth?: unknown };
+          return (
+            typeof url === 'string' &&
+            restUrlProblem(url) === undefined &&
+            clusterAuthSchema.safeParse(auth).success
+          );
+        },
+      },
+    ),
+  );
+
 /** The `spec` of a FlinkCluster. */
 export const flinkClusterSpecSchema = z
   .strictObject({
@@ -89,6 +123,9 @@ export const flinkClusterSpecSchema = z
     defaultSavepointDirectory: storageLocation()
       .optional()
       .describe("Where savepoints of this cluster's jobs go when a job names no directory."),
+    sqlGateway: sqlGatewaySchema
+      .optional()
+      .describe('The Flink SQL Gateway in front of this cluster; needed by SQL jobs (spec.sql).'),
   })
   .check(
     z.superRefine(
@@ -149,5 +186,7 @@ export type FlinkClusterInput = z.input<typeof flinkClusterSchema>;
 export type FlinkCluster = z.output<typeof flinkClusterSchema>;
 /** The `spec` of a validated FlinkCluster. */
 export type FlinkClusterSpec = z.output<typeof flinkClusterSpecSchema>;
+/** A cluster's SQL Gateway. */
+export type SqlGatewaySpec = z.output<typeof sqlGatewaySchema>;
 /** How fjc authenticates to a cluster. */
 export type ClusterAuth = z.output<typeof clusterAuthSchema>;

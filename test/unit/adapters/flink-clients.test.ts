@@ -24,6 +24,7 @@ import {
   SecretNotBoundError,
 } from '../../../functions/adapters/secrets/index.js';
 import { DynamoJobStore } from '../../../functions/store/index.js';
+import { SqlGatewayMissingError } from '../../../functions/core/ports/index.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 
 /**
@@ -416,5 +417,53 @@ describe('FlinkClients: credentials go only where their secret says', () => {
     expect(error).toBeInstanceOf(FlinkEgressRefusedError);
     expect((error as Error).message).toMatch(/FJC_EGRESS_DENY/);
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe('FlinkClients: the SQL Gateway of a cluster', () => {
+  it('refuses a cluster without sqlGateway, naming it', async () => {
+    await setup();
+    await store.putCluster(cluster({ auth: { type: 'none' } }));
+    const error: unknown = await clients.sqlGateway('eu-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SqlGatewayMissingError);
+    expect((error as Error).message).toContain('eu-1');
+  });
+
+  it('sends the gateway’s credentials only to a url its secret lists', async () => {
+    await setup();
+    trustTestCa();
+    const gatewayUrl = 'https://sql.example.com:8083';
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: TOKEN, urls: [url] });
+    await store.putCluster(
+      cluster({
+        auth: { type: 'none' },
+        sqlGateway: { url: gatewayUrl, auth: { type: 'bearer', secretRef: SECRET } },
+      }),
+    );
+    const error: unknown = await clients.sqlGateway('eu-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretNotBoundError);
+    expect((error as Error).message).toContain(`the url of the SQL Gateway of cluster eu-1`);
+    expect(rendered(error)).not.toContain(TOKEN);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('sends them when the secret lists the gateway’s url, and reuses the port', async () => {
+    await setup();
+    trustTestCa();
+    env[ENV_VAR] = JSON.stringify({ type: 'bearer', token: TOKEN, urls: [url] });
+    await store.putCluster(
+      cluster({
+        auth: { type: 'none' },
+        sqlGateway: { url, auth: { type: 'bearer', secretRef: SECRET } },
+      }),
+    );
+    const port = await clients.sqlGateway('eu-1');
+    expect(await clients.sqlGateway('eu-1')).toBe(port);
+    // The canned server answers every path with a job list: not a session, and said so.
+    await expect(
+      port.submit({ text: 'SELECT 1;' }, { jobId: '0'.repeat(32), jobName: 'x' }),
+    ).rejects.toThrow(/another shape/);
+    expect(seen[0]?.url).toBe('/v1/sessions');
+    expect(seen[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 });
