@@ -10,8 +10,10 @@ import type {
   NewSavepoint,
   Page,
   PageRequest,
+  PlanningRecord,
   SavepointPatch,
   SavepointRecord,
+  StoredSpecs,
 } from '../core/model/index.js';
 import type {
   JobStore,
@@ -25,6 +27,7 @@ import { DynamoTable } from './dynamo/client.js';
 import { JobRecords } from './job-records.js';
 import { Jobs } from './jobs.js';
 import { Leases } from './leases.js';
+import { PlanningReads } from './planning-reads.js';
 import { SavepointCatalog } from './savepoint-catalog.js';
 import { requireCount } from './validate.js';
 
@@ -57,6 +60,7 @@ export class DynamoJobStore implements JobStore {
   private readonly audit: AuditTrail;
   private readonly savepoints: SavepointCatalog;
   private readonly clusters: Clusters;
+  private readonly planning: PlanningReads;
 
   constructor(options: DynamoJobStoreOptions) {
     const table = new DynamoTable(options.client, options.tableName);
@@ -69,6 +73,7 @@ export class DynamoJobStore implements JobStore {
     this.leases = new Leases(records, this.audit);
     this.savepoints = new SavepointCatalog(table, this.clock);
     this.clusters = new Clusters(table, this.clock);
+    this.planning = new PlanningReads(table);
   }
 
   getJob(name: string): Promise<JobRecord | undefined> {
@@ -77,6 +82,17 @@ export class DynamoJobStore implements JobStore {
 
   listJobs(page: PageRequest = {}): Promise<Page<JobRecord>> {
     return this.jobs.list(page);
+  }
+
+  listJobsForPlanning(): Promise<PlanningRecord[]> {
+    return this.planning.list();
+  }
+
+  getStoredSpecs(
+    names: readonly string[],
+    options: { lastApplied?: boolean } = {},
+  ): Promise<StoredSpecs[]> {
+    return this.planning.specs(names, options.lastApplied ?? false);
   }
 
   listJobsByCluster(clusterRef: string, page: PageRequest = {}): Promise<Page<JobRecord>> {
