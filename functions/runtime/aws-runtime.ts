@@ -47,6 +47,10 @@ function buildRuntime(): ControlContext & { stateMachine: StateMachinePort } {
     store,
     flink: (name) => clients.port(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
+    beginCycle: async () => {
+      const cycle = await clients.cycle();
+      return { flink: cycle.port, savepointDirectory: cycle.savepointDirectory };
+    },
     artifacts: new S3ArtifactSource(s3),
     // A Lambda sees no cluster's file system: only S3 checkpoints can be found and checked.
     checkpoints: new CheckpointStorageByScheme(undefined, new S3CheckpointStorage(s3)),

@@ -89,6 +89,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     store,
     flink: (name) => clients.port(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
+    beginCycle: async () => {
+      const cycle = await clients.cycle();
+      return { flink: cycle.port, savepointDirectory: cycle.savepointDirectory };
+    },
     artifacts: new FileArtifactSource(options.baseDir),
     checkpoints: new FileCheckpointStorage(),
     now,
