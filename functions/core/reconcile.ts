@@ -1,10 +1,11 @@
 import { ConflictError } from '../commons/errors.js';
-import type { JobRecord, JobStatusPatch } from './model/index.js';
+import type { JobRecord, JobStatusPatch, PlanningRecord } from './model/index.js';
 import { storedErrorText } from './error-text.js';
 import { startLeasedOperation } from './operations/start.js';
 import { leaseTtlMs } from './operations/advance.js';
 import type { ControlContext, ExecutionAction, StateMachinePort } from './ports/index.js';
 import { fleetFigures, type FleetFigures } from './plan/fleet.js';
+import { loadViews } from './plan/load-views.js';
 import type { ClusterObservation } from './plan/observation.js';
 import {
   OPERATION_ACTIONS,
@@ -13,7 +14,6 @@ import {
   type OperationAction,
   type PlannedAction,
 } from './plan/plan-actions.js';
-import { flinkJobSchema } from './spec/index.js';
 
 export interface ReconcileOptions {
   correlationId: string;
@@ -35,19 +35,6 @@ export interface ReconcileReport {
   /** Jobs skipped because their stored spec or a write failed, with the reason. */
   skipped: { jobName: string; reason: string }[];
   fleet: FleetFigures;
-}
-
-async function allPages<T>(
-  list: (cursor?: string) => Promise<{ items: T[]; cursor?: string }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor);
-    items.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return items;
 }
 
 /** ONE `GET /jobs/overview` per cluster: the whole observation of a cycle. */
@@ -77,40 +64,30 @@ async function observe(
   return observations;
 }
 
-function view(record: JobRecord): JobView | string {
-  const desired = flinkJobSchema.safeParse(record.spec);
-  if (!desired.success)
-    return `stored spec no longer valid: ${desired.error.issues[0]?.message ?? ''}`;
-  const applied = record.status.lastApplied
-    ? flinkJobSchema.safeParse(record.status.lastApplied.spec)
-    : undefined;
-  return {
-    record,
-    desired: desired.data,
-    lastApplied: applied?.success ? applied.data : undefined,
-  };
-}
-
 function statusPatch(
   action: PlannedAction,
-  record: JobRecord,
+  record: PlanningRecord,
   now: Date,
-): JobStatusPatch | undefined {
+): JobStatusPatch | ((current: JobRecord) => JobStatusPatch) | undefined {
   const status = record.status;
   switch (action.kind) {
     case 'mark-unknown':
       return { phase: 'UNKNOWN', observed: { state: 'UNREACHABLE', at: now.toISOString() } };
     case 'mark-suspended':
       return { phase: 'SUSPENDED' };
-    case 'adopt': {
-      const target = {
-        spec: record.spec,
-        specHash: record.specHash,
-        generation: record.generation,
+    case 'adopt':
+      // The plan holds no spec (lean reads): the stored one is taken from the record the
+      // transition reads, which is the planned record, since the write checks its version.
+      return (current) => {
+        const target = {
+          spec: current.spec,
+          specHash: current.specHash,
+          generation: current.generation,
+        };
+        const wasStable =
+          current.status.lastStable?.specHash === current.status.lastApplied?.specHash;
+        return { lastApplied: target, ...(wasStable ? { lastStable: target } : {}) };
       };
-      const wasStable = status.lastStable?.specHash === status.lastApplied?.specHash;
-      return { lastApplied: target, ...(wasStable ? { lastStable: target } : {}) };
-    }
     case 'settle':
       return {
         phase: status.lastStable?.specHash === status.lastApplied?.specHash ? 'STABLE' : 'RUNNING',
@@ -133,16 +110,9 @@ export async function reconcile(
   options: ReconcileOptions,
 ): Promise<ReconcileReport> {
   const now = ctx.now();
-  const records = await allPages((cursor) =>
-    ctx.store.listJobs({ limit: 1000, ...(cursor ? { cursor } : {}) }),
-  );
-  const skipped: ReconcileReport['skipped'] = [];
-  const views: JobView[] = [];
-  for (const record of records) {
-    const v = view(record);
-    if (typeof v === 'string') skipped.push({ jobName: record.name, reason: v });
-    else views.push(v);
-  }
+  // Cluster records are read once for the cycle and held for all of it (ports/control-context).
+  if (ctx.beginCycle) ctx = { ...ctx, ...(await ctx.beginCycle()) };
+  const { views, skipped } = await loadViews(ctx.store);
   const report: ReconcileReport = {
     planned: [],
     started: [],
