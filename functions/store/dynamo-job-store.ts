@@ -4,6 +4,8 @@ import type {
   AuditInput,
   ClusterRecord,
   DesiredJob,
+  JobListing,
+  JobListingScope,
   JobRecord,
   JobStatusPatch,
   JsonObject,
@@ -24,6 +26,7 @@ import type {
 import { AuditTrail, type StoreLogger } from './audit.js';
 import { Clusters } from './clusters.js';
 import { DynamoTable } from './dynamo/client.js';
+import { listJobListings } from './job-listings.js';
 import { JobRecords } from './job-records.js';
 import { Jobs } from './jobs.js';
 import { Leases } from './leases.js';
@@ -61,9 +64,11 @@ export class DynamoJobStore implements JobStore {
   private readonly savepoints: SavepointCatalog;
   private readonly clusters: Clusters;
   private readonly planning: PlanningReads;
+  private readonly table: DynamoTable;
 
   constructor(options: DynamoJobStoreOptions) {
     const table = new DynamoTable(options.client, options.tableName);
+    this.table = table;
     const days = options.auditRetentionDays ?? 90;
     requireCount(days, 'auditRetentionDays', 1);
     this.clock = options.clock ?? (() => new Date());
@@ -93,6 +98,10 @@ export class DynamoJobStore implements JobStore {
     options: { lastApplied?: boolean } = {},
   ): Promise<StoredSpecs[]> {
     return this.planning.specs(names, options.lastApplied ?? false);
+  }
+
+  listJobListings(scope: JobListingScope, page: PageRequest = {}): Promise<Page<JobListing>> {
+    return listJobListings(this.table, scope, page);
   }
 
   listJobsByCluster(clusterRef: string, page: PageRequest = {}): Promise<Page<JobRecord>> {

@@ -7,7 +7,15 @@
  * Every {@link JobRecord} is a PlanningRecord (a structural subset), so code that already holds
  * the full record (preview, tests) plans from it unchanged.
  */
-import type { JobPhase, JobStatus, Lease, Observation, Operation, SpecSnapshot } from './job.js';
+import type {
+  JobError,
+  JobPhase,
+  JobStatus,
+  Lease,
+  Observation,
+  Operation,
+  SpecSnapshot,
+} from './job.js';
 import type { JsonObject } from './json.js';
 
 /** A spec snapshot without the spec: which spec, not what it says. */
@@ -54,3 +62,27 @@ export interface StoredSpecs {
   spec: JsonObject;
   lastApplied?: { specHash: string; spec: JsonObject };
 }
+
+/**
+ * A job as a listing (`GET /v1/jobs`) shows it: a projection of the job item, so a page of 100
+ * reads a few hundred bytes per job instead of the whole item. Every {@link JobRecord} is one.
+ */
+export interface JobListing {
+  name: string;
+  team: string;
+  clusterRef: string;
+  specHash: string;
+  generation: number;
+  /** ISO-8601 */
+  updatedAt: string;
+  status: {
+    phase: JobPhase;
+    jobId?: string;
+    newestSavepoint?: JobStatus['newestSavepoint'];
+    lastError?: JobError;
+  };
+}
+
+/** Which jobs a listing holds: all of them, one team's or one cluster's. */
+export type JobListingScope =
+  { by: 'all' } | { by: 'team'; team: string } | { by: 'cluster'; clusterRef: string };

@@ -15,6 +15,8 @@ import type {
   ClusterRecord,
   DesiredJob,
   JobRecord,
+  JobListing,
+  JobListingScope,
   JobStatusPatch,
   JsonObject,
   NewSavepoint,
@@ -75,6 +77,11 @@ export interface JobStore {
     names: readonly string[],
     options?: { lastApplied?: boolean },
   ): Promise<StoredSpecs[]>;
+  /**
+   * A page of jobs as listings show them (no specs, no history), in the order and with the
+   * cursors of `listJobs`, `listJobsByTeam` or `listJobsByCluster` for the same scope.
+   */
+  listJobListings(scope: JobListingScope, page?: PageRequest): Promise<Page<JobListing>>;
   listJobsByCluster(clusterRef: string, page?: PageRequest): Promise<Page<JobRecord>>;
   listJobsByTeam(team: string, page?: PageRequest): Promise<Page<JobRecord>>;
 

@@ -178,3 +178,63 @@ describe('getStoredSpecs', () => {
     expect(await store.getStoredSpecs([])).toEqual([]);
   });
 });
+
+describe('listJobListings', () => {
+  /** What a listing must show of a whole record. */
+  const listing = (r: JobRecord) => ({
+    name: r.name,
+    team: r.team,
+    clusterRef: r.clusterRef,
+    specHash: r.specHash,
+    generation: r.generation,
+    updatedAt: r.updatedAt,
+    status: {
+      phase: r.status.phase,
+      ...(r.status.jobId === undefined ? {} : { jobId: r.status.jobId }),
+      ...(r.status.newestSavepoint ? { newestSavepoint: r.status.newestSavepoint } : {}),
+      ...(r.status.lastError ? { lastError: r.status.lastError } : {}),
+    },
+  });
+
+  it('pages through every scope as the whole listings do, showing only the listing fields', async () => {
+    const busy = await busyJob('busy');
+    for (let i = 0; i < 12; i++)
+      await store.putDesired(
+        desired(`job-${i}`, { team: i % 2 ? 'payments' : 'search', clusterRef: `c-${i % 3}` }),
+        { actor: 'alice' },
+      );
+    const scopes = [
+      { by: 'all' as const },
+      { by: 'team' as const, team: 'payments' },
+      { by: 'cluster' as const, clusterRef: 'c-1' },
+    ];
+    for (const scope of scopes) {
+      const whole =
+        scope.by === 'all'
+          ? (p: { limit: number; cursor?: string }) => store.listJobs(p)
+          : scope.by === 'team'
+            ? (p: { limit: number; cursor?: string }) => store.listJobsByTeam(scope.team, p)
+            : (p: { limit: number; cursor?: string }) =>
+                store.listJobsByCluster(scope.clusterRef, p);
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const request = { limit: 3, ...(cursor === undefined ? {} : { cursor }) };
+        const [lean, full] = await Promise.all([
+          store.listJobListings(scope, request),
+          whole(request),
+        ]);
+        expect(lean.items).toEqual(full.items.map(listing));
+        expect(lean.cursor).toEqual(full.cursor);
+        cursor = lean.cursor;
+        pages++;
+      } while (cursor !== undefined);
+      expect(pages).toBeGreaterThan(1);
+    }
+    const [shown] = (await store.listJobListings({ by: 'team', team: 'payments' })).items.filter(
+      (j) => j.name === 'busy',
+    );
+    expect(shown).toEqual(listing(busy));
+    expect(JSON.stringify(shown)).not.toContain('jar');
+  });
+});
