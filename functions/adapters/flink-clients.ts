@@ -8,7 +8,7 @@ import {
   type FlinkTls,
   type ResolveHost,
 } from '../flink/index.js';
-import type { ClusterCredentials } from '../core/model/index.js';
+import type { ClusterCredentials, ClusterRecord } from '../core/model/index.js';
 import {
   SqlGatewayMissingError,
   type FlinkPort,
@@ -46,6 +46,15 @@ function authOf(credentials: Exclude<ClusterCredentials, { type: 'none' }>): {
         },
       };
   }
+}
+
+/** Cluster records per listing page: the store's largest page. */
+const MAX_CLUSTERS_PER_PAGE = 1000;
+
+/** The cluster lookups of one reconcile cycle, see {@link FlinkClients.cycle}. */
+export interface ClusterCycle {
+  port: (name: string) => Promise<FlinkPort>;
+  savepointDirectory: (name: string) => Promise<string | undefined>;
 }
 
 /** Options of {@link FlinkClients}. */
@@ -106,7 +115,11 @@ export class FlinkClients {
   private async entry(name: string) {
     const fresh = this.clients.get(name);
     if (fresh && this.now() - fresh.checkedAt < this.refreshMs) return fresh;
-    const record = await this.store.getCluster(name);
+    return this.fromRecord(name, await this.store.getCluster(name));
+  }
+
+  /** The client of `record`: the cached one while its version is unchanged, else a new one. */
+  private async fromRecord(name: string, record: ClusterRecord | undefined) {
     if (!record)
       throw new NotFoundError(`Cluster ${name} is not declared`, {
         remedy: `Apply a FlinkCluster named ${name}, or fix the job's clusterRef.`,
@@ -221,6 +234,32 @@ export class FlinkClients {
 
   async savepointDirectory(name: string): Promise<string | undefined> {
     return (await this.entry(name)).cluster.spec.defaultSavepointDirectory;
+  }
+
+  /**
+   * The cluster lookups of one reconcile cycle: every cluster record read with one listing (one
+   * Query per 1,000 clusters) when the cycle begins, and used for the whole cycle, however long it
+   * runs. A time-based refresh shorter than the schedule would re-read each record every cycle
+   * (one GetItem per cluster); this reads them once and still lets the next cycle see a change.
+   * Clients are shared with {@link port}, so a cluster keeps one connection pool.
+   */
+  async cycle(): Promise<ClusterCycle> {
+    const records = new Map<string, ClusterRecord>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.listClusters({
+        limit: MAX_CLUSTERS_PER_PAGE,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      for (const record of page.items) records.set(record.name, record);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    const entry = (name: string) => this.fromRecord(name, records.get(name));
+    return {
+      port: async (name) => flinkPortOf((await entry(name)).client),
+      savepointDirectory: async (name) =>
+        (await entry(name)).cluster.spec.defaultSavepointDirectory,
+    };
   }
 
   async closeAll(): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { InvalidPageRequestError } from '../core/ports/index.js';
-import type { JobRecord, Page } from '../core/model/index.js';
+import type { JobListing, Page } from '../core/model/index.js';
 import type { JobStore } from '../core/ports/index.js';
 import type { Principal } from '../core/authorization.js';
 import { pageOf } from './params.js';
@@ -58,17 +58,17 @@ async function walkTeams(
   store: JobStore,
   teams: readonly string[],
   query: JobListQuery,
-): Promise<Page<JobRecord>> {
+): Promise<Page<JobListing>> {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const sorted = [...new Set(teams)].sort();
   const start = query.cursor === undefined ? undefined : decodeWalk(query.cursor, sorted);
   let index = start === undefined ? 0 : sorted.indexOf(start.team);
   let inner = start?.inner;
-  const items: JobRecord[] = [];
+  const items: JobListing[] = [];
   while (index < sorted.length) {
     const team = sorted[index] ?? '';
-    const page = await store.listJobsByTeam(
-      team,
+    const page = await store.listJobListings(
+      { by: 'team', team },
       pageOf({ cursor: inner, limit: limit - items.length }),
     );
     items.push(...page.items);
@@ -87,26 +87,29 @@ async function walkTeams(
   return { items };
 }
 
-/** The page of jobs the caller may see (authorization of a `team` filter is the caller's job). */
+/**
+ * The page of jobs the caller may see (authorization of a `team` filter is the caller's job), as
+ * listings show them: read as a projection, never whole records.
+ */
 export async function listVisibleJobs(
   store: JobStore,
   principal: Principal,
   query: JobListQuery,
-): Promise<Page<JobRecord>> {
+): Promise<Page<JobListing>> {
   const page = pageOf(query);
   if (query.team !== undefined) {
-    const result = await store.listJobsByTeam(query.team, page);
+    const result = await store.listJobListings({ by: 'team', team: query.team }, page);
     const cluster = query.cluster;
     return cluster === undefined
       ? result
       : { ...result, items: result.items.filter((job) => job.clusterRef === cluster) };
   }
   if (query.cluster !== undefined) {
-    const result = await store.listJobsByCluster(query.cluster, page);
+    const result = await store.listJobListings({ by: 'cluster', clusterRef: query.cluster }, page);
     return principal.admin
       ? result
       : { ...result, items: result.items.filter((job) => principal.teams.includes(job.team)) };
   }
-  if (principal.admin) return store.listJobs(page);
+  if (principal.admin) return store.listJobListings({ by: 'all' }, page);
   return walkTeams(store, principal.teams, query);
 }

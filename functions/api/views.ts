@@ -4,7 +4,7 @@
  * shown as stored, in its input form.
  */
 import type { z } from 'zod';
-import type { ClusterRecord, JobRecord } from '../core/model/index.js';
+import type { ClusterRecord, JobListing, JobRecord } from '../core/model/index.js';
 import type {
   clusterViewSchema,
   jobStatusViewSchema,
@@ -66,7 +66,7 @@ export function jobView(record: JobRecord): z.input<typeof jobViewSchema> {
 }
 
 /** A job in a listing. */
-export function jobSummary(record: JobRecord): z.input<typeof jobSummarySchema> {
+export function jobSummary(record: JobListing): z.input<typeof jobSummarySchema> {
   const s = record.status;
   return {
     name: record.name,

@@ -5,16 +5,10 @@
  * run at the same time as the scheduled cycle, and whichever claims a job's lease first starts
  * its operation; the other finds the lease held or the version moved and leaves the job alone.
  */
-import { ConflictError } from '../commons/errors.js';
-import type { ControlContext, ExecutionAction, StateMachinePort } from './ports/index.js';
-import {
-  OPERATION_ACTIONS,
-  planJob,
-  type JobView,
-  type OperationAction,
-  type PlannedAction,
-} from './plan/plan-actions.js';
-import { observe, startOperation, statusPatch, view, type ReconcileReport } from './reconcile.js';
+import type { ControlContext, StateMachinePort } from './ports/index.js';
+import { viewOfRecord } from './plan/load-views.js';
+import type { JobView } from './plan/plan-actions.js';
+import { observeAndAct, type ReconcileReport } from './reconcile.js';
 
 /** Options of {@link reconcileJobs}. */
 export interface TargetedReconcileOptions {
@@ -89,61 +83,13 @@ export async function reconcileJobs(
       report.missing.push(names[index] ?? '');
       return;
     }
-    const v = view(record);
+    const v = viewOfRecord(record);
     if (typeof v === 'string') report.skipped.push({ jobName: record.name, reason: v });
     else views.push(v);
   });
-  const clusters = new Set(
-    views.map((v) => v.lastApplied?.spec.clusterRef ?? v.desired.spec.clusterRef),
-  );
-  const observations = await observe(ctx, clusters);
-  report.flinkCalls = clusters.size;
-  for (const [name, o] of observations) {
-    if (!o.reachable) report.clustersUnreachable.push(name);
-    else
-      for (const entry of o.unreadable ?? [])
-        report.unreadableEntries.push({ clusterRef: name, ...entry });
-  }
-
-  const perCluster = new Map<string, number>();
-  const limit = options.maxOperationsPerCluster ?? 5;
-  for (const v of views) {
-    const action = planJob(v, observations, now);
-    report.planned.push(action);
-    const record = v.record;
-    try {
-      const patch = statusPatch(action, record, now);
-      if (patch) {
-        await ctx.store.transition(
-          record.name,
-          action.expectedVersion,
-          patch,
-          { actor: 'fjc:reconcile', action: action.kind, details: { reason: action.reason } },
-          now,
-        );
-        report.statusUpdates++;
-        continue;
-      }
-      if (!(OPERATION_ACTIONS as readonly string[]).includes(action.kind)) continue;
-      const used = perCluster.get(action.clusterRef) ?? 0;
-      if (used >= limit) continue;
-      const started: ExecutionAction | undefined = await startOperation(
-        ctx,
-        action as PlannedAction & { kind: OperationAction },
-        v,
-        now,
-      );
-      if (started) {
-        report.started.push(started);
-        perCluster.set(action.clusterRef, used + 1);
-      }
-    } catch (error) {
-      // The scheduled cycle (or a write through a door) got there first: a lease held or a
-      // version moved on. Whoever won carries the change; the job is planned again next cycle.
-      if (!(error instanceof ConflictError)) throw error;
-      report.skipped.push({ jobName: record.name, reason: 'changed concurrently' });
-    }
-  }
+  // The scheduled cycle (or a write through a door) may get to a job first: a lease held or a
+  // version moved on is then recorded as skipped, and whoever won carries the change.
+  await observeAndAct(ctx, views, report, options, now);
   if (report.started.length > 0)
     await ctx.stateMachine.start({ correlationId: options.correlationId, actions: report.started });
   return report;

@@ -1,10 +1,11 @@
 import { ConflictError } from '../commons/errors.js';
-import type { JobRecord, JobStatusPatch } from './model/index.js';
+import type { JobRecord, JobStatusPatch, PlanningRecord } from './model/index.js';
 import { storedErrorText } from './error-text.js';
 import { startLeasedOperation } from './operations/start.js';
 import { leaseTtlMs } from './operations/advance.js';
 import type { ControlContext, ExecutionAction, StateMachinePort } from './ports/index.js';
 import { fleetFigures, type FleetFigures } from './plan/fleet.js';
+import { loadViews } from './plan/load-views.js';
 import type { ClusterObservation } from './plan/observation.js';
 import {
   OPERATION_ACTIONS,
@@ -13,7 +14,6 @@ import {
   type OperationAction,
   type PlannedAction,
 } from './plan/plan-actions.js';
-import { flinkJobSchema } from './spec/index.js';
 
 export interface ReconcileOptions {
   correlationId: string;
@@ -35,19 +35,6 @@ export interface ReconcileReport {
   /** Jobs skipped because their stored spec or a write failed, with the reason. */
   skipped: { jobName: string; reason: string }[];
   fleet: FleetFigures;
-}
-
-async function allPages<T>(
-  list: (cursor?: string) => Promise<{ items: T[]; cursor?: string }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor);
-    items.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return items;
 }
 
 /**
@@ -80,42 +67,31 @@ export async function observe(
   return observations;
 }
 
-/** The planner's view of a stored job, or why its stored spec cannot be planned. */
-export function view(record: JobRecord): JobView | string {
-  const desired = flinkJobSchema.safeParse(record.spec);
-  if (!desired.success)
-    return `stored spec no longer valid: ${desired.error.issues[0]?.message ?? ''}`;
-  const applied = record.status.lastApplied
-    ? flinkJobSchema.safeParse(record.status.lastApplied.spec)
-    : undefined;
-  return {
-    record,
-    desired: desired.data,
-    lastApplied: applied?.success ? applied.data : undefined,
-  };
-}
-
 /** The status-only change an action makes (no operation), or undefined for an operation. */
 export function statusPatch(
   action: PlannedAction,
-  record: JobRecord,
+  record: PlanningRecord,
   now: Date,
-): JobStatusPatch | undefined {
+): JobStatusPatch | ((current: JobRecord) => JobStatusPatch) | undefined {
   const status = record.status;
   switch (action.kind) {
     case 'mark-unknown':
       return { phase: 'UNKNOWN', observed: { state: 'UNREACHABLE', at: now.toISOString() } };
     case 'mark-suspended':
       return { phase: 'SUSPENDED' };
-    case 'adopt': {
-      const target = {
-        spec: record.spec,
-        specHash: record.specHash,
-        generation: record.generation,
+    case 'adopt':
+      // The plan holds no spec (lean reads): the stored one is taken from the record the
+      // transition reads, which is the planned record, since the write checks its version.
+      return (current) => {
+        const target = {
+          spec: current.spec,
+          specHash: current.specHash,
+          generation: current.generation,
+        };
+        const wasStable =
+          current.status.lastStable?.specHash === current.status.lastApplied?.specHash;
+        return { lastApplied: target, ...(wasStable ? { lastStable: target } : {}) };
       };
-      const wasStable = status.lastStable?.specHash === status.lastApplied?.specHash;
-      return { lastApplied: target, ...(wasStable ? { lastStable: target } : {}) };
-    }
     case 'settle':
       return {
         phase: status.lastStable?.specHash === status.lastApplied?.specHash ? 'STABLE' : 'RUNNING',
@@ -138,16 +114,9 @@ export async function reconcile(
   options: ReconcileOptions,
 ): Promise<ReconcileReport> {
   const now = ctx.now();
-  const records = await allPages((cursor) =>
-    ctx.store.listJobs({ limit: 1000, ...(cursor ? { cursor } : {}) }),
-  );
-  const skipped: ReconcileReport['skipped'] = [];
-  const views: JobView[] = [];
-  for (const record of records) {
-    const v = view(record);
-    if (typeof v === 'string') skipped.push({ jobName: record.name, reason: v });
-    else views.push(v);
-  }
+  // Cluster records are read once for the cycle and held for all of it (ports/control-context).
+  if (ctx.beginCycle) ctx = { ...ctx, ...(await ctx.beginCycle()) };
+  const { views, skipped } = await loadViews(ctx.store);
   const report: ReconcileReport = {
     planned: [],
     started: [],
@@ -158,6 +127,37 @@ export async function reconcile(
     skipped,
     fleet: fleetFigures(views, now, options.notRunningLimitMs ?? 15 * 60_000),
   };
+  await observeAndAct(ctx, views, report, options, now);
+  if (report.started.length > 0)
+    await ctx.stateMachine.start({ correlationId: options.correlationId, actions: report.started });
+  return report;
+}
+
+/** What {@link observeAndAct} fills in: the parts of a report both reconciles share. */
+export type ActingReport = Pick<
+  ReconcileReport,
+  | 'planned'
+  | 'started'
+  | 'statusUpdates'
+  | 'flinkCalls'
+  | 'clustersUnreachable'
+  | 'unreadableEntries'
+  | 'skipped'
+>;
+
+/**
+ * Observes the views' clusters (one `GET /jobs/overview` each), plans every view with the pure
+ * `planJob`, applies the status-only decisions and records each operation under a fresh lease:
+ * the part of a cycle the targeted reconcile (reconcile-jobs.ts) does the same way. The caller
+ * starts the recorded operations in one state machine execution.
+ */
+export async function observeAndAct(
+  ctx: ControlContext,
+  views: readonly JobView[],
+  report: ActingReport,
+  options: Pick<ReconcileOptions, 'maxOperationsPerCluster'>,
+  now: Date,
+): Promise<void> {
   const clusters = new Set(
     views.map((v) => v.lastApplied?.spec.clusterRef ?? v.desired.spec.clusterRef),
   );
@@ -203,14 +203,12 @@ export async function reconcile(
         perCluster.set(action.clusterRef, used + 1);
       }
     } catch (error) {
-      // Somebody else changed the job since we read it: it is planned again next cycle.
+      // Somebody else (the cycle, the event path, a door) changed the job since we read it:
+      // whoever won carries the change, and the job is planned again next cycle.
       if (!(error instanceof ConflictError)) throw error;
       report.skipped.push({ jobName: record.name, reason: 'changed concurrently' });
     }
   }
-  if (report.started.length > 0)
-    await ctx.stateMachine.start({ correlationId: options.correlationId, actions: report.started });
-  return report;
 }
 
 /**

@@ -44,6 +44,10 @@ function buildRuntime(storage: () => StoragePorts): AwsControlContext {
     flink: (name) => clients.port(name),
     sqlGateway: (name) => clients.sqlGateway(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
+    beginCycle: async () => {
+      const cycle = await clients.cycle();
+      return { flink: cycle.port, savepointDirectory: cycle.savepointDirectory };
+    },
     ...storage(),
     now: () => new Date(),
     newId: () => randomBytes(16).toString('hex'),

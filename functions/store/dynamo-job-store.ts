@@ -4,14 +4,18 @@ import type {
   AuditInput,
   ClusterRecord,
   DesiredJob,
+  JobListing,
+  JobListingScope,
   JobRecord,
   JobStatusPatch,
   JsonObject,
   NewSavepoint,
   Page,
   PageRequest,
+  PlanningRecord,
   SavepointPatch,
   SavepointRecord,
+  StoredSpecs,
 } from '../core/model/index.js';
 import type {
   JobStore,
@@ -22,9 +26,11 @@ import type {
 import { AuditTrail, type StoreLogger } from './audit.js';
 import { Clusters } from './clusters.js';
 import { DynamoTable } from './dynamo/client.js';
+import { listJobListings } from './job-listings.js';
 import { JobRecords } from './job-records.js';
 import { Jobs } from './jobs.js';
 import { Leases } from './leases.js';
+import { PlanningReads } from './planning-reads.js';
 import { SavepointCatalog } from './savepoint-catalog.js';
 import { requireCount } from './validate.js';
 
@@ -57,9 +63,12 @@ export class DynamoJobStore implements JobStore {
   private readonly audit: AuditTrail;
   private readonly savepoints: SavepointCatalog;
   private readonly clusters: Clusters;
+  private readonly planning: PlanningReads;
+  private readonly table: DynamoTable;
 
   constructor(options: DynamoJobStoreOptions) {
     const table = new DynamoTable(options.client, options.tableName);
+    this.table = table;
     const days = options.auditRetentionDays ?? 90;
     requireCount(days, 'auditRetentionDays', 1);
     this.clock = options.clock ?? (() => new Date());
@@ -69,6 +78,7 @@ export class DynamoJobStore implements JobStore {
     this.leases = new Leases(records, this.audit);
     this.savepoints = new SavepointCatalog(table, this.clock);
     this.clusters = new Clusters(table, this.clock);
+    this.planning = new PlanningReads(table);
   }
 
   getJob(name: string): Promise<JobRecord | undefined> {
@@ -77,6 +87,21 @@ export class DynamoJobStore implements JobStore {
 
   listJobs(page: PageRequest = {}): Promise<Page<JobRecord>> {
     return this.jobs.list(page);
+  }
+
+  listJobsForPlanning(): Promise<PlanningRecord[]> {
+    return this.planning.list();
+  }
+
+  getStoredSpecs(
+    names: readonly string[],
+    options: { lastApplied?: boolean } = {},
+  ): Promise<StoredSpecs[]> {
+    return this.planning.specs(names, options.lastApplied ?? false);
+  }
+
+  listJobListings(scope: JobListingScope, page: PageRequest = {}): Promise<Page<JobListing>> {
+    return listJobListings(this.table, scope, page);
   }
 
   listJobsByCluster(clusterRef: string, page: PageRequest = {}): Promise<Page<JobRecord>> {

@@ -34,7 +34,8 @@ import {
  * validated, so a hand-edited or foreign item is reported instead of travelling on half-typed.
  */
 
-const jsonString = z.string().transform((text, ctx): JsonObject => {
+/** A JSON object stored as text (see above); parsed, refused when it is not an object. */
+export const jsonString = z.string().transform((text, ctx): JsonObject => {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {

@@ -16,23 +16,14 @@ import type {
   PutDesiredResult,
   TransitionOptions,
 } from '../core/ports/index.js';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import type { DynamoTable } from './dynamo/client.js';
 import { appendRecent, auditEntry, validateAudit, type AuditTrail } from './audit.js';
 import { VersionConflictError } from '../core/ports/index.js';
 import { itemToJob } from './items.js';
 import { MAX_INTENT_RETRIES, type JobRecords } from './job-records.js';
-import {
-  INDEX,
-  INDEX_KEYS,
-  JOB_SHARDS,
-  clusterIndexPk,
-  jobKey,
-  jobShardPk,
-  teamIndexPk,
-} from './keys.js';
+import { clusterIndexPk, jobKey, teamIndexPk } from './keys.js';
 import { leaseFor, requireTtl } from './leases.js';
-import { indexKeyAttributes, queryIndexPage } from './pages.js';
+import { queryIndexPage, queryJobShardsPage } from './pages.js';
 import { applyPatch } from './status-patch.js';
 import {
   MAX_DETAILS_BYTES,
@@ -60,39 +51,7 @@ export class Jobs {
 
   /** All jobs, shard after shard; a page may span several shards. */
   async list(page: PageRequest): Promise<Page<JobRecord>> {
-    const limit = pageLimit(page.limit);
-    const keys = INDEX_KEYS.byKind;
-    const position = decodeCursor(page.cursor, {
-      keyAttributes: indexKeyAttributes(keys.partition, keys.sort),
-      partitionAttribute: keys.partition,
-      partitionValue: (shard) => jobShardPk(shard ?? -1),
-      shards: JOB_SHARDS,
-    }) ?? { shard: 0 };
-    let shard = position.shard ?? 0;
-    let key = position.key;
-    const items: JobRecord[] = [];
-    while (shard < JOB_SHARDS) {
-      const out = await this.table.query({
-        IndexName: INDEX.byKind,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': keys.partition },
-        ExpressionAttributeValues: { ':pk': jobShardPk(shard) },
-        Limit: limit - items.length,
-        ExclusiveStartKey: key,
-      });
-      items.push(...out.items.map(itemToJob));
-      if (out.lastKey) {
-        key = out.lastKey;
-        if (items.length >= limit) return { items, cursor: encodeCursor({ shard, key }) };
-        continue;
-      }
-      shard += 1;
-      key = undefined;
-      if (items.length >= limit) {
-        return shard < JOB_SHARDS ? { items, cursor: encodeCursor({ shard }) } : { items };
-      }
-    }
-    return { items };
+    return queryJobShardsPage(this.table, page, itemToJob);
   }
 
   async listByCluster(clusterRef: string, page: PageRequest): Promise<Page<JobRecord>> {

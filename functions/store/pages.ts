@@ -6,7 +6,13 @@
 import type { Page, PageRequest } from '../core/model/index.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import type { DynamoTable, Item } from './dynamo/client.js';
-import { ATTR, INDEX, INDEX_KEYS, jobPk } from './keys.js';
+import { ATTR, INDEX, INDEX_KEYS, JOB_SHARDS, jobPk, jobShardPk } from './keys.js';
+
+/** A ProjectionExpression with its attribute name placeholders. */
+export interface Projection {
+  expression: string;
+  names: Record<string, string>;
+}
 
 /** The attributes of LastEvaluatedKey on an index whose items are keyed `pk`/`sk` in the table. */
 export const indexKeyAttributes = (pk: string, sk: string) => [ATTR.pk, ATTR.sk, pk, sk] as const;
@@ -18,6 +24,7 @@ export async function queryIndexPage<T>(
   partition: string,
   page: PageRequest,
   map: (item: Item) => T,
+  projection?: Projection,
 ): Promise<Page<T>> {
   const limit = pageLimit(page.limit);
   const keys = INDEX_KEYS[index];
@@ -29,12 +36,56 @@ export async function queryIndexPage<T>(
   const out = await table.query({
     IndexName: INDEX[index],
     KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: { '#pk': keys.partition },
+    ...(projection ? { ProjectionExpression: projection.expression } : {}),
+    ExpressionAttributeNames: { '#pk': keys.partition, ...projection?.names },
     ExpressionAttributeValues: { ':pk': partition },
     Limit: limit,
     ExclusiveStartKey: position?.key,
   });
   return pageOf(out.items.map(map), out.lastKey);
+}
+
+/** All jobs, shard after shard of the by-kind index; a page may span several shards. */
+export async function queryJobShardsPage<T>(
+  table: DynamoTable,
+  page: PageRequest,
+  map: (item: Item) => T,
+  projection?: Projection,
+): Promise<Page<T>> {
+  const limit = pageLimit(page.limit);
+  const keys = INDEX_KEYS.byKind;
+  const position = decodeCursor(page.cursor, {
+    keyAttributes: indexKeyAttributes(keys.partition, keys.sort),
+    partitionAttribute: keys.partition,
+    partitionValue: (shard) => jobShardPk(shard ?? -1),
+    shards: JOB_SHARDS,
+  }) ?? { shard: 0 };
+  let shard = position.shard ?? 0;
+  let key = position.key;
+  const items: T[] = [];
+  while (shard < JOB_SHARDS) {
+    const out = await table.query({
+      IndexName: INDEX.byKind,
+      KeyConditionExpression: '#pk = :pk',
+      ...(projection ? { ProjectionExpression: projection.expression } : {}),
+      ExpressionAttributeNames: { '#pk': keys.partition, ...projection?.names },
+      ExpressionAttributeValues: { ':pk': jobShardPk(shard) },
+      Limit: limit - items.length,
+      ExclusiveStartKey: key,
+    });
+    items.push(...out.items.map(map));
+    if (out.lastKey) {
+      key = out.lastKey;
+      if (items.length >= limit) return { items, cursor: encodeCursor({ shard, key }) };
+      continue;
+    }
+    shard += 1;
+    key = undefined;
+    if (items.length >= limit) {
+      return shard < JOB_SHARDS ? { items, cursor: encodeCursor({ shard }) } : { items };
+    }
+  }
+  return { items };
 }
 
 /** Newest-first listing of one kind of item inside a job's partition. */

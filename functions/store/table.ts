@@ -18,8 +18,10 @@ import { ATTR, INDEX } from './keys.js';
  * - get job: GetItem `JOB#<name>` / `JOB` (strongly consistent).
  * - jobs by cluster: Query gsi1 `gsi1pk = CLUSTER#<ref>` (gsi1sk `JOB#<name>`).
  * - jobs by team: Query gsi2 `gsi2pk = TEAM#<team>` (gsi2sk `JOB#<name>`).
- * - all jobs (reconcile): Query gsi3 `gsi3pk = JOBS#00` … `JOBS#15` in turn; the cursor carries
+ * - all jobs (API listing): Query gsi3 `gsi3pk = JOBS#00` … `JOBS#15` in turn; the cursor carries
  *   the shard. Sharded so one index partition does not take every job write of the fleet.
+ * - all jobs (reconcile): the same shards read in parallel with a ProjectionExpression of what
+ *   the planner needs (planning-reads.ts); specs by BatchGetItem only for hashes not cached.
  * - job history: Query `pk = JOB#<name> AND begins_with(sk, AUDIT#)`, descending.
  * - job savepoints: Query `pk = JOB#<name> AND begins_with(sk, SAVEPOINT#)`, descending.
  * - get cluster: GetItem; list clusters: Query gsi3 `gsi3pk = CLUSTERS`.

@@ -98,6 +98,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     flink: (name) => clients.port(name),
     sqlGateway: (name) => clients.sqlGateway(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
+    beginCycle: async () => {
+      const cycle = await clients.cycle();
+      return { flink: cycle.port, savepointDirectory: cycle.savepointDirectory };
+    },
     artifacts: new FileArtifactSource(options.baseDir),
     checkpoints: new FileCheckpointStorage(),
     now,

@@ -1,6 +1,6 @@
 import { classifyChange } from '../change/index.js';
 import type { FlinkJob } from '../spec/index.js';
-import type { JobRecord } from '../model/index.js';
+import type { PlanningRecord } from '../model/index.js';
 import { TERMINAL_STATES, type ClusterObservation } from './observation.js';
 
 /**
@@ -41,9 +41,13 @@ export interface PlannedAction {
   keepLastApplied?: boolean;
 }
 
-/** A job as the planner sees it: the stored record with its specs parsed. */
-export interface JobView {
-  record: JobRecord;
+/**
+ * A job as the planner sees it: the lean record (a whole `JobRecord` is one too) with its specs
+ * parsed. The planner reads nothing else, which the type enforces; `R` lets a caller that holds
+ * the whole record keep its type.
+ */
+export interface JobView<R extends PlanningRecord = PlanningRecord> {
+  record: R;
   desired: FlinkJob;
   lastApplied: FlinkJob | undefined;
   /**

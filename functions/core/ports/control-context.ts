@@ -17,6 +17,12 @@ export interface ControlContext extends Clock, IdSource {
   sqlGateway?(clusterRef: string): Promise<SqlGatewayPort>;
   /** The cluster's default savepoint directory, if its spec declares one. */
   savepointDirectory(clusterRef: string): Promise<string | undefined>;
+  /**
+   * Called once when a reconcile cycle begins: cluster lookups for the whole cycle, from records
+   * read once (one listing) instead of one read per cluster. Absent: the cycle uses `flink` and
+   * `savepointDirectory` as they are.
+   */
+  beginCycle?(): Promise<Pick<ControlContext, 'flink' | 'savepointDirectory'>>;
   artifacts: ArtifactSource;
   /** Checkpoint and savepoint storage, read directly (the cluster may be gone). */
   checkpoints: CheckpointStorage;

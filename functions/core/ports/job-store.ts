@@ -15,13 +15,17 @@ import type {
   ClusterRecord,
   DesiredJob,
   JobRecord,
+  JobListing,
+  JobListingScope,
   JobStatusPatch,
   JsonObject,
   NewSavepoint,
   Page,
   PageRequest,
+  PlanningRecord,
   SavepointPatch,
   SavepointRecord,
+  StoredSpecs,
 } from '../model/index.js';
 
 /** Options of {@link JobStore.putDesired}. */
@@ -58,6 +62,26 @@ export interface JobStore {
   getJob(name: string): Promise<JobRecord | undefined>;
   /** All jobs, for the reconcile fan-out. Eventually consistent (index). */
   listJobs(page?: PageRequest): Promise<Page<JobRecord>>;
+  /**
+   * Every job as a reconcile cycle plans it: the lean {@link PlanningRecord} (no specs, no
+   * history), the whole fleet in one call (the index shards are read in parallel). Eventually
+   * consistent (index); every write a plan leads to is conditional on the version read here.
+   */
+  listJobsForPlanning(): Promise<PlanningRecord[]>;
+  /**
+   * The stored desired specs of the named jobs, and with `lastApplied` their last applied specs
+   * too, for specs a cycle has not parsed before. Jobs that no longer exist are left out; the
+   * order is not the order of `names`.
+   */
+  getStoredSpecs(
+    names: readonly string[],
+    options?: { lastApplied?: boolean },
+  ): Promise<StoredSpecs[]>;
+  /**
+   * A page of jobs as listings show them (no specs, no history), in the order and with the
+   * cursors of `listJobs`, `listJobsByTeam` or `listJobsByCluster` for the same scope.
+   */
+  listJobListings(scope: JobListingScope, page?: PageRequest): Promise<Page<JobListing>>;
   listJobsByCluster(clusterRef: string, page?: PageRequest): Promise<Page<JobRecord>>;
   listJobsByTeam(team: string, page?: PageRequest): Promise<Page<JobRecord>>;
 

@@ -5,6 +5,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -18,6 +19,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { StoreUnavailableError } from '../../core/ports/index.js';
 import type { ItemKey } from '../keys.js';
+
+/** Keys per BatchGetItem request: DynamoDB's limit. */
+const BATCH_GET_LIMIT = 100;
+/** Requests per batch before unprocessed keys count as a failure of the table. */
+const BATCH_GET_ATTEMPTS = 6;
 
 /** An item as the document client reads and writes it. */
 export type Item = Record<string, unknown>;
@@ -117,6 +123,47 @@ export class DynamoTable {
       items: out.Items ?? [],
       ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey as Record<string, string> } : {}),
     };
+  }
+
+  /**
+   * Eventually consistent BatchGetItem of any number of keys (100 per request, as DynamoDB
+   * allows), projected; keys DynamoDB leaves unprocessed (throttling) are asked for again after a
+   * short pause. Items that do not exist are simply absent from the answer.
+   */
+  async batchGet(
+    keys: readonly ItemKey[],
+    projection: { expression: string; names: Record<string, string> },
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] = keys
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((k) => ({ ...k }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_GET_ATTEMPTS)
+          throw new StoreUnavailableError(
+            `DynamoDB table ${this.name} left ${pending.length} keys unprocessed ${attempt} times.`,
+            { remedy: "Retry later; raise the table's read capacity if it keeps happening." },
+          );
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const out = await this.send(() =>
+          this.doc.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.name]: {
+                  Keys: pending,
+                  ProjectionExpression: projection.expression,
+                  ExpressionAttributeNames: projection.names,
+                },
+              },
+            }),
+          ),
+        );
+        items.push(...(out.Responses?.[this.name] ?? []));
+        pending = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+      }
+    }
+    return items;
   }
 
   /** A lost condition is an answer (somebody else wrote first), not a failure. */

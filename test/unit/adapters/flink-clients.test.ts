@@ -319,6 +319,40 @@ describe('FlinkClients', () => {
     await cached.closeAll();
   });
 
+  it('reads every cluster with one listing per cycle and none during it; the next cycle sees a change', async () => {
+    await setup();
+    await store.putCluster(
+      cluster({ auth: { type: 'none' }, defaultSavepointDirectory: 's3://sp/one' }),
+    );
+    await store.putCluster(cluster({ auth: { type: 'none' } }, 'us-1'));
+    const gets = vi.spyOn(store, 'getCluster');
+    const lists = vi.spyOn(store, 'listClusters');
+    const cycle = await clients.cycle();
+    expect(lists).toHaveBeenCalledTimes(1);
+    const eu = await cycle.port('eu-1');
+    await cycle.port('us-1');
+    expect(await cycle.port('eu-1')).toBe(eu);
+    expect(await cycle.savepointDirectory('eu-1')).toBe('s3://sp/one');
+    await expect(cycle.port('nowhere')).rejects.toThrow(/Cluster nowhere is not declared/);
+    expect(gets).not.toHaveBeenCalled();
+    // The same clients as outside the cycle (which reads the record): one pool per cluster.
+    expect(await clients.port('eu-1')).toBe(eu);
+    gets.mockClear();
+
+    await store.putCluster(
+      cluster({ auth: { type: 'none' }, defaultSavepointDirectory: 's3://sp/two' }),
+      { expectedVersion: 1 },
+    );
+    // A cycle keeps the records it started with, however long it runs...
+    expect(await cycle.savepointDirectory('eu-1')).toBe('s3://sp/one');
+    // ...and the next cycle sees the change.
+    const next = await clients.cycle();
+    expect(await next.savepointDirectory('eu-1')).toBe('s3://sp/two');
+    expect(await next.port('eu-1')).not.toBe(eu);
+    expect(lists).toHaveBeenCalledTimes(2);
+    expect(gets).not.toHaveBeenCalled();
+  });
+
   it('has no savepoint directory when the cluster names none; closeAll closes every client', async () => {
     await setup();
     await store.putCluster(cluster({ auth: { type: 'none' } }));

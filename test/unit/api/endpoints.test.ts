@@ -2,7 +2,7 @@
  * Every endpoint through real HTTP (local server, dynalite), with responses held to the zod
  * response schemas the OpenAPI document is generated from.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROUTES } from '../../../functions/api/routes/index.js';
 import {
   actionResultSchema,
@@ -150,6 +150,29 @@ describe('GET /v1/jobs and /v1/jobs/{name}', () => {
     expect(job.specHash).toBe(
       specHash(flinkJobSchema.parse(jobDoc('orders', 'payments', { parallelism: 3 }))),
     );
+  });
+
+  it('lists from the listing projection, never reading whole records', async () => {
+    const whole = [
+      vi.spyOn(h.store, 'listJobs'),
+      vi.spyOn(h.store, 'listJobsByTeam'),
+      vi.spyOn(h.store, 'listJobsByCluster'),
+    ];
+    const lean = vi.spyOn(h.store, 'listJobListings');
+    for (const [path, as] of [
+      ['/v1/jobs', undefined],
+      ['/v1/jobs', 'alice'],
+      ['/v1/jobs?team=payments', 'alice'],
+      ['/v1/jobs?cluster=eu-1', 'bob'],
+      ['/v1/jobs?cluster=eu-1', undefined],
+    ] as const) {
+      const reply = await h.call('GET', path, as === undefined ? {} : { as });
+      expect(reply.status).toBe(200);
+      expectShape(jobListSchema, reply.json);
+    }
+    expect(lean).toHaveBeenCalledTimes(5);
+    for (const spy of whole) expect(spy).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
   });
 
   it('lists with summaries, filters and cursors', async () => {

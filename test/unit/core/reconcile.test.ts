@@ -79,6 +79,25 @@ describe('reconcile', () => {
     expect(start).not.toHaveBeenCalled();
   });
 
+  it('looks clusters up through the cycle it begins, once per cycle, when the context offers one', async () => {
+    const v1 = job();
+    await seed(b, v1, v1);
+    b.flink.listJobs.mockResolvedValue(listed(overview('RUNNING')));
+    const outside = vi.fn(() => Promise.reject(new Error('looked up outside the cycle')));
+    const beginCycle = vi.fn(() =>
+      Promise.resolve({
+        flink: () => Promise.resolve(b.flink),
+        savepointDirectory: () => Promise.resolve(undefined),
+      }),
+    );
+    const ctx = { ...b.ctx, stateMachine, flink: outside, beginCycle };
+    const report = await reconcile(ctx, { correlationId: 'c' });
+    expect(report.planned).toMatchObject([{ kind: 'none', reason: 'in desired state' }]);
+    expect(report.clustersUnreachable).toEqual([]);
+    expect(beginCycle).toHaveBeenCalledTimes(1);
+    expect(outside).not.toHaveBeenCalled();
+  });
+
   it('reports an unreachable cluster whose client cannot even be built', async () => {
     await seed(b, job(), job());
     const ctx = { ...b.ctx, stateMachine, flink: () => Promise.reject(new Error('no secret')) };

@@ -80,6 +80,12 @@ describe.each(HANDLERS)('the %s function', (handler) => {
   });
 });
 
+describe('sizing', () => {
+  it('gives reconcile the memory (and so the CPU) a 10,000-job cycle needs', () => {
+    expect(props('reconcile').MemorySize).toBe(1024);
+  });
+});
+
 describe('secrets', () => {
   it('are readable by reconcile, deploy and verify only, GetSecretValue on the prefix only', () => {
     for (const handler of HANDLERS) {

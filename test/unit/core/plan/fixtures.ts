@@ -44,7 +44,7 @@ export function view(
   status: Partial<JobStatus>,
   extra: Partial<JobRecord> = {},
   lastApplied?: FlinkJob,
-): JobView {
+): JobView<JobRecord> {
   const desiredSnap = snapshot(desired, 2);
   const record: JobRecord = {
     name: 'counter',
@@ -68,7 +68,7 @@ export function running(
   desired: FlinkJob,
   applied: FlinkJob = desired,
   status: Partial<JobStatus> = {},
-): JobView {
+): JobView<JobRecord> {
   const snap = snapshot(applied, 1);
   return view(
     desired,
