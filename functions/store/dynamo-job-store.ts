@@ -17,6 +17,7 @@ import type {
   JobStore,
   PutDesiredOptions,
   PutDesiredResult,
+  SubmissionLock,
   TransitionOptions,
 } from '../core/ports/index.js';
 import { AuditTrail, type StoreLogger } from './audit.js';
@@ -25,6 +26,7 @@ import { DynamoTable } from './dynamo/client.js';
 import { JobRecords } from './job-records.js';
 import { Jobs } from './jobs.js';
 import { Leases } from './leases.js';
+import { SubmissionLocks } from './submission-locks.js';
 import { SavepointCatalog } from './savepoint-catalog.js';
 import { requireCount } from './validate.js';
 
@@ -57,6 +59,7 @@ export class DynamoJobStore implements JobStore {
   private readonly audit: AuditTrail;
   private readonly savepoints: SavepointCatalog;
   private readonly clusters: Clusters;
+  private readonly submissionLocks: SubmissionLocks;
 
   constructor(options: DynamoJobStoreOptions) {
     const table = new DynamoTable(options.client, options.tableName);
@@ -69,6 +72,7 @@ export class DynamoJobStore implements JobStore {
     this.leases = new Leases(records, this.audit);
     this.savepoints = new SavepointCatalog(table, this.clock);
     this.clusters = new Clusters(table, this.clock);
+    this.submissionLocks = new SubmissionLocks(table);
   }
 
   getJob(name: string): Promise<JobRecord | undefined> {
@@ -113,6 +117,19 @@ export class DynamoJobStore implements JobStore {
 
   releaseLease(name: string, owner: string, now: Date = this.clock()): Promise<JobRecord> {
     return this.leases.release(name, owner, now);
+  }
+
+  acquireSubmissionLock(
+    clusterRef: string,
+    owner: string,
+    ttlMs: number,
+    now: Date = this.clock(),
+  ): Promise<SubmissionLock> {
+    return this.submissionLocks.acquire(clusterRef, owner, ttlMs, now);
+  }
+
+  releaseSubmissionLock(clusterRef: string, owner: string): Promise<void> {
+    return this.submissionLocks.release(clusterRef, owner);
   }
 
   deleteJob(
