@@ -14,11 +14,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { FlinkRestClient } from '../../functions/flink/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from '../../scripts/flink/cluster.js';
+import { buildExampleJar } from '../../scripts/flink/example-jar.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
 import { stableAt } from '../support/e2e.js';
@@ -29,14 +30,17 @@ const SETUP_TIMEOUT_MS = 1_200_000;
 const SCENARIO_TIMEOUT_MS = 600_000;
 const GATE = { minCompletedCheckpoints: 1, soakWindow: '3s', readinessTimeout: '180s' };
 
-describe('PyFlink submissions overlapping on one JobManager', () => {
+describe.each(['2.3.0', '1.20.3'])('PyFlink submissions overlapping on Flink %s', (version) => {
   let cluster: FlinkClusterHandle;
   let rt: LocalRuntime;
   let dir: string;
+  /** The example jar built for this cluster's Flink version (cached after the first build). */
+  let exampleJar: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fjc-pyflink-overlap-'));
-    cluster = await startFlinkCluster({ version: '2.3.0', python: true, taskSlots: 4 });
+    exampleJar = await buildExampleJar(version);
+    cluster = await startFlinkCluster({ version, python: true, taskSlots: 4 });
     rt = await startLocalRuntime({ baseDir: process.cwd() });
     await rt.apply(
       stringify({
@@ -117,7 +121,7 @@ describe('PyFlink submissions overlapping on one JobManager', () => {
         [
           'ov-jar',
           await apply('ov-jar', {
-            artifact: { uri: inject('exampleJar') },
+            artifact: { uri: exampleJar },
             entryClass: EXAMPLE_ENTRY_CLASS,
           }),
         ],
@@ -159,7 +163,7 @@ describe('PyFlink submissions overlapping on one JobManager', () => {
       // keeps the Python program's environment. Each is cancelled once accepted; what matters is
       // that each one's submission ends (and clears Flink's static context) meanwhile.
       const flink = new FlinkRestClient({ baseUrl: cluster.url, timeoutMs: 60_000 });
-      const { jarId } = await flink.uploadJar({ path: inject('exampleJar') });
+      const { jarId } = await flink.uploadJar({ path: exampleJar });
       const state = { stop: false };
       let foreign = 0;
       const loop = (async () => {
