@@ -68,8 +68,9 @@ async function converge(
 }
 
 /**
- * Polls Flink's job list directly (not through the proxy): the most live jobs seen at once. The
- * counter is the only job on the cluster while an upgrade runs (Flink names it by its program).
+ * Polls Flink's job list directly (not through the proxy): the most live copies of the counter
+ * seen at once. Only jobs named after it count (fjc sets `pipeline.name`): other test files
+ * share this cluster, and a job of theirs still cancelling must not read as a duplicate.
  */
 function sampleLiveCopies(): { stop(): Promise<number> } {
   let most = 0;
@@ -78,8 +79,9 @@ function sampleLiveCopies(): { stop(): Promise<number> } {
     while (state.running) {
       const response = await fetch(`${inject('flinkUrl')}/jobs/overview`).catch(() => undefined);
       if (response?.ok) {
-        const { jobs } = (await response.json()) as { jobs: { state: string }[] };
-        most = Math.max(most, jobs.filter((j) => LIVE_STATES.has(j.state)).length);
+        const { jobs } = (await response.json()) as { jobs: { name: string; state: string }[] };
+        const copies = jobs.filter((j) => j.name === NAME && LIVE_STATES.has(j.state));
+        most = Math.max(most, copies.length);
       }
       await new Promise((r) => setTimeout(r, 250));
     }
