@@ -224,6 +224,13 @@ function scenarios(label: string, target: () => Target): void {
       expect(JSON.stringify(after.status.lastError)).not.toMatch(/\\n\s+at /);
       expect((await flink.getJob(after.status.jobId ?? '')).state).toBe('RUNNING');
     });
+
+    it('leaves one live job behind it: the stable version, not a broken one still restarting', async () => {
+      const live = (await flink.listJobs()).jobs.filter(
+        (j) => j.name === name && !['FINISHED', 'FAILED', 'CANCELED'].includes(j.state),
+      );
+      expect(live.map((j) => j.jid)).toEqual([(await job()).status.jobId]);
+    });
   });
 }
 
