@@ -158,6 +158,11 @@ export async function benchReconcile(
       store,
       flink: (name) => clients.port(name),
       savepointDirectory: (name) => clients.savepointDirectory(name),
+      // As aws-runtime.ts wires it: cluster records read with one listing per cycle.
+      beginCycle: async () => {
+        const cycle = await clients.cycle();
+        return { flink: cycle.port, savepointDirectory: cycle.savepointDirectory };
+      },
       artifacts: new FileArtifactSource(process.cwd()),
       checkpoints: new FileCheckpointStorage(),
       now,
