@@ -21,6 +21,7 @@ import type {
   JobStore,
   PutDesiredOptions,
   PutDesiredResult,
+  SubmissionLock,
   TransitionOptions,
 } from '../core/ports/index.js';
 import { AuditTrail, type StoreLogger } from './audit.js';
@@ -31,6 +32,7 @@ import { JobRecords } from './job-records.js';
 import { Jobs } from './jobs.js';
 import { Leases } from './leases.js';
 import { PlanningReads } from './planning-reads.js';
+import { SubmissionLocks } from './submission-locks.js';
 import { SavepointCatalog } from './savepoint-catalog.js';
 import { requireCount } from './validate.js';
 
@@ -65,6 +67,7 @@ export class DynamoJobStore implements JobStore {
   private readonly clusters: Clusters;
   private readonly planning: PlanningReads;
   private readonly table: DynamoTable;
+  private readonly submissionLocks: SubmissionLocks;
 
   constructor(options: DynamoJobStoreOptions) {
     const table = new DynamoTable(options.client, options.tableName);
@@ -79,6 +82,7 @@ export class DynamoJobStore implements JobStore {
     this.savepoints = new SavepointCatalog(table, this.clock);
     this.clusters = new Clusters(table, this.clock);
     this.planning = new PlanningReads(table);
+    this.submissionLocks = new SubmissionLocks(table);
   }
 
   getJob(name: string): Promise<JobRecord | undefined> {
@@ -138,6 +142,19 @@ export class DynamoJobStore implements JobStore {
 
   releaseLease(name: string, owner: string, now: Date = this.clock()): Promise<JobRecord> {
     return this.leases.release(name, owner, now);
+  }
+
+  acquireSubmissionLock(
+    clusterRef: string,
+    owner: string,
+    ttlMs: number,
+    now: Date = this.clock(),
+  ): Promise<SubmissionLock> {
+    return this.submissionLocks.acquire(clusterRef, owner, ttlMs, now);
+  }
+
+  releaseSubmissionLock(clusterRef: string, owner: string): Promise<void> {
+    return this.submissionLocks.release(clusterRef, owner);
   }
 
   deleteJob(

@@ -72,6 +72,11 @@ export const jobShardPk = (shard: number): string => `JOBS#${String(shard).padSt
 
 export const clusterKey = (name: string): ItemKey => ({ pk: `CLUSTER#${name}`, sk: CLUSTER_SK });
 export const CLUSTERS_KIND_PK = 'CLUSTERS';
+/** The submission lock of a cluster (submission-locks.ts): beside its cluster item, unindexed. */
+export const submissionLockKey = (clusterRef: string): ItemKey => ({
+  pk: `CLUSTER#${clusterRef}`,
+  sk: 'SUBMISSION_LOCK',
+});
 export const clusterKindSk = (name: string): string => `CLUSTER#${name}`;
 
 export const auditSkPrefix = AUDIT_PREFIX;

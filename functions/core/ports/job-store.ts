@@ -57,6 +57,12 @@ export interface TransitionOptions {
   lease?: { owner: string; ttlMs: number } | null;
 }
 
+/**
+ * The answer of {@link JobStore.acquireSubmissionLock}: taken, or who holds it until when.
+ */
+export type SubmissionLock =
+  { acquired: true } | { acquired: false; owner: string; expiresAt: string };
+
 /** The port. All reads of job records are strongly consistent except the index listings. */
 export interface JobStore {
   getJob(name: string): Promise<JobRecord | undefined>;
@@ -107,6 +113,20 @@ export interface JobStore {
   acquireLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<JobRecord>;
   /** Gives the lease back; refused when `owner` does not hold it. */
   releaseLease(name: string, owner: string, now?: Date): Promise<JobRecord>;
+  /**
+   * Takes the submission lock of a cluster: at most one fjc submission in flight per cluster
+   * (two overlapping on one JobManager can break PyFlink, see README "PyFlink"). Taken when free,
+   * expired, or already `owner`'s; otherwise the answer names the holder. Not a fencing token:
+   * it only keeps fjc's own submissions apart.
+   */
+  acquireSubmissionLock(
+    clusterRef: string,
+    owner: string,
+    ttlMs: number,
+    now?: Date,
+  ): Promise<SubmissionLock>;
+  /** Gives the submission lock back if `owner` still holds it; otherwise does nothing. */
+  releaseSubmissionLock(clusterRef: string, owner: string): Promise<void>;
   /** Deletes the job record; savepoints and audit history stay (history until its TTL). */
   deleteJob(
     name: string,

@@ -102,7 +102,9 @@ describe('handler bundles hold what their function runs', () => {
     // Powertools); the SDK is bundled on purpose (lib/bundling/bundle-budget.ts) and counted
     // in the whole-bundle ceilings of test/unit/infra/bundling.test.ts.
     const target: Record<HandlerName, number> = {
-      api: 500_000,
+      // SQL gateway rule, lean listings and the event path added 6 KB to the api after the
+      // budget was set; over the 500 KB, said in docs/deploy.md (Bundle budget).
+      api: 520_000,
       ingest: 500_000,
       reconcile: 700_000,
       deploy: 900_000,

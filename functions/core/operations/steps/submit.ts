@@ -1,6 +1,12 @@
 import { ClusterRefusedError, DuplicateJobIdError } from '../../ports/index.js';
 import { giveUp, jobOrMissing, nowIso, targetSpec } from './shared.js';
 import { submitProgram } from '../submission/index.js';
+import {
+  acquireSubmissionLock,
+  releaseSubmissionLock,
+  submissionLockOwner,
+  waitForSubmissionLock,
+} from '../submission-lock.js';
 import { unstable } from './stability.js';
 import { defineStep } from './step.js';
 
@@ -22,6 +28,12 @@ export const submit = defineStep(['next', 'rollback', 'finish'], async (input) =
   const flink = await ctx.flink(spec.spec.clusterRef);
   // A retry after a timeout or a crash: the recorded id tells whether the job already started.
   if ((await jobOrMissing(flink, jobId)) === undefined) {
+    // One submission at a time per cluster (../submission-lock.ts): overlapping runs on one
+    // JobManager can leave a PyFlink program a local environment.
+    const clusterRef = spec.spec.clusterRef;
+    const owner = submissionLockOwner(record);
+    const lock = await acquireSubmissionLock(ctx, clusterRef, owner);
+    if (!lock.acquired) return waitForSubmissionLock(clusterRef, lock);
     try {
       await submitProgram(ctx, flink, spec, {
         jobId,
@@ -52,6 +64,8 @@ export const submit = defineStep(['next', 'rollback', 'finish'], async (input) =
         // Flink 2.x may keep a refused submission as a FAILED job: the history names it.
         return { ...refused, details: { ...refused.details, flinkJobId: jobId } };
       } else throw error;
+    } finally {
+      await releaseSubmissionLock(ctx, clusterRef, owner);
     }
   }
   const applied = input.kind === 'rollback' ? {} : { lastApplied: data.target };

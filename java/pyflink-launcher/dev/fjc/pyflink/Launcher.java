@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The entry class of the jar fjc assembles for a PyFlink job. The jar carries the job's Python
@@ -27,12 +29,36 @@ import java.util.concurrent.TimeUnit;
  * "exit code 1"), and hands over to Flink's PythonDriver with -py/-pym and -pyfs. A failure of
  * the Python program is rethrown with the tail of its output, which holds the traceback.
  *
- * No compile-time dependency on Flink: PythonDriver and the configuration are reached by
+ * <p>The Python program reaches the JVM through py4j threads, and those find the REST submission's
+ * execution environment only through JVM-global state: StreamExecutionEnvironment's static
+ * context factory (the submission thread also has it in a thread-local, which py4j threads do
+ * not see). Any other submission on the JobManager sets that static field when it starts and
+ * clears it when it ends; a Python program that asks for its environment in between gets a
+ * LOCAL one and runs its job in a MiniCluster inside the JobManager. So the launcher runs one
+ * Python program per JobManager at a time ({@link #acquireJvmLock}) and, while it runs, keeps
+ * the static field on its own submission's factory ({@link ContextGuard}). Other submissions are
+ * unaffected: their main() runs on their submission thread, which prefers its thread-local.
+ *
+ * <p>No compile-time dependency on Flink: PythonDriver and the configuration are reached by
  * reflection, so one launcher serves every Flink version.
  */
 public final class Launcher {
     private static final String PREFIX = "fjc-python/";
     private static final int TAIL_LINES = 40;
+    /**
+     * The monitor of the JobManager-wide lock. A string literal is interned: the launcher classes
+     * of every uploaded jar (each in its own class loader) see this one object.
+     */
+    private static final String JVM_LOCK = "dev.fjc.pyflink.Launcher#python-program";
+    /** The system property that holds the lock's owner while a Python program runs. */
+    private static final String JVM_LOCK_OWNER = "dev.fjc.pyflink.running";
+    /**
+     * How long a submission waits for another Python program on the JobManager: below fjc's
+     * 60 s timeout of POST /jars/:id/run, so that the answer still reaches fjc.
+     */
+    private static final long JVM_LOCK_WAIT_MS = 40_000;
+    private static final String ENV_CLASS =
+            "org.apache.flink.streaming.api.environment.StreamExecutionEnvironment";
 
     private Launcher() {}
 
@@ -76,6 +102,9 @@ public final class Launcher {
         }
         preflight(clientExecutable());
         Method mainMethod = driver.getMethod("main", String[].class);
+        String owner = launch.getProperty("program.id") + "@" + Thread.currentThread().getName();
+        acquireJvmLock(owner);
+        ContextGuard guard = ContextGuard.start();
         Tail tail = new Tail(Thread.currentThread(), System.out);
         System.setOut(tail);
         try {
@@ -91,6 +120,106 @@ public final class Launcher {
                     + (last.isEmpty() ? String.valueOf(cause.getMessage()) : last));
         } finally {
             System.setOut(tail.original);
+            if (guard != null) guard.stop();
+            releaseJvmLock();
+        }
+    }
+
+    /**
+     * Waits until no other fjc Python program runs on this JobManager, then marks this one as
+     * running. Two programs cannot share the one static context factory their py4j threads read.
+     */
+    private static void acquireJvmLock(String owner) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JVM_LOCK_WAIT_MS);
+        synchronized (JVM_LOCK) {
+            for (;;) {
+                String holder = System.getProperty(JVM_LOCK_OWNER);
+                if (holder == null) break;
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new IllegalStateException("fjc: another PyFlink program (" + holder
+                            + ") has been starting on this JobManager for over "
+                            + (JVM_LOCK_WAIT_MS / 1000) + " s; PyFlink programs start one at a"
+                            + " time per JobManager. Apply the job again once it has started.");
+                }
+                JVM_LOCK.wait(left);
+            }
+            System.setProperty(JVM_LOCK_OWNER, owner);
+        }
+    }
+
+    private static void releaseJvmLock() {
+        synchronized (JVM_LOCK) {
+            System.clearProperty(JVM_LOCK_OWNER);
+            JVM_LOCK.notifyAll();
+        }
+    }
+
+    /**
+     * Keeps StreamExecutionEnvironment's static context factory on this submission's factory
+     * while the Python program runs, putting it back whenever another submission ending on the
+     * JobManager clears it (or one starting replaces it). The factory is read from the
+     * submission thread's thread-local, which only this submission sets.
+     */
+    private static final class ContextGuard implements Runnable {
+        /** Short: a py4j call landing between a clear and the repair would get a local env. */
+        private static final long PERIOD_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+        private final Field field;
+        private final Object factory;
+        private final Thread thread;
+        private volatile boolean stopped;
+        private int repairs;
+
+        private ContextGuard(Field field, Object factory) {
+            this.field = field;
+            this.factory = factory;
+            this.thread = new Thread(this, "fjc-pyflink-context-guard");
+            this.thread.setDaemon(true);
+        }
+
+        /** Null when there is no submission context to keep (a run outside a REST submission). */
+        static ContextGuard start() {
+            try {
+                Class<?> envClass = Class.forName(ENV_CLASS);
+                Field local = envClass.getDeclaredField("threadLocalContextEnvironmentFactory");
+                local.setAccessible(true);
+                Object factory = ((ThreadLocal<?>) local.get(null)).get();
+                if (factory == null) return null;
+                Field field = envClass.getDeclaredField("contextEnvironmentFactory");
+                field.setAccessible(true);
+                field.set(null, factory);
+                ContextGuard guard = new ContextGuard(field, factory);
+                guard.thread.start();
+                return guard;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // A Flink whose internals differ: run unguarded, as PythonDriver alone would.
+                System.err.println("fjc: cannot guard the PyFlink submission's environment: " + e);
+                return null;
+            }
+        }
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                try {
+                    if (field.get(null) != factory) {
+                        field.set(null, factory);
+                        repairs++;
+                    }
+                } catch (IllegalAccessException e) {
+                    return;
+                }
+                LockSupport.parkNanos(PERIOD_NANOS);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            stopped = true;
+            thread.join();
+            if (repairs > 0) {
+                System.err.println("fjc: restored the PyFlink submission's execution environment "
+                        + repairs + " time(s) after other submissions on this JobManager changed it");
+            }
         }
     }
 
