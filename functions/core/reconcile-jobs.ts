@@ -8,7 +8,7 @@
 import type { ControlContext, StateMachinePort } from './ports/index.js';
 import { viewOfRecord } from './plan/load-views.js';
 import type { JobView } from './plan/plan-actions.js';
-import { observeAndAct, type ReconcileReport } from './reconcile.js';
+import { actAndStart, emptyActingReport, type ReconcileReport } from './reconcile.js';
 
 /** Options of {@link reconcileJobs}. */
 export interface TargetedReconcileOptions {
@@ -67,16 +67,7 @@ export async function reconcileJobs(
   const now = ctx.now();
   const names = [...new Set(jobNames)].slice(0, MAX_TARGETED_JOBS);
   const records = await Promise.all(names.map((name) => ctx.store.getJob(name)));
-  const report: TargetedReconcileReport = {
-    planned: [],
-    started: [],
-    statusUpdates: 0,
-    flinkCalls: 0,
-    clustersUnreachable: [],
-    unreadableEntries: [],
-    skipped: [],
-    missing: [],
-  };
+  const report: TargetedReconcileReport = { ...emptyActingReport(), missing: [] };
   const views: JobView[] = [];
   records.forEach((record, index) => {
     if (!record) {
@@ -89,8 +80,6 @@ export async function reconcileJobs(
   });
   // The scheduled cycle (or a write through a door) may get to a job first: a lease held or a
   // version moved on is then recorded as skipped, and whoever won carries the change.
-  await observeAndAct(ctx, views, report, options, now);
-  if (report.started.length > 0)
-    await ctx.stateMachine.start({ correlationId: options.correlationId, actions: report.started });
+  await actAndStart(ctx, views, report, options, now);
   return report;
 }

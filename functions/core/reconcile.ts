@@ -118,18 +118,10 @@ export async function reconcile(
   if (ctx.beginCycle) ctx = { ...ctx, ...(await ctx.beginCycle()) };
   const { views, skipped } = await loadViews(ctx.store);
   const report: ReconcileReport = {
-    planned: [],
-    started: [],
-    statusUpdates: 0,
-    flinkCalls: 0,
-    clustersUnreachable: [],
-    unreadableEntries: [],
-    skipped,
+    ...emptyActingReport(skipped),
     fleet: fleetFigures(views, now, options.notRunningLimitMs ?? 15 * 60_000),
   };
-  await observeAndAct(ctx, views, report, options, now);
-  if (report.started.length > 0)
-    await ctx.stateMachine.start({ correlationId: options.correlationId, actions: report.started });
+  await actAndStart(ctx, views, report, options, now);
   return report;
 }
 
@@ -144,6 +136,35 @@ export type ActingReport = Pick<
   | 'unreadableEntries'
   | 'skipped'
 >;
+
+/** An {@link ActingReport} before anything was done; `skipped` holds the views not loadable. */
+export function emptyActingReport(skipped: ActingReport['skipped'] = []): ActingReport {
+  return {
+    planned: [],
+    started: [],
+    statusUpdates: 0,
+    flinkCalls: 0,
+    clustersUnreachable: [],
+    unreadableEntries: [],
+    skipped,
+  };
+}
+
+/**
+ * {@link observeAndAct}, then starts the operations it recorded in one state machine execution:
+ * how both the cycle and the targeted reconcile end.
+ */
+export async function actAndStart(
+  ctx: ControlContext & { stateMachine: StateMachinePort },
+  views: readonly JobView[],
+  report: ActingReport,
+  options: Pick<ReconcileOptions, 'maxOperationsPerCluster' | 'correlationId'>,
+  now: Date,
+): Promise<void> {
+  await observeAndAct(ctx, views, report, options, now);
+  if (report.started.length > 0)
+    await ctx.stateMachine.start({ correlationId: options.correlationId, actions: report.started });
+}
 
 /**
  * Observes the views' clusters (one `GET /jobs/overview` each), plans every view with the pure

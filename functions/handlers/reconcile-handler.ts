@@ -5,7 +5,7 @@ import { METRIC, PHASE_DIMENSION } from '../commons/metric-names.js';
 import { withCorrelation, type Observability } from '../commons/observability.js';
 import { ValidationError } from '../commons/errors.js';
 import type { ControlContext } from '../core/ports/index.js';
-import { reconcile, type ReconcileReport } from '../core/reconcile.js';
+import { reconcile, type ActingReport, type ReconcileReport } from '../core/reconcile.js';
 import {
   MAX_TARGETED_JOBS,
   TRIGGER_SOURCE,
@@ -83,27 +83,43 @@ async function runTargeted(
       MetricUnit.Milliseconds,
       Date.now() - started,
     );
-    metrics.addMetric(
-      METRIC.ActionsPlanned,
-      MetricUnit.Count,
-      report.planned.filter((a) => a.kind !== 'none').length,
-    );
-    metrics.addMetric(METRIC.ActionsStarted, MetricUnit.Count, report.started.length);
-    for (const action of report.planned.filter((a) => a.kind !== 'none'))
-      logger.info('planned', {
-        jobName: action.jobName,
-        kind: action.kind,
-        reason: action.reason,
-        targeted: true,
-      });
-    if (report.skipped.length > 0) logger.warn('skipped', { skipped: report.skipped });
-    if (report.unreadableEntries.length > 0)
-      logger.warn('unreadable job list entries', {
-        count: report.unreadableEntries.length,
-        entries: report.unreadableEntries,
-      });
+    addActionMetrics(metrics, report);
+    logActing(logger, report, { targeted: true });
     return report;
   });
+}
+
+/** The action counts both reconciles report as metrics. */
+function addActionMetrics(metrics: Observability['metrics'], report: ActingReport): void {
+  metrics.addMetric(
+    METRIC.ActionsPlanned,
+    MetricUnit.Count,
+    report.planned.filter((a) => a.kind !== 'none').length,
+  );
+  metrics.addMetric(METRIC.ActionsStarted, MetricUnit.Count, report.started.length);
+}
+
+/** Logs each planned action (with `extra`), the skipped jobs and unreadable entries. */
+function logActing(
+  logger: Observability['logger'],
+  report: ActingReport,
+  extra: { targeted?: true } = {},
+): void {
+  for (const action of report.planned.filter((a) => a.kind !== 'none'))
+    logger.info('planned', {
+      jobName: action.jobName,
+      kind: action.kind,
+      reason: action.reason,
+      ...extra,
+    });
+  if (report.skipped.length > 0) logger.warn('skipped', { skipped: report.skipped });
+  // Flink listed jobs fjc cannot read (a new state, a field turned null): the rest of the
+  // cluster was observed, but these entries need a look (and maybe a newer fjc).
+  if (report.unreadableEntries.length > 0)
+    logger.warn('unreadable job list entries', {
+      count: report.unreadableEntries.length,
+      entries: report.unreadableEntries,
+    });
 }
 
 /**
@@ -126,12 +142,7 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
       const { metrics, logger } = deps;
       metrics.addMetric(METRIC.ReconcileDuration, MetricUnit.Milliseconds, Date.now() - started);
       metrics.addMetric(METRIC.FlinkCalls, MetricUnit.Count, report.flinkCalls);
-      metrics.addMetric(
-        METRIC.ActionsPlanned,
-        MetricUnit.Count,
-        report.planned.filter((a) => a.kind !== 'none').length,
-      );
-      metrics.addMetric(METRIC.ActionsStarted, MetricUnit.Count, report.started.length);
+      addActionMetrics(metrics, report);
       metrics.addMetric(
         METRIC.ClustersUnreachable,
         MetricUnit.Count,
@@ -158,20 +169,7 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
         single.addDimension(PHASE_DIMENSION, phase);
         single.addMetric(METRIC.JobsByPhase, MetricUnit.Count, count);
       }
-      for (const action of report.planned.filter((a) => a.kind !== 'none'))
-        logger.info('planned', {
-          jobName: action.jobName,
-          kind: action.kind,
-          reason: action.reason,
-        });
-      if (report.skipped.length > 0) logger.warn('skipped', { skipped: report.skipped });
-      // Flink listed jobs fjc cannot read (a new state, a field turned null): the rest of the
-      // cluster was observed, but these entries need a look (and maybe a newer fjc).
-      if (report.unreadableEntries.length > 0)
-        logger.warn('unreadable job list entries', {
-          count: report.unreadableEntries.length,
-          entries: report.unreadableEntries,
-        });
+      logActing(logger, report);
       return report;
     });
   };

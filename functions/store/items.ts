@@ -54,6 +54,39 @@ const snapshotItem = z.object({
   generation: z.number(),
 });
 
+/** The status operation's fields that every read of it decodes (its data only the full item). */
+export const OPERATION_FIELDS = {
+  id: z.string(),
+  kind: z.enum(OPERATION_KINDS),
+  step: z.string(),
+  startedAt: z.string(),
+};
+
+/**
+ * The job status fields stored and decoded alike by the full job item and by the planning
+ * projection (planning-reads.ts), so the two reads cannot drift apart.
+ */
+export const STATUS_FIELDS = {
+  phase: z.enum(JOB_PHASES),
+  attempt: z.number(),
+  jobId: z.string().optional(),
+  observed: z.object({ state: z.string(), at: z.string() }).optional(),
+  jobStartedAt: z.string().optional(),
+  newestSavepoint: z
+    .object({ id: z.string().optional(), path: z.string(), at: z.string() })
+    .optional(),
+  rejected: z.object({ specHash: z.string(), reason: z.string(), at: z.string() }).optional(),
+  savepointNonce: z.number().optional(),
+  backoff: z
+    .object({
+      attempts: z.number(),
+      nextAttemptAt: z.string(),
+      specHash: z.string(),
+      reason: z.string(),
+    })
+    .optional(),
+};
+
 const recentItem = z.object({
   version: z.number(),
   actor: z.string(),
@@ -73,37 +106,12 @@ const jobItem = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   status: z.object({
-    phase: z.enum(JOB_PHASES),
-    attempt: z.number(),
-    jobId: z.string().optional(),
+    ...STATUS_FIELDS,
     lastApplied: snapshotItem.optional(),
     lastStable: snapshotItem.optional(),
-    operation: z
-      .object({
-        id: z.string(),
-        kind: z.enum(OPERATION_KINDS),
-        step: z.string(),
-        startedAt: z.string(),
-        dataJson: jsonString.optional(),
-      })
-      .optional(),
+    operation: z.object({ ...OPERATION_FIELDS, dataJson: jsonString.optional() }).optional(),
     lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
-    observed: z.object({ state: z.string(), at: z.string() }).optional(),
-    jobStartedAt: z.string().optional(),
     restoredFrom: z.string().optional(),
-    newestSavepoint: z
-      .object({ id: z.string().optional(), path: z.string(), at: z.string() })
-      .optional(),
-    rejected: z.object({ specHash: z.string(), reason: z.string(), at: z.string() }).optional(),
-    savepointNonce: z.number().optional(),
-    backoff: z
-      .object({
-        attempts: z.number(),
-        nextAttemptAt: z.string(),
-        specHash: z.string(),
-        reason: z.string(),
-      })
-      .optional(),
     // Added after the first release: items written before have neither.
     checkpointLocation: z.string().optional(),
     restorePoint: z

@@ -72,28 +72,16 @@ export function listJobListings(
   scope: JobListingScope,
   page: PageRequest,
 ): Promise<Page<JobListing>> {
+  const byIndex = (index: 'byTeam' | 'byCluster', pk: string) =>
+    queryIndexPage(table, index, pk, page, itemToListing, LISTING_PROJECTION);
   switch (scope.by) {
     case 'all':
       return queryJobShardsPage(table, page, itemToListing, LISTING_PROJECTION);
     case 'team':
       requireName(scope.team, 'team');
-      return queryIndexPage(
-        table,
-        'byTeam',
-        teamIndexPk(scope.team),
-        page,
-        itemToListing,
-        LISTING_PROJECTION,
-      );
+      return byIndex('byTeam', teamIndexPk(scope.team));
     case 'cluster':
       requireName(scope.clusterRef, 'clusterRef');
-      return queryIndexPage(
-        table,
-        'byCluster',
-        clusterIndexPk(scope.clusterRef),
-        page,
-        itemToListing,
-        LISTING_PROJECTION,
-      );
+      return byIndex('byCluster', clusterIndexPk(scope.clusterRef));
   }
 }

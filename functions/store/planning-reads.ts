@@ -14,15 +14,10 @@
  * transition" rule is untouched: there is no second item to keep in step.
  */
 import { z } from 'zod';
-import {
-  JOB_PHASES,
-  OPERATION_KINDS,
-  type PlanningRecord,
-  type StoredSpecs,
-} from '../core/model/index.js';
+import type { PlanningRecord, StoredSpecs } from '../core/model/index.js';
 import { CorruptItemError } from '../core/ports/index.js';
 import type { DynamoTable, Item } from './dynamo/client.js';
-import { jsonString } from './items.js';
+import { OPERATION_FIELDS, STATUS_FIELDS, jsonString } from './items.js';
 import { INDEX, INDEX_KEYS, JOB_SHARDS, jobKey, jobShardPk } from './keys.js';
 import { requireName } from './validate.js';
 
@@ -64,77 +59,53 @@ const NAMES = {
   '#specJson': 'specJson',
 };
 
-const pick = (names: string[]) =>
-  Object.fromEntries(names.map((n) => [n, NAMES[n as keyof typeof NAMES]]));
+/** A projection of `paths`; its placeholder names are exactly the `#name`s the paths use. */
+function projectionOf(paths: string[]): { expression: string; names: Record<string, string> } {
+  const expression = paths.join(', ');
+  const used = new Set(expression.match(/#\w+/g) ?? []);
+  return {
+    expression,
+    names: Object.fromEntries([...used].map((n) => [n, NAMES[n as keyof typeof NAMES]])),
+  };
+}
 
 /** The planning projection: exactly the attributes {@link PlanningRecord} maps. */
-export const PLANNING_PROJECTION = {
-  expression: [
-    '#name',
-    '#team',
-    '#clusterRef',
-    '#specHash',
-    '#generation',
-    '#version',
-    '#updatedAt',
-    '#leaseOwner',
-    '#leaseExpiresAt',
-    '#status.#phase',
-    '#status.#attempt',
-    '#status.#jobId',
-    '#status.#lastApplied.#specHash',
-    '#status.#lastApplied.#generation',
-    '#status.#lastStable.#specHash',
-    '#status.#lastStable.#generation',
-    '#status.#operation.#id',
-    '#status.#operation.#kind',
-    '#status.#operation.#step',
-    '#status.#operation.#startedAt',
-    '#status.#observed',
-    '#status.#jobStartedAt',
-    '#status.#newestSavepoint',
-    '#status.#rejected',
-    '#status.#savepointNonce',
-    '#status.#backoff',
-  ].join(', '),
-  names: pick([
-    '#name',
-    '#team',
-    '#clusterRef',
-    '#specHash',
-    '#generation',
-    '#version',
-    '#updatedAt',
-    '#leaseOwner',
-    '#leaseExpiresAt',
-    '#status',
-    '#phase',
-    '#attempt',
-    '#jobId',
-    '#lastApplied',
-    '#lastStable',
-    '#operation',
-    '#id',
-    '#kind',
-    '#step',
-    '#startedAt',
-    '#observed',
-    '#jobStartedAt',
-    '#newestSavepoint',
-    '#rejected',
-    '#savepointNonce',
-    '#backoff',
-  ]),
-};
+export const PLANNING_PROJECTION = projectionOf([
+  '#name',
+  '#team',
+  '#clusterRef',
+  '#specHash',
+  '#generation',
+  '#version',
+  '#updatedAt',
+  '#leaseOwner',
+  '#leaseExpiresAt',
+  '#status.#phase',
+  '#status.#attempt',
+  '#status.#jobId',
+  '#status.#lastApplied.#specHash',
+  '#status.#lastApplied.#generation',
+  '#status.#lastStable.#specHash',
+  '#status.#lastStable.#generation',
+  '#status.#operation.#id',
+  '#status.#operation.#kind',
+  '#status.#operation.#step',
+  '#status.#operation.#startedAt',
+  '#status.#observed',
+  '#status.#jobStartedAt',
+  '#status.#newestSavepoint',
+  '#status.#rejected',
+  '#status.#savepointNonce',
+  '#status.#backoff',
+]);
 
-const DESIRED_SPEC_PROJECTION = {
-  expression: '#name, #specHash, #specJson',
-  names: pick(['#name', '#specHash', '#specJson']),
-};
-const BOTH_SPECS_PROJECTION = {
-  expression: `${DESIRED_SPEC_PROJECTION.expression}, #status.#lastApplied.#specHash, #status.#lastApplied.#specJson`,
-  names: pick(['#name', '#specHash', '#specJson', '#status', '#lastApplied']),
-};
+const DESIRED_SPEC_PATHS = ['#name', '#specHash', '#specJson'];
+const DESIRED_SPEC_PROJECTION = projectionOf(DESIRED_SPEC_PATHS);
+const BOTH_SPECS_PROJECTION = projectionOf([
+  ...DESIRED_SPEC_PATHS,
+  '#status.#lastApplied.#specHash',
+  '#status.#lastApplied.#specJson',
+]);
 
 const ref = z.object({ specHash: z.string(), generation: z.number() });
 
@@ -149,34 +120,10 @@ const planningItem = z.object({
   leaseOwner: z.string().optional(),
   leaseExpiresAt: z.number().optional(),
   status: z.object({
-    phase: z.enum(JOB_PHASES),
-    attempt: z.number(),
-    jobId: z.string().optional(),
+    ...STATUS_FIELDS,
     lastApplied: ref.optional(),
     lastStable: ref.optional(),
-    operation: z
-      .object({
-        id: z.string(),
-        kind: z.enum(OPERATION_KINDS),
-        step: z.string(),
-        startedAt: z.string(),
-      })
-      .optional(),
-    observed: z.object({ state: z.string(), at: z.string() }).optional(),
-    jobStartedAt: z.string().optional(),
-    newestSavepoint: z
-      .object({ id: z.string().optional(), path: z.string(), at: z.string() })
-      .optional(),
-    rejected: z.object({ specHash: z.string(), reason: z.string(), at: z.string() }).optional(),
-    savepointNonce: z.number().optional(),
-    backoff: z
-      .object({
-        attempts: z.number(),
-        nextAttemptAt: z.string(),
-        specHash: z.string(),
-        reason: z.string(),
-      })
-      .optional(),
+    operation: z.object(OPERATION_FIELDS).optional(),
   }),
 });
 

@@ -6,10 +6,11 @@
  * Run as a CLI: `tsx scripts/flink/example-jar.ts [flinkVersion]`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FjcError } from '../../functions/commons/errors.js';
+import { exists } from './cache-install.js';
 import { cacheDir, log, repoRoot, resolveFlinkVersion } from './paths.js';
 import { runCommand } from './run.js';
 
@@ -39,15 +40,6 @@ async function sourceHash(flinkVersion: string): Promise<string> {
     hash.update(`${relative(exampleJobDir, file)}\n`).update(await readFile(file));
   }
   return hash.digest('hex').slice(0, 16);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

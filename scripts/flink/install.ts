@@ -6,16 +6,13 @@
  *
  * Run as a CLI: `tsx scripts/flink/install.ts [version]`.
  */
-import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../../functions/commons/errors.js';
+import { exists, INSTALL_MARKER, installFolder } from './cache-install.js';
 import { cacheDir, log, resolveFlinkVersion } from './paths.js';
 import { runCommand } from './run.js';
-
-/** Written last, so its presence means the install under it is complete. */
-const MARKER = '.fjc-installed.json';
 
 /** An installed Flink distribution. */
 export interface FlinkInstall {
@@ -25,17 +22,8 @@ export interface FlinkInstall {
   version: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function isComplete(dir: string): Promise<boolean> {
-  return (await exists(join(dir, MARKER))) && (await exists(join(dir, 'pyflink', 'bin')));
+  return (await exists(join(dir, INSTALL_MARKER))) && (await exists(join(dir, 'pyflink', 'bin')));
 }
 
 /**
@@ -62,9 +50,7 @@ export async function installFlink(version?: string): Promise<FlinkInstall> {
 
   const started = Date.now();
   log(`installing Flink ${v} from PyPI into ${dir} (about 300 MB, once)`);
-  await mkdir(root, { recursive: true });
-  const tmp = join(root, `.tmp-${v}-${String(process.pid)}-${randomBytes(4).toString('hex')}`);
-  try {
+  await installFolder(dir, v, isComplete, async (tmp) => {
     const python = process.env.FJC_PYTHON ?? 'python3';
     await runCommand(
       python,
@@ -96,22 +82,7 @@ export async function installFlink(version?: string): Promise<FlinkInstall> {
       await chmod(join(bin, name), 0o755);
     }
     await mkdir(join(tmp, 'pyflink', 'log'), { recursive: true });
-    await writeFile(
-      join(tmp, MARKER),
-      JSON.stringify({ version: v, installedAt: new Date().toISOString() }) + '\n',
-    );
-    // Another process may have finished first, or a partial install may sit in the way.
-    if (!(await isComplete(dir))) {
-      await rm(dir, { recursive: true, force: true });
-      try {
-        await rename(tmp, dir);
-      } catch (error) {
-        if (!(await isComplete(dir))) throw error;
-      }
-    }
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  });
   log(`installed Flink ${v} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { home, version: v };
 }

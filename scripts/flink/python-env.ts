@@ -7,17 +7,14 @@
  *
  * Run as a CLI: `tsx scripts/flink/python-env.ts [version]` (prints the interpreter path).
  */
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../../functions/commons/errors.js';
+import { exists, INSTALL_MARKER, installFolder } from './cache-install.js';
 import { installFlink } from './install.js';
 import { cacheDir, log } from './paths.js';
 import { runCommand } from './run.js';
-
-/** Written last, so its presence means the environment under it is complete. */
-const MARKER = '.fjc-installed.json';
 
 /** An installed Python environment for PyFlink. */
 export interface PythonEnv {
@@ -25,15 +22,6 @@ export interface PythonEnv {
   python: string;
   /** The virtualenv folder. */
   dir: string;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -63,15 +51,14 @@ export async function installPythonEnv(version?: string): Promise<PythonEnv> {
   const root = join(cacheDir, 'pyflink-env');
   const dir = join(root, v);
   const python = join(dir, 'bin', 'python');
-  if (await exists(join(dir, MARKER))) return { python, dir };
+  const isComplete = (d: string) => exists(join(d, INSTALL_MARKER));
+  if (await isComplete(dir)) return { python, dir };
 
   const started = Date.now();
   log(`installing the PyFlink ${v} Python environment from PyPI into ${dir} (once)`);
-  await mkdir(root, { recursive: true });
-  const tmp = join(root, `.tmp-${v}-${String(process.pid)}-${randomBytes(4).toString('hex')}`);
   const base = process.env.FJC_PYTHON ?? 'python3';
   const remedy = `Check that PyPI serves the dependencies of apache-flink ${v} for ${base}, or set FJC_PYTHON to another Python 3.9-3.11.`;
-  try {
+  await installFolder(dir, v, isComplete, async (tmp) => {
     await runCommand(base, ['-m', 'venv', tmp], { remedy });
     const requirements = await pyflinkRequirements(flinkDir, v);
     await runCommand(
@@ -91,21 +78,7 @@ export async function installPythonEnv(version?: string): Promise<PythonEnv> {
     // and for the Python side.
     await writeFile(join(lib, pythonDir, 'site-packages', 'fjc-pyflink.pth'), `${flinkDir}\n`);
     await runCommand(join(tmp, 'bin', 'python'), ['-c', 'import pyflink.datastream'], { remedy });
-    await writeFile(
-      join(tmp, MARKER),
-      JSON.stringify({ version: v, installedAt: new Date().toISOString() }) + '\n',
-    );
-    if (!(await exists(join(dir, MARKER)))) {
-      await rm(dir, { recursive: true, force: true });
-      try {
-        await rename(tmp, dir);
-      } catch (error) {
-        if (!(await exists(join(dir, MARKER)))) throw error;
-      }
-    }
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  });
   log(
     `installed the PyFlink ${v} Python environment in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

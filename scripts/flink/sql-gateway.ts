@@ -10,12 +10,12 @@
  * both on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError, FjcError } from '../../functions/commons/errors.js';
+import { exists, writeFileAtomically } from './cache-install.js';
 import { startFlinkCluster, type FlinkClusterHandle } from './cluster.js';
 import { log } from './paths.js';
 
@@ -26,15 +26,6 @@ const GATEWAY_BOUND = /Rest endpoint listening at [^\s:]+:(\d+)/;
 /** The gateway jar's name for `version`, as `findSqlGatewayJar` expects it in `opt/`. */
 export function sqlGatewayJarName(version: string): string {
   return `flink-sql-gateway-${version}.jar`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function download(url: string): Promise<Buffer> {
@@ -84,18 +75,8 @@ export async function installSqlGateway(home: string, version: string): Promise<
       },
     );
   }
-  await mkdir(optDir, { recursive: true });
   // A dot name: `find opt -name 'flink-sql-gateway*.jar'` never sees it half written.
-  const tmp = join(
-    optDir,
-    `.tmp-sql-gateway-${String(process.pid)}-${randomBytes(4).toString('hex')}`,
-  );
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, jar);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await writeFileAtomically(jar, bytes, 'sql-gateway');
   log(
     `installed the SQL Gateway ${version} (${String(bytes.length)} bytes) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

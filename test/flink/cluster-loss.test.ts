@@ -2,14 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { FlinkRestClient } from '../../functions/flink/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from '../../scripts/flink/cluster.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
-import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
-import { counterOf } from '../support/e2e.js';
+import { convergeOn, counterOf, exampleJobDocument, localClusterDocument } from '../support/e2e.js';
 
 /**
  * Cluster loss on real Flink: the JobManager and TaskManager are SIGKILLed while three counter
@@ -29,26 +27,10 @@ let flink: FlinkRestClient;
 let rt: LocalRuntime;
 
 function jobSpec(name: string, extra: Record<string, unknown> = {}): string {
-  return stringify({
-    apiVersion: 'fjc.dev/v1',
-    kind: 'FlinkJob',
-    metadata: { name },
-    spec: {
-      team: 'platform',
-      clusterRef: 'local',
-      artifact: { uri: inject('exampleJar') },
-      entryClass: EXAMPLE_ENTRY_CLASS,
-      args: ['--rate', '40'],
-      parallelism: 1,
-      upgradeMode: 'savepoint',
-      stabilityGate: {
-        minCompletedCheckpoints: 1,
-        maxRestarts: 0,
-        soakWindow: '3s',
-        readinessTimeout: '90s',
-      },
-      ...extra,
-    },
+  return exampleJobDocument(name, {
+    args: ['--rate', '40'],
+    gate: { soakWindow: '3s', readinessTimeout: '90s' },
+    spec: extra,
   });
 }
 
@@ -58,24 +40,22 @@ async function jobs(): Promise<Map<string, JobRecord>> {
 }
 
 /** Reconcile cycles (each waits for the operations it started) until `done` holds of every job. */
-async function converge(
+const converge = (
   what: string,
   done: (records: Map<string, JobRecord>) => boolean,
   timeoutMs = 150_000,
-): Promise<Map<string, JobRecord>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await rt.reconcileOnce();
-    await rt.stateMachine.idle();
-    const records = await jobs();
-    if (done(records)) return records;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}: ${JSON.stringify([...records.values()].map((r) => [r.name, r.status.phase, r.status.lastError]))}`,
-      );
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+) =>
+  convergeOn(
+    rt,
+    what,
+    jobs,
+    done,
+    (records) =>
+      JSON.stringify(
+        [...records.values()].map((r) => [r.name, r.status.phase, r.status.lastError]),
+      ),
+    { timeoutMs, intervalMs: 500 },
+  );
 
 const settled = (r: JobRecord | undefined) =>
   r?.status.phase === 'STABLE' && r.status.operation === undefined;
@@ -96,16 +76,7 @@ const newestCheckpointId = async (jobId: string) =>
 
 async function applyCluster(url: string): Promise<void> {
   await rt.apply(
-    stringify({
-      apiVersion: 'fjc.dev/v1',
-      kind: 'FlinkCluster',
-      metadata: { name: 'local' },
-      spec: {
-        url,
-        auth: { type: 'none' },
-        defaultSavepointDirectory: pathToFileURL(join(workDir, 'savepoints')).href,
-      },
-    }),
+    localClusterDocument(url, { savepointDir: join(workDir, 'savepoints') }),
     'cluster.yaml',
   );
 }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import { awaitJobState, FlinkRestClient } from '../../functions/flink/index.js';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { beginOperation } from '../../functions/core/operations/begin.js';
@@ -11,8 +10,15 @@ import { StaticTeamDirectory } from '../../functions/api/team-directory.js';
 import { runCli } from '../../scripts/cli/main.js';
 import { startApiServer } from '../../scripts/local/api-server.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
-import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
-import { counterAbove, counterOf, stableAt } from '../support/e2e.js';
+import {
+  converge as convergeJob,
+  counterAbove,
+  counterOf,
+  exampleJobDocument,
+  localClusterDocument,
+  stableAt,
+  storedJob,
+} from '../support/e2e.js';
 
 /**
  * The control loop end to end on the real Flink cluster: reconcile → the synthesized state machine
@@ -32,55 +38,27 @@ interface JobOverrides {
 }
 
 function jobSpec(o: JobOverrides = {}): string {
-  return stringify({
-    apiVersion: 'fjc.dev/v1',
-    kind: 'FlinkJob',
-    metadata: { name: NAME },
+  return exampleJobDocument(NAME, {
+    args: o.args ?? ['--rate', '50'],
+    gate: { soakWindow: '3s', ...o.stabilityGate },
     spec: {
-      team: 'platform',
-      clusterRef: 'local',
-      artifact: { uri: inject('exampleJar') },
-      entryClass: EXAMPLE_ENTRY_CLASS,
-      args: o.args ?? ['--rate', '50'],
-      parallelism: 1,
       upgradeMode: o.upgradeMode ?? 'savepoint',
       state: o.state ?? 'running',
-      stabilityGate: {
-        minCompletedCheckpoints: 1,
-        maxRestarts: 0,
-        soakWindow: '3s',
-        readinessTimeout: '60s',
-        ...o.stabilityGate,
-      },
       ...(o.savepointPolicy ? { savepointPolicy: o.savepointPolicy } : {}),
     },
   });
 }
 
-async function job(): Promise<JobRecord> {
-  const record = await rt.store.getJob(NAME);
-  if (!record) throw new Error('job not stored');
-  return record;
-}
+const job = () => storedJob(rt, NAME);
 
 /** Runs reconcile cycles (each waits for the state machine it started) until `done` holds. */
-async function converge(
-  what: string,
-  done: (r: JobRecord) => boolean,
-  timeoutMs = 150_000,
-): Promise<JobRecord> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const report = await rt.reconcileOnce();
-    if (process.env.FJC_DEBUG) console.log(what, JSON.stringify(report.planned));
-    await rt.stateMachine.idle();
-    const record = await job();
-    if (done(record)) return record;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record.status)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const converge = (what: string, done: (r: JobRecord) => boolean, timeoutMs = 150_000) =>
+  convergeJob(rt, NAME, what, done, {
+    timeoutMs,
+    onReport: (report) => {
+      if (process.env.FJC_DEBUG) console.log(what, JSON.stringify(report.planned));
+    },
+  });
 
 /**
  * Splits a finished savepoint upgrade into Flink's own time and fjc's along one timeline of
@@ -121,18 +99,8 @@ async function applyJob(o: JobOverrides = {}): Promise<string> {
 beforeAll(async () => {
   rt = await startLocalRuntime({ baseDir: process.cwd() });
   flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
-  const savepointDir = inject('savepointDir');
   await rt.apply(
-    stringify({
-      apiVersion: 'fjc.dev/v1',
-      kind: 'FlinkCluster',
-      metadata: { name: 'local' },
-      spec: {
-        url: inject('flinkUrl'),
-        auth: { type: 'none' },
-        ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
-      },
-    }),
+    localClusterDocument(inject('flinkUrl'), { savepointDir: inject('savepointDir') }),
     'cluster.yaml',
   );
 });

@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import { FlinkRestClient } from '../../functions/flink/index.js';
-import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
-import { LIVE_STATES, counterAbove, counterOf } from '../support/e2e.js';
+import {
+  LIVE_STATES,
+  counterAbove,
+  counterOf,
+  exampleJobDocument,
+  localClusterDocument,
+} from '../support/e2e.js';
 
 /**
  * Crash test on real Flink: the local runtime runs in a child process, which is SIGKILLed at each
@@ -85,26 +89,7 @@ async function until(what: string, check: (s: Reported) => boolean): Promise<Rep
 async function writeJob(rate: number): Promise<void> {
   await writeFile(
     join(specsDir, 'job.yaml'),
-    stringify({
-      apiVersion: 'fjc.dev/v1',
-      kind: 'FlinkJob',
-      metadata: { name: NAME },
-      spec: {
-        team: 'platform',
-        clusterRef: 'local',
-        artifact: { uri: inject('exampleJar') },
-        entryClass: EXAMPLE_ENTRY_CLASS,
-        args: ['--rate', String(rate)],
-        parallelism: 1,
-        upgradeMode: 'savepoint',
-        stabilityGate: {
-          minCompletedCheckpoints: 1,
-          maxRestarts: 0,
-          soakWindow: '2s',
-          readinessTimeout: '60s',
-        },
-      },
-    }),
+    exampleJobDocument(NAME, { args: ['--rate', String(rate)] }),
   );
 }
 
@@ -113,19 +98,9 @@ beforeAll(async () => {
   specsDir = join(dir, 'specs');
   await mkdir(specsDir);
   flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
-  const savepointDir = inject('savepointDir');
   await writeFile(
     join(specsDir, 'cluster.yaml'),
-    stringify({
-      apiVersion: 'fjc.dev/v1',
-      kind: 'FlinkCluster',
-      metadata: { name: 'local' },
-      spec: {
-        url: inject('flinkUrl'),
-        auth: { type: 'none' },
-        ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
-      },
-    }),
+    localClusterDocument(inject('flinkUrl'), { savepointDir: inject('savepointDir') }),
   );
   // The example job names itself, so copies are told apart by id: whatever ran before is not ours.
   const before = new Set((await flink.listJobs()).jobs.map((j) => j.jid));

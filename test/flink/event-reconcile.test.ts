@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import { StaticTeamDirectory } from '../../functions/api/team-directory.js';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { FlinkRestClient } from '../../functions/flink/index.js';
 import { startApiServer, type ApiServer } from '../../scripts/local/api-server.js';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
-import { stableAt } from '../support/e2e.js';
+import type { LocalRuntime } from '../../scripts/local/local-runtime.js';
+import type { FaultProxy } from '../support/fault-proxy.js';
+import { exampleJob, stableAt, startProxiedRuntime } from '../support/e2e.js';
 
 /**
  * The event path end to end on the real Flink cluster: a spec change accepted by the API starts
@@ -26,28 +24,7 @@ let api: ApiServer;
 let proxy: FaultProxy;
 let flink: FlinkRestClient;
 
-function jobSpec(args: string[]): Record<string, unknown> {
-  return {
-    apiVersion: 'fjc.dev/v1',
-    kind: 'FlinkJob',
-    metadata: { name: NAME },
-    spec: {
-      team: 'platform',
-      clusterRef: 'local',
-      artifact: { uri: inject('exampleJar') },
-      entryClass: EXAMPLE_ENTRY_CLASS,
-      args,
-      parallelism: 1,
-      upgradeMode: 'savepoint',
-      stabilityGate: {
-        minCompletedCheckpoints: 1,
-        maxRestarts: 0,
-        soakWindow: '2s',
-        readinessTimeout: '60s',
-      },
-    },
-  };
-}
+const jobSpec = (args: string[]) => exampleJob(NAME, { args });
 
 /** PUTs the spec through the API; returns when the request was sent and when it was answered. */
 async function put(spec: Record<string, unknown>): Promise<{ sentAt: number; answeredAt: number }> {
@@ -86,23 +63,8 @@ async function until(what: string, done: (r: JobRecord) => boolean): Promise<Job
 }
 
 beforeAll(async () => {
-  proxy = await startFaultProxy({ target: inject('flinkUrl') });
+  ({ rt, proxy } = await startProxiedRuntime());
   flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
-  rt = await startLocalRuntime({ baseDir: process.cwd() });
-  const savepointDir = inject('savepointDir');
-  await rt.apply(
-    stringify({
-      apiVersion: 'fjc.dev/v1',
-      kind: 'FlinkCluster',
-      metadata: { name: 'local' },
-      spec: {
-        url: proxy.url,
-        auth: { type: 'none' },
-        ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
-      },
-    }),
-    'cluster.yaml',
-  );
   api = await startApiServer({
     store: rt.store,
     teams: new StaticTeamDirectory({ admins: ['event-admin'] }),

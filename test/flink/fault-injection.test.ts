@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { FlinkRestClient } from '../../functions/flink/index.js';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
-import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy.js';
-import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
-import { LIVE_STATES, counterAbove, stableAt } from '../support/e2e.js';
+import type { LocalRuntime } from '../../scripts/local/local-runtime.js';
+import type { FaultProxy, FaultRule } from '../support/fault-proxy.js';
+import {
+  LIVE_STATES,
+  converge as convergeJob,
+  counterAbove,
+  exampleJobDocument,
+  stableAt,
+  startProxiedRuntime,
+  storedJob,
+} from '../support/e2e.js';
 
 /**
  * The retry policy on real Flink: a fault-injecting proxy sits between fjc (the local runtime) and
@@ -20,52 +26,10 @@ let proxy: FaultProxy;
 let flink: FlinkRestClient;
 let rate = 40;
 
-function jobSpec(name: string, args: string[]): string {
-  return stringify({
-    apiVersion: 'fjc.dev/v1',
-    kind: 'FlinkJob',
-    metadata: { name },
-    spec: {
-      team: 'platform',
-      clusterRef: 'local',
-      artifact: { uri: inject('exampleJar') },
-      entryClass: EXAMPLE_ENTRY_CLASS,
-      args,
-      parallelism: 1,
-      upgradeMode: 'savepoint',
-      stabilityGate: {
-        minCompletedCheckpoints: 1,
-        maxRestarts: 0,
-        soakWindow: '2s',
-        readinessTimeout: '60s',
-      },
-    },
-  });
-}
-
-async function job(name = NAME): Promise<JobRecord> {
-  const record = await rt.store.getJob(name);
-  if (!record) throw new Error(`job ${name} not stored`);
-  return record;
-}
-
-async function converge(
-  what: string,
-  done: (r: JobRecord) => boolean,
-  name = NAME,
-  timeoutMs = 120_000,
-): Promise<JobRecord> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await rt.reconcileOnce();
-    await rt.stateMachine.idle();
-    const record = await job(name);
-    if (done(record)) return record;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record.status)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const jobSpec = (name: string, args: string[]) => exampleJobDocument(name, { args });
+const job = (name = NAME) => storedJob(rt, name);
+const converge = (what: string, done: (r: JobRecord) => boolean, name = NAME) =>
+  convergeJob(rt, name, what, done, { timeoutMs: 120_000 });
 
 /**
  * Polls Flink's job list directly (not through the proxy): the most live copies of the counter
@@ -131,23 +95,8 @@ async function upgradeUnder(what: string, faults: FaultRule[]): Promise<JobRecor
 }
 
 beforeAll(async () => {
-  proxy = await startFaultProxy({ target: inject('flinkUrl') });
-  rt = await startLocalRuntime({ baseDir: process.cwd() });
+  ({ rt, proxy } = await startProxiedRuntime());
   flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
-  const savepointDir = inject('savepointDir');
-  await rt.apply(
-    stringify({
-      apiVersion: 'fjc.dev/v1',
-      kind: 'FlinkCluster',
-      metadata: { name: 'local' },
-      spec: {
-        url: proxy.url,
-        auth: { type: 'none' },
-        ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
-      },
-    }),
-    'cluster.yaml',
-  );
   await rt.apply(jobSpec(NAME, ['--rate', String(rate)]), 'counter.yaml');
   await converge('first deploy', stableAt((await job()).specHash));
 }, 180_000);

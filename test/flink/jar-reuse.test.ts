@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { jarFileName, parseJarFileName } from '../../functions/core/operations/jar-cache.js';
 import { JarNotOnClusterError } from '../../functions/core/ports/index.js';
 import { FlinkClusterPort, FlinkRestClient } from '../../functions/flink/index.js';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import type { LocalRuntime } from '../../scripts/local/local-runtime.js';
+import type { FaultProxy } from '../support/fault-proxy.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
-import { stableAt } from '../support/e2e.js';
+import {
+  converge as convergeJob,
+  exampleJobDocument,
+  stableAt,
+  startProxiedRuntime,
+  storedJob,
+} from '../support/e2e.js';
 
 /**
  * Jar reuse on real Flink: fjc (the local runtime) talks to the cluster through a counting proxy,
@@ -26,47 +31,10 @@ let rate = 40;
 const uploads = () => proxy.count('POST /jars/upload');
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function jobSpec(name: string, spec: Record<string, unknown>): string {
-  return stringify({
-    apiVersion: 'fjc.dev/v1',
-    kind: 'FlinkJob',
-    metadata: { name },
-    spec: {
-      team: 'platform',
-      clusterRef: 'local',
-      artifact: { uri: inject('exampleJar') },
-      entryClass: EXAMPLE_ENTRY_CLASS,
-      parallelism: 1,
-      upgradeMode: 'savepoint',
-      stabilityGate: {
-        minCompletedCheckpoints: 1,
-        maxRestarts: 0,
-        soakWindow: '2s',
-        readinessTimeout: '60s',
-      },
-      ...spec,
-    },
-  });
-}
-
-async function job(name = NAME): Promise<JobRecord> {
-  const record = await rt.store.getJob(name);
-  if (!record) throw new Error(`job ${name} not stored`);
-  return record;
-}
-
-async function converge(what: string, done: (r: JobRecord) => boolean): Promise<JobRecord> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    await rt.reconcileOnce();
-    await rt.stateMachine.idle();
-    const record = await job();
-    if (done(record)) return record;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record.status)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const jobSpec = (name: string, spec: Record<string, unknown>) => exampleJobDocument(name, { spec });
+const job = (name = NAME) => storedJob(rt, name);
+const converge = (what: string, done: (r: JobRecord) => boolean) =>
+  convergeJob(rt, NAME, what, done, { timeoutMs: 120_000 });
 
 /** Applies a new rate (an args change: an upgrade of the same artifact) and waits for STABLE. */
 async function upgrade(what: string): Promise<{ uploaded: number; ms: number }> {
@@ -90,22 +58,7 @@ beforeAll(async () => {
   flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
   // Other scenarios share this cluster: start from no fjc jars, so the first deploy must upload.
   for (const jar of await fjcJarsOnCluster()) await flink.deleteJar(jar.id);
-  proxy = await startFaultProxy({ target: inject('flinkUrl') });
-  rt = await startLocalRuntime({ baseDir: process.cwd() });
-  const savepointDir = inject('savepointDir');
-  await rt.apply(
-    stringify({
-      apiVersion: 'fjc.dev/v1',
-      kind: 'FlinkCluster',
-      metadata: { name: 'local' },
-      spec: {
-        url: proxy.url,
-        auth: { type: 'none' },
-        ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
-      },
-    }),
-    'cluster.yaml',
-  );
+  ({ rt, proxy } = await startProxiedRuntime());
 }, 180_000);
 
 afterAll(async () => {

@@ -22,7 +22,7 @@ import { startFlinkCluster, type FlinkClusterHandle } from '../../scripts/flink/
 import { buildExampleJar } from '../../scripts/flink/example-jar.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
-import { stableAt } from '../support/e2e.js';
+import { localClusterDocument, stableAt } from '../support/e2e.js';
 
 const COUNTER = resolve('examples/jobs/pyflink-counter/counter.py');
 /** Installing the Python environment the first time takes minutes; starting the cluster too. */
@@ -43,16 +43,7 @@ describe.each(['2.3.0', '1.20.3'])('PyFlink submissions overlapping on Flink %s'
     cluster = await startFlinkCluster({ version, python: true, taskSlots: 4 });
     rt = await startLocalRuntime({ baseDir: process.cwd() });
     await rt.apply(
-      stringify({
-        apiVersion: 'fjc.dev/v1',
-        kind: 'FlinkCluster',
-        metadata: { name: 'local' },
-        spec: {
-          url: cluster.url,
-          auth: { type: 'none' },
-          defaultSavepointDirectory: `file://${cluster.savepointDir}`,
-        },
-      }),
+      localClusterDocument(cluster.url, { savepointDir: cluster.savepointDir }),
       'cluster.yaml',
     );
   }, SETUP_TIMEOUT_MS);

@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from '../../scripts/flink/cluster.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
-import { stableAt } from '../support/e2e.js';
+import { converge as convergeJob, localClusterDocument, stableAt } from '../support/e2e.js';
 
 const COUNTER = resolve('examples/jobs/pyflink-counter/counter.py');
 /** Installing the Python environment the first time takes minutes; starting the cluster too. */
@@ -39,16 +39,7 @@ describe.each(['2.3.0', '1.20.3'])('PyFlink jobs on Flink %s', (version) => {
     cluster = await startFlinkCluster({ version, python: true, taskSlots: 2 });
     rt = await startLocalRuntime({ baseDir: process.cwd() });
     await rt.apply(
-      stringify({
-        apiVersion: 'fjc.dev/v1',
-        kind: 'FlinkCluster',
-        metadata: { name: 'local' },
-        spec: {
-          url: cluster.url,
-          auth: { type: 'none' },
-          defaultSavepointDirectory: `file://${cluster.savepointDir}`,
-        },
-      }),
+      localClusterDocument(cluster.url, { savepointDir: cluster.savepointDir }),
       'cluster.yaml',
     );
   }, SETUP_TIMEOUT_MS);
@@ -100,23 +91,12 @@ describe.each(['2.3.0', '1.20.3'])('PyFlink jobs on Flink %s', (version) => {
     return record.specHash;
   }
 
-  async function converge(
+  const converge = (
     name: string,
     what: string,
     done: (r: JobRecord) => boolean,
     timeoutMs = 240_000,
-  ): Promise<JobRecord> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await rt.reconcileOnce();
-      await rt.stateMachine.idle();
-      const record = await rt.store.getJob(name);
-      if (record && done(record)) return record;
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record?.status)}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  ) => convergeJob(rt, name, what, done, { timeoutMs, intervalMs: 500 });
 
   /** The counter file once it shows `tag` and a count above `above`. */
   async function counter(tag: string, above = 0): Promise<CounterFile> {
@@ -193,15 +173,7 @@ describe.each(['2.3.0', '1.20.3'])('PyFlink jobs on Flink %s', (version) => {
 
   it('reports a cluster started without Python setup as missing flink-python', async () => {
     // The suite's own cluster: the distribution as shipped, flink-python only in opt/.
-    await rt.apply(
-      stringify({
-        apiVersion: 'fjc.dev/v1',
-        kind: 'FlinkCluster',
-        metadata: { name: 'plain' },
-        spec: { url: inject('flinkUrl'), auth: { type: 'none' } },
-      }),
-      'plain.yaml',
-    );
+    await rt.apply(localClusterDocument(inject('flinkUrl'), { name: 'plain' }), 'plain.yaml');
     await rt.apply(
       stringify({
         apiVersion: 'fjc.dev/v1',

@@ -6,7 +6,7 @@ import { FlinkRestClient } from '../../functions/flink/index.js';
 import { startFlinkCluster, type FlinkClusterHandle } from '../../scripts/flink/cluster.js';
 import { startSqlGateway, type SqlGatewayHandle } from '../../scripts/flink/sql-gateway.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
-import { stableAt } from '../support/e2e.js';
+import { converge as convergeJob, localClusterDocument, stableAt } from '../support/e2e.js';
 import {
   continuedFrom,
   countsWhen,
@@ -113,34 +113,18 @@ function scenarios(label: string, target: () => Target): void {
       await rt.apply(jobSpec(name, target().cluster, o), `${name}.yaml`);
       return (await job()).specHash;
     };
-    const converge = async (what: string, done: (r: JobRecord) => boolean) => {
-      const deadline = Date.now() + 150_000;
-      for (;;) {
-        await rt.reconcileOnce();
-        await rt.stateMachine.idle();
-        const record = await job();
-        if (done(record)) return record;
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record.status)}`);
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    };
+    const converge = (what: string, done: (r: JobRecord) => boolean) =>
+      convergeJob(rt, name, what, done);
     const bothKeys = (c: readonly { key: number }[]) => new Set(c.map((p) => p.key)).size === 2;
 
     beforeAll(async () => {
       const { cluster, flinkUrl, gatewayUrl, savepointDir } = target();
       flink = new FlinkRestClient({ baseUrl: flinkUrl });
       await rt.apply(
-        stringify({
-          apiVersion: 'fjc.dev/v1',
-          kind: 'FlinkCluster',
-          metadata: { name: cluster },
-          spec: {
-            url: flinkUrl,
-            auth: { type: 'none' },
-            sqlGateway: { url: gatewayUrl, auth: { type: 'none' } },
-            ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
-          },
+        localClusterDocument(flinkUrl, {
+          name: cluster,
+          savepointDir,
+          spec: { sqlGateway: { url: gatewayUrl, auth: { type: 'none' } } },
         }),
         `${cluster}.yaml`,
       );

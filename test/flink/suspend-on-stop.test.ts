@@ -2,13 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { FlinkRestClient } from '../../functions/flink/index.js';
 import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
 import { suspendRunningJobs } from '../../scripts/local/suspend-on-stop.js';
-import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
-import { counterAbove, counterOf } from '../support/e2e.js';
+import {
+  converge as convergeJob,
+  counterAbove,
+  counterOf,
+  exampleJobDocument,
+  localClusterDocument,
+} from '../support/e2e.js';
 
 /**
  * Ctrl-C of `npm run local` on real Flink: the stop path suspends the running counter job with a
@@ -30,22 +34,8 @@ async function start(): Promise<LocalRuntime> {
   return rt;
 }
 
-async function converge(
-  runtime: LocalRuntime,
-  what: string,
-  done: (r: JobRecord) => boolean,
-): Promise<JobRecord> {
-  const deadline = Date.now() + 150_000;
-  for (;;) {
-    await runtime.reconcileOnce();
-    await runtime.stateMachine.idle();
-    const record = await runtime.store.getJob(NAME);
-    if (record && done(record)) return record;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(record?.status)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const converge = (runtime: LocalRuntime, what: string, done: (r: JobRecord) => boolean) =>
+  convergeJob(runtime, NAME, what, done);
 
 const stable = (r: JobRecord) => r.status.phase === 'STABLE' && r.status.operation === undefined;
 
@@ -53,41 +43,12 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fjc-suspend-on-stop-'));
   flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
   const runtime = await start();
-  const savepointDir = inject('savepointDir');
   await runtime.apply(
-    stringify({
-      apiVersion: 'fjc.dev/v1',
-      kind: 'FlinkCluster',
-      metadata: { name: 'local' },
-      spec: {
-        url: inject('flinkUrl'),
-        auth: { type: 'none' },
-        ...(savepointDir ? { defaultSavepointDirectory: `file://${savepointDir}` } : {}),
-      },
-    }),
+    localClusterDocument(inject('flinkUrl'), { savepointDir: inject('savepointDir') }),
     'cluster.yaml',
   );
   await runtime.apply(
-    stringify({
-      apiVersion: 'fjc.dev/v1',
-      kind: 'FlinkJob',
-      metadata: { name: NAME },
-      spec: {
-        team: 'platform',
-        clusterRef: 'local',
-        artifact: { uri: inject('exampleJar') },
-        entryClass: EXAMPLE_ENTRY_CLASS,
-        args: ['--rate', '50'],
-        parallelism: 1,
-        upgradeMode: 'savepoint',
-        stabilityGate: {
-          minCompletedCheckpoints: 1,
-          maxRestarts: 0,
-          soakWindow: '3s',
-          readinessTimeout: '60s',
-        },
-      },
-    }),
+    exampleJobDocument(NAME, { args: ['--rate', '50'], gate: { soakWindow: '3s' } }),
     'job.yaml',
   );
 });

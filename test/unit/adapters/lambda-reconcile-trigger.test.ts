@@ -45,9 +45,10 @@ beforeEach(() => {
   answer = 202;
 });
 
-function trigger(failures: { error: unknown; names: readonly string[] }[]) {
+/** A trigger on the Lambda endpoint `at` (the canned one unless told), collecting failures. */
+function trigger(failures: { error: unknown; names: readonly string[] }[], at = endpoint) {
   const client = new LambdaClient({
-    endpoint,
+    endpoint: at,
     region: 'eu-west-1',
     credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
     maxAttempts: 1,
@@ -92,17 +93,7 @@ describe('LambdaReconcileTrigger', () => {
 
   it('reports an unreachable endpoint the same way', async () => {
     const failures: { error: unknown; names: readonly string[] }[] = [];
-    const client = new LambdaClient({
-      endpoint: 'http://127.0.0.1:9',
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
-    await new LambdaReconcileTrigger({
-      client,
-      functionName: 'fjc-reconcile',
-      onFailure: (error, names) => failures.push({ error, names }),
-    }).requestReconcile(['a']);
+    await trigger(failures, 'http://127.0.0.1:9').requestReconcile(['a']);
     expect(failures.map((f) => f.names)).toEqual([['a']]);
   });
 });

@@ -3,33 +3,14 @@
  * else, and know its name; reconcile has room for targeted runs next to the scheduled cycle.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionsByHandler, resourcesOf, synthesize, type SynthesizedFjc } from './synth.js';
+import { functionReaders, synthesize, type SynthesizedFjc } from './synth.js';
 
 let fjc: SynthesizedFjc;
 beforeAll(() => {
   fjc = synthesize();
 });
 
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-}
-
-const fn = (handler: string) => {
-  const found = functionsByHandler(fjc.controlPlaneTemplate)[handler];
-  if (found === undefined) throw new Error(`no ${handler} function`);
-  return found;
-};
-const props = (handler: string) => fn(handler).resource.Properties ?? {};
-const env = (handler: string) =>
-  (props(handler).Environment as { Variables: Record<string, unknown> }).Variables;
-const statementsOf = (handler: string): Statement[] => {
-  const role = (props(handler).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return Object.values(resourcesOf(fjc.controlPlaneTemplate, 'AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties?.Roles) === JSON.stringify([{ Ref: role }]))
-    .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
-};
+const { fn, props, env, statementsOf } = functionReaders(() => fjc.controlPlaneTemplate);
 const invokes = (handler: string) =>
   statementsOf(handler).filter((s) =>
     (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('lambda:')),

@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionsByHandler, resourcesOf, synthesize, type SynthesizedFjc } from './synth.js';
+import {
+  functionReaders,
+  resourcesOf,
+  synthesize,
+  type Statement,
+  type SynthesizedFjc,
+} from './synth.js';
 
 const HANDLERS = ['reconcile', 'deploy', 'verify', 'ingest', 'api'] as const;
 
@@ -12,27 +18,7 @@ beforeAll(() => {
   });
 });
 
-const fn = (handler: string) => {
-  const found = functionsByHandler(fjc.controlPlaneTemplate)[handler];
-  if (found === undefined) throw new Error(`no ${handler} function`);
-  return found;
-};
-const props = (handler: string) => fn(handler).resource.Properties ?? {};
-const env = (handler: string) =>
-  (props(handler).Environment as { Variables: Record<string, unknown> }).Variables;
-
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-}
-/** Every statement of the policies attached to the function's role. */
-const statementsOf = (handler: string): Statement[] => {
-  const role = (props(handler).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return Object.values(resourcesOf(fjc.controlPlaneTemplate, 'AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties?.Roles) === JSON.stringify([{ Ref: role }]))
-    .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
-};
+const { props, env, statementsOf } = functionReaders(() => fjc.controlPlaneTemplate);
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe.each(HANDLERS)('the %s function', (handler) => {

@@ -58,6 +58,36 @@ export function functionsByHandler(
   return byHandler;
 }
 
+/** One statement of an IAM policy document. */
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/**
+ * Readers of one control plane function by handler name: the function, its properties, its
+ * environment and every statement of the policies attached to its role. `template` is read at
+ * each call, since the tests synthesize in `beforeAll`.
+ */
+export function functionReaders(template: () => Template) {
+  const fn = (handler: string) => {
+    const found = functionsByHandler(template())[handler];
+    if (found === undefined) throw new Error(`no ${handler} function`);
+    return found;
+  };
+  const props = (handler: string) => fn(handler).resource.Properties ?? {};
+  const env = (handler: string) =>
+    (props(handler).Environment as { Variables: Record<string, unknown> }).Variables;
+  const statementsOf = (handler: string): Statement[] => {
+    const role = (props(handler).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    return Object.values(resourcesOf(template(), 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties?.Roles) === JSON.stringify([{ Ref: role }]))
+      .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+  };
+  return { fn, props, env, statementsOf };
+}
+
 /** The value, or a failed test naming what was missing. */
 export function defined<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`expected ${what}`);

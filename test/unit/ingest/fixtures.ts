@@ -11,8 +11,9 @@ import { S3SpecObjects } from '../../../functions/adapters/s3-spec-objects.js';
 import { createIngestHandler } from '../../../functions/handlers/ingest-handler.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
 import type { JobStore, ReconcileTrigger } from '../../../functions/core/ports/index.js';
-import { createTable, type LocalDynamo } from '../../support/dynalite.js';
-import type { LocalS3 } from '../../support/s3rver.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+import { startS3rver, type LocalS3 } from '../../support/s3rver.js';
 
 export const ACCOUNT = '111122223333';
 export const NOW = new Date('2025-06-01T12:00:00.000Z');
@@ -185,4 +186,23 @@ export function specKey(name: string): string {
 /** A unique key in the scope of `team` (`specs/teams/<team>/`) for one test. */
 export function teamKey(team: string, name: string): string {
   return `specs/teams/${team}/${randomUUID().slice(0, 8)}/${name}`;
+}
+
+/**
+ * Registers an ingest test file's hooks: s3rver and dynalite once for the file, a fresh bench
+ * (a fresh table) before each test, handed to `use` with the S3 stand-in. Hooks registered after
+ * this call run after the bench is built.
+ */
+export function useBench(use: (bench: Bench, s3: LocalS3) => void): void {
+  let s3: LocalS3;
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    [s3, dynamo] = await Promise.all([startS3rver(), startDynalite()]);
+  });
+  afterAll(async () => {
+    await Promise.all([s3.stop(), dynamo.stop()]);
+  });
+  beforeEach(async () => {
+    use(await newBench(s3, dynamo), s3);
+  });
 }

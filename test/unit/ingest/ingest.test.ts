@@ -1,17 +1,16 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StoreUnavailableError } from '../../../functions/core/ports/index.js';
 import { NotFoundError, ValidationError } from '../../../functions/commons/errors.js';
 import { VersionConflictError } from '../../../functions/core/ports/index.js';
 import { INGEST_METRIC } from '../../../functions/handlers/ingest-handler.js';
 import type { JobStore } from '../../../functions/core/ports/index.js';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { startS3rver, type LocalS3 } from '../../support/s3rver.js';
+import type { LocalS3 } from '../../support/s3rver.js';
 import {
   ACCOUNT,
   clusterYaml,
   jobYaml,
-  newBench,
+  useBench,
   s3Event,
   snapshot,
   specKey,
@@ -20,17 +19,11 @@ import {
 } from './fixtures.js';
 
 let s3: LocalS3;
-let dynamo: LocalDynamo;
 let bench: Bench;
 
-beforeAll(async () => {
-  [s3, dynamo] = await Promise.all([startS3rver(), startDynalite()]);
-});
-afterAll(async () => {
-  await Promise.all([s3.stop(), dynamo.stop()]);
-});
-beforeEach(async () => {
-  bench = await newBench(s3, dynamo);
+useBench((b, s) => {
+  bench = b;
+  s3 = s;
 });
 
 /** A cluster and two jobs, the second with `keep-running`. */

@@ -3,23 +3,13 @@
  * or changed (and, on deletion, those it suspends) get one targeted reconcile request, named
  * after the S3 event; an unchanged or rejected file asks for nothing.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { startS3rver, type LocalS3 } from '../../support/s3rver.js';
-import { clusterYaml, jobYaml, newBench, specKey, yamlFile, type Bench } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { clusterYaml, jobYaml, useBench, specKey, yamlFile, type Bench } from './fixtures.js';
 
-let s3: LocalS3;
-let dynamo: LocalDynamo;
 let bench: Bench;
 
-beforeAll(async () => {
-  [s3, dynamo] = await Promise.all([startS3rver(), startDynalite()]);
-});
-afterAll(async () => {
-  await Promise.all([s3.stop(), dynamo.stop()]);
-});
-beforeEach(async () => {
-  bench = await newBench(s3, dynamo);
+useBench((b) => {
+  bench = b;
 });
 
 const FLEET = yamlFile(

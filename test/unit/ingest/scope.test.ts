@@ -6,13 +6,12 @@
  * nothing is written. Deleting a file obeys the same scope.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { startS3rver, type LocalS3 } from '../../support/s3rver.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LocalS3 } from '../../support/s3rver.js';
 import {
   clusterYaml,
   jobYaml,
-  newBench,
+  useBench,
   s3Event,
   snapshot,
   specKey,
@@ -22,17 +21,14 @@ import {
 } from './fixtures.js';
 
 let s3: LocalS3;
-let dynamo: LocalDynamo;
 let bench: Bench;
 
-beforeAll(async () => {
-  [s3, dynamo] = await Promise.all([startS3rver(), startDynalite()]);
+useBench((b, s) => {
+  bench = b;
+  s3 = s;
 });
-afterAll(async () => {
-  await Promise.all([s3.stop(), dynamo.stop()]);
-});
+
 beforeEach(async () => {
-  bench = await newBench(s3, dynamo);
   // The platform team's file: the cluster and one job of team search.
   const admin = await bench.handler(
     await bench.upload(

@@ -1,29 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SfnStateMachine } from '../../../functions/adapters/sfn-state-machine.js';
 import { ConfigurationError } from '../../../functions/commons/errors.js';
 import { DynamoJobStore } from '../../../functions/store/index.js';
+import { CONTROL_ENV, freshAwsRuntime, useAwsEnv } from './aws-env.js';
 
-/** A fresh module each time: the composition is cached per cold start. */
-async function fresh() {
-  vi.resetModules();
-  return import('../../../functions/runtime/aws-runtime.js');
-}
-
-beforeEach(() => {
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDUMMY');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'dummy');
-  vi.stubEnv('FJC_TABLE_NAME', 'fjc-test');
-  vi.stubEnv('FJC_SECRET_PREFIX', 'fjc/clusters/');
-  vi.stubEnv('FJC_STATE_MACHINE_ARN', 'arn:aws:states:eu-west-1:123456789012:stateMachine:fjc');
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
+useAwsEnv(CONTROL_ENV);
 
 describe('awsReconcileContext', () => {
   it('is the control context without S3: reconcile plans and starts, deploy reads artifacts', async () => {
-    const { awsReconcileContext } = await fresh();
+    const { awsReconcileContext } = await freshAwsRuntime();
     const ctx = await awsReconcileContext();
     expect(ctx.store.constructor.name).toBe(DynamoJobStore.name);
     expect(ctx.stateMachine.constructor.name).toBe(SfnStateMachine.name);
@@ -43,7 +28,7 @@ describe('awsReconcileContext', () => {
 
   it('fails with a ConfigurationError naming a bad variable, like the others', async () => {
     vi.stubEnv('FJC_TABLE_NAME', '');
-    const { awsReconcileContext } = await fresh();
+    const { awsReconcileContext } = await freshAwsRuntime();
     const error: unknown = await awsReconcileContext().catch((e: unknown) => e);
     expect((error as Error).name).toBe(ConfigurationError.name);
     expect((error as Error).message).toMatch(/FJC_TABLE_NAME/);

@@ -1,30 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from '../../../functions/commons/errors.js';
 import { FlinkEgressRefusedError } from '../../../functions/flink/index.js';
 import { cannedServer, json } from '../flink/canned-server.js';
+import { freshAwsRuntime, useAwsEnv } from './aws-env.js';
 
-/** The Lambdas read their egress policy from the environment the stack sets. */
-async function fresh() {
-  vi.resetModules();
-  return import('../../../functions/runtime/aws-runtime.js');
-}
-
-beforeEach(() => {
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDUMMY');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'dummy');
-  vi.stubEnv('FJC_TABLE_NAME', 'fjc-test');
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-});
+useAwsEnv();
 
 describe('awsControlContext egress', () => {
   it('fails the cold start on a bad egress rule, naming the variable and the rule', async () => {
     vi.stubEnv('FJC_EGRESS_DENY', '127.0.0.0/8,10.0.0.1/8');
     vi.stubEnv('FJC_EGRESS_ALLOW', 'flink_bad');
-    const { awsControlContext } = await fresh();
+    const { awsControlContext } = await freshAwsRuntime();
     const error: unknown = await Promise.resolve()
       .then(() => awsControlContext())
       .catch((e: unknown) => e);
@@ -39,7 +25,7 @@ describe('awsControlContext egress', () => {
     });
     try {
       vi.stubEnv('FJC_EGRESS_DENY', '127.0.0.0/8,::1');
-      const { awsControlContext } = await fresh();
+      const { awsControlContext } = await freshAwsRuntime();
       const ctx = await awsControlContext();
       vi.spyOn(ctx.store, 'getCluster').mockResolvedValue({
         name: 'eu-1',

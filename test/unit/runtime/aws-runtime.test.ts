@@ -1,31 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { S3ArtifactSource } from '../../../functions/adapters/s3-artifact-source.js';
 import { SfnStateMachine } from '../../../functions/adapters/sfn-state-machine.js';
 import { ConfigurationError } from '../../../functions/commons/errors.js';
 import { DynamoJobStore } from '../../../functions/store/index.js';
+import { CONTROL_ENV, freshAwsRuntime, useAwsEnv } from './aws-env.js';
 
-/** A fresh module each time: the composition is cached per cold start. */
-async function fresh() {
-  vi.resetModules();
-  return import('../../../functions/runtime/aws-runtime.js');
-}
-
-beforeEach(() => {
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDUMMY');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'dummy');
-  vi.stubEnv('FJC_TABLE_NAME', 'fjc-test');
-  vi.stubEnv('FJC_SECRET_PREFIX', 'fjc/clusters/');
-  vi.stubEnv('FJC_STATE_MACHINE_ARN', 'arn:aws:states:eu-west-1:123456789012:stateMachine:fjc');
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-});
+useAwsEnv(CONTROL_ENV);
 
 describe('awsControlContext', () => {
   it('puts the AWS adapters behind the ports, once per cold start', async () => {
-    const { awsControlContext } = await fresh();
+    const { awsControlContext } = await freshAwsRuntime();
     const ctx = await awsControlContext();
     // Modules were reset: compare by name, not by class identity.
     expect(ctx.store.constructor.name).toBe(DynamoJobStore.name);
@@ -38,7 +22,7 @@ describe('awsControlContext', () => {
   });
 
   it('asks the store for the cluster behind flink() and savepointDirectory()', async () => {
-    const { awsControlContext } = await fresh();
+    const { awsControlContext } = await freshAwsRuntime();
     const ctx = await awsControlContext();
     const getCluster = vi.spyOn(ctx.store, 'getCluster').mockResolvedValue(undefined);
     await expect(ctx.flink('eu-1')).rejects.toThrow(/Cluster eu-1 is not declared/);
@@ -48,7 +32,7 @@ describe('awsControlContext', () => {
 
   it('refuses to start executions without FJC_STATE_MACHINE_ARN', async () => {
     vi.stubEnv('FJC_STATE_MACHINE_ARN', undefined);
-    const { awsControlContext } = await fresh();
+    const { awsControlContext } = await freshAwsRuntime();
     const ctx = await awsControlContext();
     const error: unknown = await ctx.stateMachine
       .start({ correlationId: 'c', actions: [] })
@@ -60,7 +44,7 @@ describe('awsControlContext', () => {
   it('fails with a ConfigurationError naming a bad variable', async () => {
     vi.stubEnv('FJC_TABLE_NAME', '');
     vi.stubEnv('FJC_AUDIT_RETENTION_DAYS', 'forever');
-    const { awsControlContext } = await fresh();
+    const { awsControlContext } = await freshAwsRuntime();
     const error: unknown = await Promise.resolve()
       .then(() => awsControlContext())
       .catch((e: unknown) => e);

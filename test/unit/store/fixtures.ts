@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoJobStore, type DynamoJobStoreOptions } from '../../../functions/store/index.js';
 import type { DesiredJob } from '../../../functions/core/model/index.js';
-import { createTable, type LocalDynamo } from '../../support/dynalite.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 
 /** A fresh table per test file keeps tests independent without restarting dynalite. */
 export async function newStore(
@@ -12,6 +13,31 @@ export async function newStore(
   const tableName = `fjc-${randomUUID()}`;
   await createTable(dynamo.client, tableName);
   return { store: new DynamoJobStore({ client: dynamo.client, tableName, ...options }), tableName };
+}
+
+/** What {@link useStore} hands each test: dynalite, and a store on a table of its own. */
+export interface StoreFixture {
+  dynamo: LocalDynamo;
+  store: DynamoJobStore;
+  tableName: string;
+}
+
+/**
+ * Registers a store test file's hooks: dynalite once for the file, a fresh table and store
+ * (clock at {@link T0}) before each test, handed to `use`. Hooks registered after this call run
+ * after the store is built.
+ */
+export function useStore(use: (fixture: StoreFixture) => void): void {
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+  beforeEach(async () => {
+    use({ dynamo, ...(await newStore(dynamo, { clock: () => T0 })) });
+  });
 }
 
 export function desired(name: string, overrides: Partial<DesiredJob> = {}): DesiredJob {

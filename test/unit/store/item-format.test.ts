@@ -4,24 +4,18 @@
  * the store as it was before it was split by concern, and must keep matching.
  */
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoIdempotencyStore } from '../../../functions/store/idempotency.js';
 import type { DynamoJobStore } from '../../../functions/store/index.js';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { T0, at, desired, newStore } from './fixtures.js';
+import type { LocalDynamo } from '../../support/dynalite.js';
+import { at, desired, useStore } from './fixtures.js';
 
 let dynamo: LocalDynamo;
 let store: DynamoJobStore;
 let tableName: string;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
-beforeEach(async () => {
-  ({ store, tableName } = await newStore(dynamo, { clock: () => T0 }));
+useStore((fixture) => {
+  ({ dynamo, store, tableName } = fixture);
 });
 
 /**

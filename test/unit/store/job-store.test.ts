@@ -1,5 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ConflictError,
   NotFoundError,
@@ -14,21 +14,15 @@ import {
 } from '../../../functions/core/ports/index.js';
 import { RECENT_HISTORY_SIZE } from '../../../functions/core/model/index.js';
 import { jobShard } from '../../../functions/store/keys.js';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { T0, at, clientDroppingAuditCopies, desired, newStore } from './fixtures.js';
+import type { LocalDynamo } from '../../support/dynalite.js';
+import { T0, at, clientDroppingAuditCopies, desired, newStore, useStore } from './fixtures.js';
 
 let dynamo: LocalDynamo;
 let store: DynamoJobStore;
 let tableName: string;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
-beforeEach(async () => {
-  ({ store, tableName } = await newStore(dynamo, { clock: () => T0 }));
+useStore((fixture) => {
+  ({ dynamo, store, tableName } = fixture);
 });
 
 describe('putDesired', () => {

@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../functions/commons/errors.js';
 import { DynamoJobStore } from '../../../functions/store/index.js';
 import { LeaseHeldError, VersionConflictError } from '../../../functions/core/ports/index.js';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { T0, at, clientDroppingAuditCopies, desired, newStore } from './fixtures.js';
+import type { LocalDynamo } from '../../support/dynalite.js';
+import { T0, at, clientDroppingAuditCopies, desired, useStore } from './fixtures.js';
 
 let dynamo: LocalDynamo;
 let store: DynamoJobStore;
 let tableName: string;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
+useStore((fixture) => {
+  ({ dynamo, store, tableName } = fixture);
 });
-afterAll(async () => {
-  await dynamo.stop();
-});
+
 beforeEach(async () => {
-  ({ store, tableName } = await newStore(dynamo, { clock: () => T0 }));
   await store.putDesired(desired('orders'), { actor: 'alice' });
 });
 

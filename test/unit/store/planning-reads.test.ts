@@ -1,24 +1,18 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobRecord, PlanningRecord } from '../../../functions/core/model/index.js';
 import { CorruptItemError } from '../../../functions/core/ports/index.js';
 import type { DynamoJobStore } from '../../../functions/store/index.js';
 import { JOB_SHARDS, jobShard } from '../../../functions/store/keys.js';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { T0, at, desired, newStore } from './fixtures.js';
+import type { LocalDynamo } from '../../support/dynalite.js';
+import { T0, at, desired, useStore } from './fixtures.js';
 
 let dynamo: LocalDynamo;
 let store: DynamoJobStore;
 let tableName: string;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
-beforeEach(async () => {
-  ({ store, tableName } = await newStore(dynamo, { clock: () => T0 }));
+useStore((fixture) => {
+  ({ dynamo, store, tableName } = fixture);
 });
 
 /** What the planning projection must hold of a whole record: everything but the lean-outs. */

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoJobStore } from '../../../functions/store/index.js';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import { T0, at, newStore } from './fixtures.js';
+import { T0, at, useStore } from './fixtures.js';
 
-let dynamo: LocalDynamo;
 let store: DynamoJobStore;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
-beforeEach(async () => {
-  ({ store } = await newStore(dynamo, { clock: () => T0 }));
+useStore((fixture) => {
+  ({ store } = fixture);
 });
 
 describe('per-cluster submission locks', () => {
