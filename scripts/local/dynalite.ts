@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
@@ -85,5 +86,14 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
     await client.send(new CreateTableCommand({ ...tableDefinition, TableName: tableName }));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  // dynalite answers CreateTable with CREATING and turns the table ACTIVE on a timer, even with
+  // createTableMs 0; a write in between is refused as ResourceNotFound (seen on a loaded machine).
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`table ${tableName} did not become ACTIVE`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
