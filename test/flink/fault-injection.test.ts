@@ -31,22 +31,29 @@ const job = (name = NAME) => storedJob(rt, name);
 const converge = (what: string, done: (r: JobRecord) => boolean, name = NAME) =>
   convergeJob(rt, name, what, done, { timeoutMs: 120_000 });
 
+/** Jobs live on the shared cluster before this file deployed anything: not the counter's copies. */
+let foreign = new Set<string>();
+
+/** The ids of the jobs Flink lists as live, read directly (not through the proxy). */
+async function liveJobIds(): Promise<string[]> {
+  const response = await fetch(`${inject('flinkUrl')}/jobs/overview`).catch(() => undefined);
+  if (!response?.ok) return [];
+  const { jobs } = (await response.json()) as { jobs: { jid: string; state: string }[] };
+  return jobs.filter((j) => LIVE_STATES.has(j.state)).map((j) => j.jid);
+}
+
 /**
- * Polls Flink's job list directly (not through the proxy): the most live copies of the counter
- * seen at once. Only jobs named after it count (fjc sets `pipeline.name`): other test files
- * share this cluster, and a job of theirs still cancelling must not read as a duplicate.
+ * Polls Flink's job list: the most live copies of the counter seen at once. Other test files
+ * share this cluster and run before this one; a job of theirs still cancelling is not a copy, so
+ * the jobs live before this file deployed are left out.
  */
 function sampleLiveCopies(): { stop(): Promise<number> } {
   let most = 0;
   const state = { running: true };
   const loop = (async () => {
     while (state.running) {
-      const response = await fetch(`${inject('flinkUrl')}/jobs/overview`).catch(() => undefined);
-      if (response?.ok) {
-        const { jobs } = (await response.json()) as { jobs: { name: string; state: string }[] };
-        const copies = jobs.filter((j) => j.name === NAME && LIVE_STATES.has(j.state));
-        most = Math.max(most, copies.length);
-      }
+      const copies = (await liveJobIds()).filter((id) => !foreign.has(id));
+      most = Math.max(most, copies.length);
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
@@ -95,6 +102,7 @@ async function upgradeUnder(what: string, faults: FaultRule[]): Promise<JobRecor
 }
 
 beforeAll(async () => {
+  foreign = new Set(await liveJobIds());
   ({ rt, proxy } = await startProxiedRuntime());
   flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
   await rt.apply(jobSpec(NAME, ['--rate', String(rate)]), 'counter.yaml');
