@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CHANGE_KINDS } from '../core/change/index.js';
 import { SPEC_KINDS, flinkClusterSchema, flinkJobSchema } from '../core/spec/index.js';
 import {
+  HISTORY_OUTCOMES,
   JOB_PHASES,
   OPERATION_KINDS,
   SAVEPOINT_STATUSES,
@@ -185,9 +186,24 @@ export const actionResultSchema = z.object({
 /** One audit entry. */
 export const auditEntrySchema = z.object({
   jobName: z.string(),
-  version: z.number().int(),
+  version: z
+    .number()
+    .int()
+    .describe(
+      "The job record's version after this change. Every write counts (observations and lease renewals too), so versions in the history have gaps.",
+    ),
   actor: z.string(),
-  action: z.string(),
+  action: z
+    .string()
+    .describe(
+      'What happened, as `subject.what-happened` (e.g. `job.submitted`, `upgrade.succeeded`).',
+    ),
+  outcome: z
+    .enum(HISTORY_OUTCOMES)
+    .describe(
+      'Where the change stands: accepted, started, progressed, succeeded, failed, retrying or noted.',
+    ),
+  message: z.string().describe('The entry in words, built from its details.'),
   at: iso,
   details: z.record(z.string(), z.unknown()).optional(),
 });

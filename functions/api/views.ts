@@ -4,8 +4,15 @@
  * shown as stored, in its input form.
  */
 import type { z } from 'zod';
-import type { ClusterRecord, JobListing, JobRecord } from '../core/model/index.js';
+import {
+  describeHistoryEntry,
+  type AuditEntry,
+  type ClusterRecord,
+  type JobListing,
+  type JobRecord,
+} from '../core/model/index.js';
 import type {
+  auditEntrySchema,
   clusterViewSchema,
   jobStatusViewSchema,
   jobSummarySchema,
@@ -89,5 +96,23 @@ export function clusterView(record: ClusterRecord): z.input<typeof clusterViewSc
     version: record.version,
     spec: record.spec as z.input<typeof clusterViewSchema>['spec'],
     updatedAt: record.updatedAt,
+  };
+}
+
+/**
+ * An audit entry as `GET /v1/jobs/{name}/history` shows it: named and described in the one
+ * scheme of history events, whatever code its writer stored.
+ */
+export function auditEntryView(entry: AuditEntry): z.input<typeof auditEntrySchema> {
+  const { event, outcome, message } = describeHistoryEntry(entry);
+  return {
+    jobName: entry.jobName,
+    version: entry.version,
+    actor: entry.actor,
+    action: event,
+    outcome,
+    message,
+    at: entry.at,
+    ...(entry.details ? { details: entry.details } : {}),
   };
 }

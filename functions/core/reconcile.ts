@@ -78,7 +78,8 @@ export function statusPatch(
     case 'mark-unknown':
       return { phase: 'UNKNOWN', observed: { state: 'UNREACHABLE', at: now.toISOString() } };
     case 'mark-suspended':
-      return { phase: 'SUSPENDED' };
+      // Suspended as asked: a fault of the job it no longer runs is history, not its state.
+      return { phase: 'SUSPENDED', lastError: null };
     case 'adopt':
       // The plan holds no spec (lean reads): the stored one is taken from the record the
       // transition reads, which is the planned record, since the write checks its version.

@@ -36,7 +36,7 @@ import {
   pageQuerySchema,
   savepointListSchema,
 } from '../schemas.js';
-import { jobSummary, jobView } from '../views.js';
+import { auditEntryView, jobSummary, jobView } from '../views.js';
 
 const TAGS = ['jobs'] as const;
 
@@ -238,14 +238,7 @@ const jobHistory: Route = {
     await authorizeTrail(context, name);
     const page = await context.deps.store.listHistory(name, pageOf(query));
     return jsonResponse(200, {
-      items: page.items.map((entry) => ({
-        jobName: entry.jobName,
-        version: entry.version,
-        actor: entry.actor,
-        action: entry.action,
-        at: entry.at,
-        ...(entry.details ? { details: entry.details } : {}),
-      })),
+      items: page.items.map(auditEntryView),
       ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
     });
   },

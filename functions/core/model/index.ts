@@ -3,6 +3,7 @@
  * types and constants, no I/O; the ports (../ports) say how they are read and changed.
  */
 export * from './audit.js';
+export * from './history-events.js';
 export type * from './cluster.js';
 export type * from './credentials.js';
 export * from './job.js';

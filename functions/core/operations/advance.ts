@@ -1,4 +1,4 @@
-import type { JobRecord, OperationKind } from '../model/index.js';
+import type { JobRecord, JobStatusPatch, OperationKind } from '../model/index.js';
 import { isCheckStep, MAX_STEP_FAILURES, readOperationData, type Step } from './operation-data.js';
 import { SavepointStateError, type ControlContext } from '../ports/index.js';
 import { NotFoundError } from '../../commons/errors.js';
@@ -240,7 +240,13 @@ async function record_(
       {
         actor,
         action: result.audit,
-        details: { operationId: operation.id, step: result.step, ...result.details },
+        // `step` is the step that just did its work; `next` the one recorded to run after it.
+        details: {
+          operationId: operation.id,
+          step: operation.step,
+          next: result.step,
+          ...result.details,
+        },
       },
       now,
       { lease: { owner, ttlMs } },
@@ -255,8 +261,7 @@ async function record_(
   await ctx.store.transition(
     record.name,
     record.version,
-    // A finished operation ends the job's backoff: the next fault starts it afresh.
-    { ...result.change, operation: null, ...(result.outcome === 'done' ? { backoff: null } : {}) },
+    { ...result.change, operation: null, ...(result.outcome === 'done' ? resolved(record) : {}) },
     {
       actor,
       action: result.audit,
@@ -266,6 +271,18 @@ async function record_(
     { lease: null },
   );
   return { next: result.outcome, waitSeconds: 0, summary: result.audit, event: result.audit };
+}
+
+/**
+ * What an operation that did its work resolves: the job's backoff (the next fault starts it
+ * afresh) and its last error, which would otherwise stay on a job that is fine again (a
+ * suspended or resumed job showing the fault of an earlier try). An error that explains a
+ * rejected spec stays while the rejection does.
+ */
+function resolved(record: JobRecord): JobStatusPatch {
+  return record.status.rejected === undefined
+    ? { backoff: null, lastError: null }
+    : { backoff: null };
 }
 
 /** What the state machine caught: Step Functions' `{Error, Cause}`. */

@@ -99,7 +99,7 @@ describe('idempotency keys', () => {
       historyListSchema,
       (await h.call('GET', '/v1/jobs/idem/history')).json,
     );
-    expect(history.items.map((e) => e.action)).toEqual(['desired.updated', 'job.created']);
+    expect(history.items.map((e) => e.action)).toEqual(['spec.changed', 'job.created']);
   });
 
   it('refuses the same key with another body (422), and scopes keys per caller', async () => {

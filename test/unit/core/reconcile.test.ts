@@ -277,7 +277,14 @@ describe('reconcile', () => {
     const v1 = job();
     await seed(b, v1, v1, { phase: 'UNKNOWN' }, 'settling');
     await seed(b, job({}, { tier: 'gold' }), v1, {}, 'adopting');
-    await seed(b, job({ state: 'suspended' }), v1, { jobId: 'c'.repeat(32) }, 'suspending');
+    const stale = { code: 'NOT_STABLE', message: 'an earlier fault', at: '2026-01-01T00:00:00Z' };
+    await seed(
+      b,
+      job({ state: 'suspended' }),
+      v1,
+      { jobId: 'c'.repeat(32), lastError: stale },
+      'suspending',
+    );
     b.flink.listJobs.mockResolvedValue(listed(overview('RUNNING')));
     const report = await cycle();
     const kinds = Object.fromEntries(report.planned.map((p) => [p.jobName, p.kind]));
@@ -293,6 +300,8 @@ describe('reconcile', () => {
     expect(adopted?.status.lastApplied?.specHash).toBe(adopted?.specHash);
     expect(adopted?.status.lastStable?.specHash).toBe(adopted?.specHash);
     expect((await b.store.getJob('suspending'))?.status.phase).toBe('SUSPENDED');
+    // Suspended as asked: the fault of the job it no longer runs is not its state any more.
+    expect((await b.store.getJob('suspending'))?.status.lastError).toBeUndefined();
     expect(report.fleet.byPhase).toMatchObject({ UNKNOWN: 1, STABLE: 2 });
   });
 });

@@ -248,6 +248,50 @@ describe('stopping the old job', () => {
   });
 });
 
+describe('what an operation leaves in the history and the status', () => {
+  const v1 = job();
+  const failed = {
+    code: 'States.TaskFailed',
+    message: 'an earlier try failed',
+    at: '2026-01-01T00:00:00.000Z',
+  };
+
+  it('records the step that did its work and the one that runs next', async () => {
+    const suspended = job({ upgradeMode: 'stateless', state: 'suspended' });
+    await seed(b, suspended, v1);
+    const opId = await begin(b, 'suspend', suspended);
+    await step(opId);
+    expect((await b.get()).recentHistory.at(-1)).toMatchObject({
+      action: 'cancel-requested',
+      details: { step: 'cancel', next: 'await-stopped' },
+    });
+  });
+
+  it('clears an earlier error once the operation has done its work', async () => {
+    const suspended = job({ upgradeMode: 'stateless', state: 'suspended' });
+    await seed(b, suspended, v1, { lastError: failed });
+    const opId = await begin(b, 'suspend', suspended);
+    await step(opId);
+    b.flink.getJob.mockResolvedValue(jobDetail('CANCELED'));
+    await step(opId);
+    expect((await b.get()).status.lastError).toEqual(failed);
+    expect(await step(opId)).toMatchObject({ next: 'done', event: 'suspended' });
+    expect((await b.get()).status.lastError).toBeUndefined();
+  });
+
+  it('keeps the error that explains a rejected spec', async () => {
+    const suspended = job({ upgradeMode: 'stateless', state: 'suspended' });
+    const rejected = { specHash: 'f'.repeat(64), reason: 'not stable', at: failed.at };
+    await seed(b, suspended, v1, { lastError: failed, rejected });
+    const opId = await begin(b, 'suspend', suspended);
+    await step(opId);
+    b.flink.getJob.mockResolvedValue(jobDetail('CANCELED'));
+    await step(opId);
+    await step(opId);
+    expect((await b.get()).status.lastError).toEqual(failed);
+  });
+});
+
 describe('last-state upgrade', () => {
   const v1 = job({ upgradeMode: 'last-state' });
   const v2 = job({ upgradeMode: 'last-state', args: ['--rate', '5'] });
