@@ -270,7 +270,9 @@ async function main(): Promise<void> {
     const state = JSON.stringify(jobs.map((j) => [j.name, j.version]));
     for (const m of messages) log(m);
     if (state !== lastView || messages.length > 0) {
-      console.log(`\n${new Date().toISOString()}\n${renderStatusTable(jobs, new Date())}\n`);
+      console.log(
+        `\n${new Date().toISOString()}\n${renderStatusTable(jobs, new Date(), process.stdout.columns || 120)}\n`,
+      );
       lastView = state;
     }
   };

@@ -105,6 +105,7 @@ export const jobSummarySchema = z.object({
   jobId: z.string().optional(),
   newestSavepoint: savepointRefSchema.optional(),
   lastError: jobErrorSchema.optional(),
+  createdAt: iso,
   updatedAt: iso,
 });
 

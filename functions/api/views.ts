@@ -85,6 +85,7 @@ export function jobSummary(record: JobListing): z.input<typeof jobSummarySchema>
     ...(s.jobId === undefined ? {} : { jobId: s.jobId }),
     ...(s.newestSavepoint ? { newestSavepoint: s.newestSavepoint } : {}),
     ...(s.lastError ? { lastError: s.lastError } : {}),
+    createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
 }

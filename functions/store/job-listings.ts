@@ -20,7 +20,7 @@ import { requireName } from './validate.js';
 
 const LISTING_PROJECTION: Projection = {
   expression:
-    '#name, #team, #clusterRef, #specHash, #generation, #updatedAt, ' +
+    '#name, #team, #clusterRef, #specHash, #generation, #createdAt, #updatedAt, ' +
     '#status.#phase, #status.#jobId, #status.#newestSavepoint, #status.#lastError',
   names: {
     '#name': 'name',
@@ -28,6 +28,7 @@ const LISTING_PROJECTION: Projection = {
     '#clusterRef': 'clusterRef',
     '#specHash': 'specHash',
     '#generation': 'generation',
+    '#createdAt': 'createdAt',
     '#updatedAt': 'updatedAt',
     '#status': 'status',
     '#phase': 'phase',
@@ -43,6 +44,7 @@ const listingItem = z.object({
   clusterRef: z.string(),
   specHash: z.string(),
   generation: z.number(),
+  createdAt: z.string(),
   updatedAt: z.string(),
   status: z.object({
     phase: z.enum(JOB_PHASES),

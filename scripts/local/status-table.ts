@@ -1,11 +1,12 @@
-import type { JobRecord } from '../../functions/core/model/index.js';
+import { describeHistoryEntry, type JobRecord } from '../../functions/core/model/index.js';
+import { renderTable } from '../cli/render/table.js';
+import { age } from '../cli/render/time.js';
+import { wrapText } from '../cli/render/wrap.js';
 
+/** `5m ago`, or nothing for a missing instant. */
 function ago(iso: string | undefined, now: Date): string {
-  if (iso === undefined) return '';
-  const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
-  if (seconds < 120) return `${seconds}s ago`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)}m ago`;
-  return `${Math.round(seconds / 3600)}h ago`;
+  const text = age(iso, now);
+  return text === '' ? '' : `${text} ago`;
 }
 
 /** Shortens a savepoint path to its last segment: the folder name identifies it. */
@@ -13,42 +14,46 @@ function shortPath(path: string | undefined): string {
   return path === undefined ? '' : (path.replace(/\/+$/, '').split('/').pop() ?? path);
 }
 
+/** What the job is doing, or the last thing that happened to it. */
+function lastEvent(job: JobRecord, now: Date): string {
+  const operation = job.status.operation;
+  if (operation) return `${operation.kind}, at step ${operation.step}`;
+  const last = job.recentHistory[job.recentHistory.length - 1];
+  if (!last) return '';
+  const { event, outcome } = describeHistoryEntry(last);
+  return `${event} ${outcome} (${ago(last.at, now)})`;
+}
+
 /**
- * The local runtime's live view of the fleet: one row per job with its phase, Flink job id,
- * newest savepoint and last action. Pure, so it is tested without a terminal.
+ * The local runtime's live view of the fleet, in the same table style as `fjc get`: one row per
+ * job with its phase, Flink job id, newest savepoint and what it is doing or last did. The error
+ * of a job that is not fine follows its row in full, wrapped to `width` (never cut). Pure, so it
+ * is tested without a terminal.
  */
-export function renderStatusTable(jobs: readonly JobRecord[], now: Date): string {
-  const header = ['JOB', 'CLUSTER', 'PHASE', 'FLINK JOB', 'NEWEST SAVEPOINT', 'LAST ACTION'];
-  const rows = jobs.map((job) => {
-    const last = job.recentHistory[job.recentHistory.length - 1];
-    const operation = job.status.operation;
-    const action = operation
-      ? `${operation.kind}: ${operation.step}`
-      : last
-        ? `${last.action} (${ago(last.at, now)})`
-        : '';
-    const error =
-      job.status.lastError && job.status.phase !== 'STABLE'
-        ? `  ! ${job.status.lastError.message.slice(0, 80)}`
-        : '';
-    return [
-      job.name,
-      job.clusterRef,
-      job.status.phase,
-      job.status.jobId ?? '',
-      job.status.newestSavepoint
-        ? `${shortPath(job.status.newestSavepoint.path)} (${ago(job.status.newestSavepoint.at, now)})`
-        : '',
-      action + error,
-    ];
+export function renderStatusTable(jobs: readonly JobRecord[], now: Date, width = 120): string {
+  if (jobs.length === 0) return '(no jobs yet)';
+  const headers = ['JOB', 'CLUSTER', 'PHASE', 'FLINK-JOB', 'NEWEST-SAVEPOINT', 'LAST-EVENT'];
+  const rows = jobs.map((job) => [
+    job.name,
+    job.clusterRef,
+    job.status.phase,
+    job.status.jobId ?? '',
+    job.status.newestSavepoint
+      ? `${shortPath(job.status.newestSavepoint.path)} (${ago(job.status.newestSavepoint.at, now)})`
+      : '',
+    lastEvent(job, now),
+  ]);
+  const [header = '', ...lines] = renderTable(headers, rows).split('\n');
+  const out = [header];
+  jobs.forEach((job, index) => {
+    out.push(lines[index] ?? '');
+    const error = job.status.lastError;
+    if (error && job.status.phase !== 'STABLE')
+      out.push(
+        ...wrapText(`${error.code}: ${error.message}`, width - 4).map(
+          (line, i) => `${i === 0 ? '  ! ' : '    '}${line}`,
+        ),
+      );
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line), ...(rows.length === 0 ? ['(no jobs yet)'] : [])].join(
-    '\n',
-  );
+  return out.join('\n');
 }

@@ -107,13 +107,13 @@ const ROWS: Record<string, Row> = {
   'job.created': {
     event: 'job.created',
     outcome: 'accepted',
-    message: ({ details }) => withFacts('job created', details, ['generation']),
+    message: ({ details }) => withFacts('job created', details, ['generation', 'via']),
   },
   'desired.updated': {
     event: 'spec.changed',
     outcome: 'accepted',
     message: ({ details }) =>
-      withFacts('desired spec changed', details, ['generation', 'deletion', 'reason']),
+      withFacts('desired spec changed', details, ['generation', 'via', 'deletion', 'reason']),
   },
   'desired.owner-changed': {
     event: 'spec.owner-changed',

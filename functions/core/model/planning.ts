@@ -73,6 +73,8 @@ export interface JobListing {
   clusterRef: string;
   specHash: string;
   generation: number;
+  /** ISO-8601: when the job was first applied (what `fjc get` counts its AGE from). */
+  createdAt: string;
   /** ISO-8601 */
   updatedAt: string;
   status: {

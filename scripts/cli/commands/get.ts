@@ -2,11 +2,15 @@
  * `fjc get [NAME]`: the jobs the caller may see as a table (every page), or one job in detail;
  * `-o json|yaml` prints the API's response as it came.
  */
-import type { JobSummary, JobView, Page } from '../api-types.js';
+import type { AuditEntryView, JobSummary, JobView, Page } from '../api-types.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { renderJobDetail, renderJobTable } from '../render/jobs.js';
 import { formatValue, type OutputFormat } from '../render/output.js';
+import { outputWidth } from '../render/wrap.js';
+
+/** Events the detail view ends with. */
+const RECENT_EVENTS = 10;
 
 /** Options of `fjc get`. */
 export interface GetOptions {
@@ -42,12 +46,22 @@ export async function getCommand(
   const { io } = ctx;
   if (name !== undefined) {
     const client = await ctx.client();
-    const reply = await client.request<JobView>('GET', `/v1/jobs/${encodeURIComponent(name)}`);
-    io.stdout(
-      options.output === 'table'
-        ? `${renderJobDetail(reply.body, io.now())}\n`
-        : formatValue(reply.body, options.output),
-    );
+    const path = `/v1/jobs/${encodeURIComponent(name)}`;
+    const reply = await client.request<JobView>('GET', path);
+    if (options.output !== 'table') {
+      io.stdout(formatValue(reply.body, options.output));
+      return EXIT.OK;
+    }
+    // The recent events, as `kubectl describe` ends with them: what happened lately explains
+    // most of what the status shows.
+    const events = await client.request<Page<AuditEntryView>>('GET', `${path}/history`, {
+      query: { limit: RECENT_EVENTS },
+    });
+    const detail = renderJobDetail(reply.body, io.now(), {
+      width: outputWidth(io.env),
+      events: events.body.items,
+    });
+    io.stdout(`${detail}\n`);
     return EXIT.OK;
   }
   const items = await listAll(ctx, options);

@@ -7,6 +7,7 @@ import type { CommandContext } from '../context.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { formatValue, type OutputFormat } from '../render/output.js';
 import { renderHistoryTable, renderSavepointTable } from '../render/trail.js';
+import { outputWidth } from '../render/wrap.js';
 
 /** Options of the trail commands. */
 export interface TrailOptions {
@@ -47,7 +48,14 @@ export async function historyCommand(
 ): Promise<ExitCode> {
   const path = `/v1/jobs/${encodeURIComponent(name)}/history`;
   const page = (await fetchPage(ctx, path, options.limit)) as Page<AuditEntryView>;
-  return show(ctx, page, options, renderHistoryTable, 'history entries');
+  const width = outputWidth(ctx.io.env);
+  return show(
+    ctx,
+    page,
+    options,
+    (items, now) => renderHistoryTable(items, now, width),
+    'history entries',
+  );
 }
 
 /** `fjc savepoints NAME`. */

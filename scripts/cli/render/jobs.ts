@@ -2,9 +2,11 @@
  * Jobs for people: the `fjc get` table and the detail view of one job.
  */
 import { stringify } from 'yaml';
-import type { JobSummary, JobView } from '../api-types.js';
+import type { AuditEntryView, JobSummary, JobView } from '../api-types.js';
 import { renderTable } from './table.js';
 import { age, instant } from './time.js';
+import { renderEventTable } from './trail.js';
+import { hangingIndent } from './wrap.js';
 
 /** The columns of `fjc get`. */
 export const JOB_COLUMNS = [
@@ -27,8 +29,8 @@ function savepointCell(ref: JobSummary['newestSavepoint'], now: Date): string {
 }
 
 /**
- * The job table. AGE is the time since the job's record last changed (`updatedAt`): the listing
- * carries no creation time.
+ * The job table. AGE counts from the job's creation, as `kubectl get` does; the detail view
+ * shows when it last changed.
  */
 export function renderJobTable(items: readonly JobSummary[], now: Date): string {
   return renderTable(
@@ -41,13 +43,17 @@ export function renderJobTable(items: readonly JobSummary[], now: Date): string 
       String(job.generation),
       job.jobId ?? '',
       savepointCell(job.newestSavepoint, now),
-      age(job.updatedAt, now),
+      age(job.createdAt, now),
     ]),
   );
 }
 
-function field(label: string, value: string | undefined): string[] {
-  return value === undefined || value === '' ? [] : [`${`${label}:`.padEnd(18)}${value}`];
+const LABEL_WIDTH = 18;
+
+function field(label: string, value: string | undefined, width: number): string[] {
+  return value === undefined || value === ''
+    ? []
+    : [hangingIndent(`${label}:`.padEnd(LABEL_WIDTH), value, width)];
 }
 
 function indent(text: string, by: string): string {
@@ -58,44 +64,72 @@ function indent(text: string, by: string): string {
     .join('\n');
 }
 
-/** One job in detail: identity, status, operation in flight, errors and the desired spec. */
-export function renderJobDetail(job: JobView, now: Date): string {
+/**
+ * One job in detail, in the manner of `kubectl describe`: identity, status, the operation in
+ * flight, errors in full (wrapped to `width`), the desired spec and, when given, its recent
+ * events oldest first.
+ */
+export function renderJobDetail(
+  job: JobView,
+  now: Date,
+  options: { width?: number; events?: readonly AuditEntryView[] } = {},
+): string {
+  const width = options.width ?? 120;
   const s = job.status;
   const lines = [
-    ...field('Name', job.name),
-    ...field('Team', job.team),
-    ...field('Cluster', job.cluster),
-    ...field('Generation', `${job.generation} (spec ${job.specHash.slice(0, 12)})`),
-    ...field('Phase', s.attempt > 0 ? `${s.phase} (attempt ${s.attempt})` : s.phase),
-    ...field('Flink job id', s.jobId),
+    ...field('Name', job.name, width),
+    ...field('Team', job.team, width),
+    ...field('Cluster', job.cluster, width),
+    ...field('Generation', `${job.generation} (spec ${job.specHash.slice(0, 12)})`, width),
+    ...field('Phase', s.phase, width),
+    ...field('Flink job id', s.jobId, width),
+    // Each submission runs under a new Flink job id; the count says how often the job was
+    // (re)started since it was created.
+    ...field('Submissions', s.attempt > 0 ? String(s.attempt) : undefined, width),
     ...field(
       'Operation',
       s.operation === undefined
         ? undefined
-        : `${s.operation.kind}: ${s.operation.step} (since ${instant(s.operation.startedAt, now)})`,
+        : `${s.operation.kind}, at step ${s.operation.step} (since ${instant(s.operation.startedAt, now)})`,
+      width,
     ),
-    ...field('Last applied', s.lastApplied && `generation ${s.lastApplied.generation}`),
-    ...field('Last stable', s.lastStable && `generation ${s.lastStable.generation}`),
-    ...field('Observed', s.observed && `${s.observed.state} at ${instant(s.observed.at, now)}`),
-    ...field('Job started', s.jobStartedAt && instant(s.jobStartedAt, now)),
+    ...field('Last applied', s.lastApplied && `generation ${s.lastApplied.generation}`, width),
+    ...field('Last stable', s.lastStable && `generation ${s.lastStable.generation}`, width),
+    ...field(
+      'Observed',
+      s.observed && `${s.observed.state} at ${instant(s.observed.at, now)}`,
+      width,
+    ),
+    ...field('Job started', s.jobStartedAt && instant(s.jobStartedAt, now), width),
     ...field(
       'Newest savepoint',
       s.newestSavepoint && `${s.newestSavepoint.path} (${instant(s.newestSavepoint.at, now)})`,
+      width,
     ),
     ...field(
       'Last error',
       s.lastError &&
-        `${s.lastError.code}: ${s.lastError.message} (${instant(s.lastError.at, now)})`,
+        `${s.lastError.code} at ${instant(s.lastError.at, now)}: ${s.lastError.message}`,
+      width,
     ),
     ...field(
       'Rejected',
       s.rejected &&
-        `spec ${s.rejected.specHash.slice(0, 12)}: ${s.rejected.reason} (${instant(s.rejected.at, now)})`,
+        `spec ${s.rejected.specHash.slice(0, 12)} at ${instant(s.rejected.at, now)}: ${s.rejected.reason}`,
+      width,
     ),
-    ...field('Created', instant(job.createdAt, now)),
-    ...field('Updated', instant(job.updatedAt, now)),
+    ...field('Created', instant(job.createdAt, now), width),
+    ...field('Updated', instant(job.updatedAt, now), width),
     'Spec:',
     indent(stringify(job.spec, { lineWidth: 0 }), '  '),
   ];
+  if (options.events !== undefined) {
+    lines.push('Events:');
+    lines.push(
+      options.events.length === 0
+        ? '  <none>'
+        : indent(renderEventTable([...options.events].reverse(), now, width - 2), '  '),
+    );
+  }
   return lines.join('\n');
 }

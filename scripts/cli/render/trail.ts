@@ -5,30 +5,42 @@
 import type { AuditEntryView, SavepointView } from '../api-types.js';
 import { renderTable } from './table.js';
 import { age } from './time.js';
+import { wrapText } from './wrap.js';
 
-const MAX_DETAILS_LENGTH = 80;
+const EVENT_HEADERS = ['AGE', 'EVENT', 'OUTCOME', 'ACTOR', 'MESSAGE'] as const;
 
-/** Audit details as `key=value` pairs; strings bare, other values as JSON, cut when long. */
-function detailsCell(details: AuditEntryView['details']): string {
-  if (details === undefined) return '';
-  const text = Object.entries(details)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' ');
-  return text.length <= MAX_DETAILS_LENGTH ? text : `${text.slice(0, MAX_DETAILS_LENGTH - 1)}…`;
+/**
+ * History entries as a table whose last column, the message, is wrapped to fit `width` (never
+ * cut): continuation lines start under the message column. The record version is left out (it
+ * counts every write, so its gaps say nothing); `-o json` has it.
+ */
+export function renderEventTable(
+  items: readonly AuditEntryView[],
+  now: Date,
+  width: number,
+): string {
+  const rows = items.map((e) => [age(e.at, now), e.action, e.outcome, e.actor] as const);
+  const table = renderTable(EVENT_HEADERS.slice(0, -1), rows).split('\n');
+  const columnWidth = Math.max(...table.map((line) => line.length));
+  const messageStart = columnWidth + 3;
+  const pad = ' '.repeat(messageStart);
+  const room = Math.max(20, width - messageStart);
+  const header = `${(table[0] ?? '').padEnd(columnWidth)}   ${EVENT_HEADERS[4]}`;
+  const body = items.map((entry, index) => {
+    const [first = '', ...rest] = wrapText(entry.message, room);
+    const row = `${(table[index + 1] ?? '').padEnd(columnWidth)}   ${first}`.trimEnd();
+    return [row, ...rest.map((line) => `${pad}${line}`)].join('\n');
+  });
+  return [header, ...body].join('\n');
 }
 
-/** The history table. */
-export function renderHistoryTable(items: readonly AuditEntryView[], now: Date): string {
-  return renderTable(
-    ['VERSION', 'ACTION', 'ACTOR', 'AGE', 'DETAILS'],
-    items.map((e) => [
-      String(e.version),
-      e.action,
-      e.actor,
-      age(e.at, now),
-      detailsCell(e.details),
-    ]),
-  );
+/** The history table, newest first (the order the API returns). */
+export function renderHistoryTable(
+  items: readonly AuditEntryView[],
+  now: Date,
+  width = 120,
+): string {
+  return renderEventTable(items, now, width);
 }
 
 /** The savepoint table. */

@@ -288,8 +288,8 @@ describe('get, history, savepoints', () => {
   it('shows history and savepoints newest first', async () => {
     const history = await h.run(['history', 'billing']);
     expect(history.code).toBe(0);
-    expect(history.stdout.split('\n')[0]).toBe('VERSION   ACTION        ACTOR   AGE   DETAILS');
-    expect(history.stdout).toMatch(/\n1 +job\.created +root +5m +via=api/);
+    expect(history.stdout.split('\n')[0]).toMatch(/^AGE +EVENT +OUTCOME +ACTOR +MESSAGE$/);
+    expect(history.stdout).toMatch(/\n5m +job\.created +accepted +root +job created \(via api\)\n/);
     const savepoints = await h.run(['savepoints', 'orders']);
     expect(savepoints.stdout).toMatch(
       /^ID +STATUS +TRIGGER +GEN +FLINK-JOB-ID +AGE +PATH\n\S+ +COMPLETED +manual +3 +b{32} +5m +s3:\/\/fjc-savepoints\/orders\/savepoint-12ab34\n$/,

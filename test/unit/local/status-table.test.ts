@@ -35,11 +35,11 @@ describe('renderStatusTable', () => {
       now,
     );
     const [header, row] = text.split('\n');
-    expect(header).toMatch(/^JOB\s+CLUSTER\s+PHASE\s+FLINK JOB\s+NEWEST SAVEPOINT\s+LAST ACTION$/);
+    expect(header).toMatch(/^JOB\s+CLUSTER\s+PHASE\s+FLINK-JOB\s+NEWEST-SAVEPOINT\s+LAST-EVENT$/);
     expect(row).toContain('STABLE');
     expect(row).toContain('a'.repeat(32));
     expect(row).toContain('savepoint-ab12-cd34 (60s ago)');
-    expect(row).toContain('stable (30s ago)');
+    expect(row).toContain('upgrade.succeeded succeeded (30s ago)');
   });
 
   it('shows the step of an operation in flight and the error of a failed job', () => {
@@ -57,7 +57,7 @@ describe('renderStatusTable', () => {
       ],
       now,
     );
-    expect(upgrading).toContain('upgrade: await-savepoint');
+    expect(upgrading).toContain('upgrade, at step await-savepoint');
     const failed = renderStatusTable(
       [
         record({
@@ -67,7 +67,27 @@ describe('renderStatusTable', () => {
       ],
       now,
     );
-    expect(failed).toContain('! the job ended FAILED');
+    expect(failed).toContain('  ! NOT_STABLE: the job ended FAILED');
     expect(renderStatusTable([], now)).toContain('(no jobs yet)');
+  });
+
+  it('shows a long error in full, wrapped under its job, never cut', () => {
+    const message = `Could not execute application: ${'word '.repeat(60)}the end`;
+    const text = renderStatusTable(
+      [
+        record({
+          phase: 'FAILED',
+          lastError: { code: 'SUBMIT_FAILED', message, at: now.toISOString() },
+        }),
+      ],
+      now,
+      60,
+    );
+    const lines = text.split('\n').slice(2);
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
+    expect(lines.map((l) => l.trim().replace(/^! /, '')).join(' ')).toBe(
+      `SUBMIT_FAILED: ${message.trim()}`.replace(/\s+/g, ' '),
+    );
   });
 });
