@@ -55,6 +55,16 @@ export const listJobsQuerySchema = z.strictObject({
 /** Query of paged listings without filters. */
 export const pageQuerySchema = z.strictObject(pageQueryShape);
 
+/** Query of `DELETE /v1/jobs/{name}`. */
+export const deleteJobQuerySchema = z.strictObject({
+  purge: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .describe(
+      'true: remove the record of a job whose deletion has finished (SUSPENDED); its savepoints and history stay.',
+    ),
+});
+
 /** No query parameters. */
 export const noQuerySchema = z.strictObject({});
 
@@ -172,7 +182,7 @@ export const jobPutResultSchema = jobViewSchema.extend({
 /** The result of `DELETE /v1/jobs/{name}`. */
 export const deletionResultSchema = z.object({
   name: z.string(),
-  action: z.enum(['suspending', 'released']),
+  action: z.enum(['suspending', 'released', 'purged']),
   generation: z.number().int().optional(),
 });
 

@@ -11,6 +11,49 @@ export type DeletionOutcome =
   | { action: 'released' };
 
 /**
+ * Removes the record of a job whose deletion has finished: it is SUSPENDED as its desired state
+ * asks, and nothing works on it. Its savepoints (catalog and files) and its audit trail stay:
+ * `fjc savepoints` and `fjc history` still show them (history until its retention ends), and a
+ * job applied again under the name starts afresh unless its spec restores one of them. Refused,
+ * with what to do, while the job still runs or is being suspended: purging then would forget a
+ * job that runs.
+ */
+export async function purgeJob(
+  store: JobStore,
+  name: string,
+  options: { actor: string; expectedGeneration?: number },
+): Promise<void> {
+  const record = await store.getJob(name);
+  if (!record)
+    throw new NotFoundError(`Job ${name} does not exist`, {
+      remedy: 'Check the name with `fjc get`; a purged job is gone from the list already.',
+    });
+  if (options.expectedGeneration !== undefined && options.expectedGeneration !== record.generation)
+    throw new ConflictError(
+      `Job ${name} is at generation ${record.generation}, not ${options.expectedGeneration}`,
+      { remedy: 'Read the job again and retry with its current generation.' },
+    );
+  const job = flinkJobSchema.parse(record.spec);
+  const atRest =
+    job.spec.state === 'suspended' &&
+    record.status.phase === 'SUSPENDED' &&
+    record.status.operation === undefined;
+  if (!atRest)
+    throw new ConflictError(
+      `Job ${name} cannot be purged: it is ${record.status.phase}${record.status.operation ? ` (${record.status.operation.kind} in flight)` : ''} and its desired state is ${job.spec.state}`,
+      {
+        remedy:
+          'Delete it first (`fjc delete NAME`), wait until it is SUSPENDED, then purge; `fjc delete NAME --purge` does all three.',
+      },
+    );
+  await store.deleteJob(name, {
+    actor: options.actor,
+    expectedVersion: record.version,
+    action: 'job.purged',
+  });
+}
+
+/**
  * Deletes a job the way its `deletionPolicy` says. Never loses state: the default suspends with a
  * savepoint and keeps the record (so a later re-apply resumes from it); `cancel` is only allowed
  * for stateless jobs by the spec's validation, and a stateless suspend is a cancel;

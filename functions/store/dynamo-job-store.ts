@@ -159,7 +159,12 @@ export class DynamoJobStore implements JobStore {
 
   deleteJob(
     name: string,
-    options: { expectedVersion?: number; actor: string; now?: Date },
+    options: {
+      expectedVersion?: number;
+      actor: string;
+      now?: Date;
+      action?: 'job.deleted' | 'job.purged';
+    },
   ): Promise<void> {
     return this.jobs.delete(name, options);
   }

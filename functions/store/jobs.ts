@@ -201,7 +201,12 @@ export class Jobs {
   /** Deletes the job item; its savepoints and audit entries stay (the port's `deleteJob`). */
   async delete(
     name: string,
-    options: { expectedVersion?: number; actor: string; now?: Date },
+    options: {
+      expectedVersion?: number;
+      actor: string;
+      now?: Date;
+      action?: 'job.deleted' | 'job.purged';
+    },
   ): Promise<void> {
     requireName(name, 'name');
     requireName(options.actor, 'actor');
@@ -231,7 +236,7 @@ export class Jobs {
     await this.audit.copy(name, [
       auditEntry(expected + 1, at, {
         actor: options.actor,
-        action: 'job.deleted',
+        action: options.action ?? 'job.deleted',
         details: { generation: current.generation, specHash: current.specHash },
       }),
     ]);

@@ -201,10 +201,19 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
       'only if the job is at this generation',
       positiveInteger('--if-generation', Number.MAX_SAFE_INTEGER),
     )
+    .option(
+      '--purge',
+      'then wait until it is SUSPENDED and remove its record (savepoints and history stay)',
+    )
     .addOption(outputOption())
     .action(async (job: string, _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & DeleteOptions>();
-      done(await deleteCommand(commandContext(io, options), job, options));
+      const ctx = commandContext(
+        io,
+        options,
+        options.purge === true ? DEFAULT_WAIT_TIMEOUT_MS : undefined,
+      );
+      done(await deleteCommand(ctx, job, options));
     });
 
   return program;

@@ -9,7 +9,7 @@
 import { ConflictError } from '../../commons/errors.js';
 import { applyJob } from '../../core/apply/apply-job.js';
 import { jobNotFound, requireVisibleJob } from '../../core/authorization.js';
-import { requestJobDeletion } from '../../core/deletion.js';
+import { purgeJob, requestJobDeletion } from '../../core/deletion.js';
 import { VersionConflictError } from '../../core/ports/index.js';
 import type { JobRecord } from '../../core/model/index.js';
 import { readOneDocument, readQuery } from '../body.js';
@@ -26,6 +26,7 @@ import {
 } from '../preconditions.js';
 import type { Route, RouteContext } from '../router.js';
 import {
+  deleteJobQuerySchema,
   deletionResultSchema,
   historyListSchema,
   jobListSchema,
@@ -172,21 +173,32 @@ const deleteJob: Route = {
   path: '/v1/jobs/{name}',
   operationId: 'deleteJob',
   doc: {
-    summary: 'Delete a job by its deletion policy (default: suspend with a savepoint, keep state)',
+    summary:
+      'Delete a job by its deletion policy (default: suspend with a savepoint, keep state); with ?purge=true remove the record of a deleted job',
     tags: TAGS,
-    query: noQuerySchema,
-    responses: { 202: { description: 'Deletion requested.', schema: deletionResultSchema } },
+    query: deleteJobQuerySchema,
+    responses: {
+      200: { description: 'The record of a deleted job was purged.', schema: deletionResultSchema },
+      202: { description: 'Deletion requested.', schema: deletionResultSchema },
+    },
     errors: [400, 404, 409, 412],
     conditional: 'match',
   },
   async handle(context) {
     const name = nameParam(context);
-    readQuery(context.request, noQuerySchema);
+    const query = readQuery(context.request, deleteJobQuerySchema);
     const precondition = preconditionOf(context.request, false);
     const record = await requireJob(context, name);
     context.authorize({ permission: 'job:write', resource: `job/${name}`, teams: [record.team] });
     checkPrecondition(precondition, record.generation, `Job ${name}`);
     try {
+      if (query.purge === 'true') {
+        await purgeJob(context.deps.store, name, {
+          actor: actorOf(context.principal),
+          expectedGeneration: expectedGeneration(precondition, record.generation),
+        });
+        return jsonResponse(200, { name, action: 'purged' });
+      }
       const outcome = await requestJobDeletion(context.deps.store, name, {
         actor: actorOf(context.principal),
         expectedGeneration: expectedGeneration(precondition, record.generation),

@@ -127,10 +127,18 @@ export interface JobStore {
   ): Promise<SubmissionLock>;
   /** Gives the submission lock back if `owner` still holds it; otherwise does nothing. */
   releaseSubmissionLock(clusterRef: string, owner: string): Promise<void>;
-  /** Deletes the job record; savepoints and audit history stay (history until its TTL). */
+  /**
+   * Deletes the job record; savepoints and audit history stay (history until its TTL). `action`
+   * names the audit entry: a released job (`job.deleted`, the default) or a purged one.
+   */
   deleteJob(
     name: string,
-    options: { expectedVersion?: number; actor: string; now?: Date },
+    options: {
+      expectedVersion?: number;
+      actor: string;
+      now?: Date;
+      action?: 'job.deleted' | 'job.purged';
+    },
   ): Promise<void>;
 
   /** A job's audit trail, newest first. */

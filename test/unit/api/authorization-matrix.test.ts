@@ -103,6 +103,13 @@ const CASES: Case[] = [
     expected: jobOwner(202),
   },
   {
+    name: 'purge job',
+    // Decided before the job's state is looked at: owners learn it still runs (409), others
+    // learn nothing.
+    request: (j) => ({ method: 'DELETE', path: `/v1/jobs/${j}?purge=true` }),
+    expected: jobOwner(409),
+  },
+  {
     name: 'job action',
     request: (j) => ({ method: 'POST', path: `/v1/jobs/${j}/actions/suspend` }),
     expected: jobOwner(202),

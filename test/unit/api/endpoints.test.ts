@@ -369,6 +369,43 @@ describe('DELETE /v1/jobs/{name}', () => {
   });
 });
 
+describe('DELETE /v1/jobs/{name}?purge=true', () => {
+  it('removes a deleted job once it is SUSPENDED, keeping its history; refuses before', async () => {
+    await h.call('PUT', '/v1/jobs/old', { body: jobDoc('old', 'payments') });
+    const early = await h.call('DELETE', '/v1/jobs/old?purge=true', { as: 'alice' });
+    expectError(early, 409);
+    expect(JSON.stringify(early.json)).toContain('fjc delete NAME --purge');
+    expect((await h.call('DELETE', '/v1/jobs/old', { as: 'alice' })).status).toBe(202);
+    // Still being suspended (the controller has not acted): not yet.
+    expectError(await h.call('DELETE', '/v1/jobs/old?purge=true', { as: 'alice' }), 409);
+    const record = await h.store.getJob('old');
+    if (!record) throw new Error('no record');
+    await h.store.transition(
+      'old',
+      record.version,
+      { phase: 'SUSPENDED' },
+      {
+        actor: 'fjc:suspend',
+        action: 'suspended',
+      },
+    );
+    expectError(await h.call('DELETE', '/v1/jobs/old?purge=maybe', { as: 'alice' }), 400);
+    const purged = await h.call('DELETE', '/v1/jobs/old?purge=true', { as: 'alice' });
+    expect(purged.status).toBe(200);
+    expect(expectShape(deletionResultSchema, purged.json)).toEqual({
+      name: 'old',
+      action: 'purged',
+    });
+    expectError(await h.call('GET', '/v1/jobs/old'), 404);
+    const list = (await h.call('GET', '/v1/jobs')).json as { items: { name: string }[] };
+    expect(list.items.map((j) => j.name)).not.toContain('old');
+    const history = (await h.call('GET', '/v1/jobs/old/history')).json as {
+      items: { action: string; outcome: string }[];
+    };
+    expect(history.items[0]).toMatchObject({ action: 'job.purged', outcome: 'succeeded' });
+  });
+});
+
 describe('POST /v1/plan', () => {
   it('previews every document without writing anything', async () => {
     const before = await h.snapshot();

@@ -354,6 +354,62 @@ describe('actions and delete', () => {
   });
 });
 
+describe('delete --purge', () => {
+  it('requests the deletion, waits until SUSPENDED, then purges; the job leaves fjc get', async () => {
+    const apply = await h.file('gone.yaml', jobYaml('gone'));
+    expect((await h.run(['apply', apply])).code).toBe(0);
+    let polls = 0;
+    const result = await h.run(['delete', 'gone', '--purge'], {
+      onSleep: async () => {
+        polls += 1;
+        if (polls !== 1) return;
+        const record = await h.store.getJob('gone');
+        if (!record) throw new Error('no job gone');
+        await h.store.transition(
+          'gone',
+          record.version,
+          { phase: 'SUSPENDED' },
+          {
+            actor: 'test',
+            action: 'suspended',
+          },
+        );
+      },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('gone: deletion requested; the job is being suspended');
+    expect(result.stdout).toContain('  gone: SUSPENDED\n');
+    expect(result.stdout).toContain(
+      'gone: purged; its record is gone, its savepoints and history are kept (fjc savepoints gone, fjc history gone)\n',
+    );
+    expect((await h.run(['get'])).stdout).not.toMatch(/^gone /m);
+    const history = await h.run(['history', 'gone']);
+    expect(history.stdout).toMatch(/\n\S+ +job\.purged +succeeded /);
+  });
+
+  it('purges at once a job that already rests SUSPENDED', async () => {
+    const apply = await h.file(
+      'rest.yaml',
+      jobYaml('rest').replace('team:', 'state: suspended\n  team:'),
+    );
+    expect((await h.run(['apply', apply])).code).toBe(0);
+    const record = await h.store.getJob('rest');
+    if (!record) throw new Error('no job rest');
+    await h.store.transition(
+      'rest',
+      record.version,
+      { phase: 'SUSPENDED' },
+      { actor: 'test', action: 'suspended' },
+    );
+    const rec = recording();
+    const result = await h.run(['delete', 'rest', '--purge'], { fetch: rec.fetch });
+    expect(result.code, result.stderr).toBe(0);
+    expect(
+      rec.sent.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`),
+    ).toEqual(['GET /v1/jobs/rest', 'DELETE /v1/jobs/rest?purge=true']);
+  });
+});
+
 describe('failures', () => {
   it('exits 1 on a server error and shows the correlation id, no stack', async () => {
     const broken: typeof fetch = () =>

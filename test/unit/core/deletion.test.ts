@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../functions/commons/errors.js';
-import { requestJobDeletion } from '../../../functions/core/deletion.js';
+import { purgeJob, requestJobDeletion } from '../../../functions/core/deletion.js';
 import { flinkJobSchema } from '../../../functions/core/spec/index.js';
 import { JOB_ID, NAME, useBench, job, seed, type Bench } from './operations/harness.js';
 
@@ -66,5 +66,37 @@ describe('requestJobDeletion', () => {
     await expect(requestJobDeletion(b.store, 'ghost', { actor: 'alice' })).rejects.toBeInstanceOf(
       NotFoundError,
     );
+  });
+});
+
+describe('purgeJob', () => {
+  it('removes a SUSPENDED deleted job, keeping savepoints and history', async () => {
+    const suspended = job({ state: 'suspended' });
+    await seed(b, suspended, job(), { phase: 'SUSPENDED' });
+    await withSavepoint();
+    await expect(
+      purgeJob(b.store, NAME, { actor: 'alice', expectedGeneration: 9 }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await purgeJob(b.store, NAME, { actor: 'alice', expectedGeneration: 1 });
+    expect(await b.store.getJob(NAME)).toBeUndefined();
+    expect((await b.store.listSavepoints(NAME)).items).toHaveLength(1);
+    expect((await b.store.listHistory(NAME)).items[0]).toMatchObject({
+      actor: 'alice',
+      action: 'job.purged',
+    });
+    await expect(purgeJob(b.store, NAME, { actor: 'alice' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('refuses a job that runs, is being suspended, or rests with an operation in flight', async () => {
+    const v1 = job();
+    await seed(b, v1, v1);
+    await expect(purgeJob(b.store, NAME, { actor: 'alice' })).rejects.toThrow(
+      /cannot be purged: it is STABLE and its desired state is running/,
+    );
+    await requestJobDeletion(b.store, NAME, { actor: 'alice' });
+    await expect(purgeJob(b.store, NAME, { actor: 'alice' })).rejects.toThrow(
+      /desired state is suspended/,
+    );
+    expect(await b.store.getJob(NAME)).toBeDefined();
   });
 });
