@@ -57,7 +57,7 @@ export async function actionCommand(
   else
     ctx.io.stdout(
       result.changed
-        ? `${result.name}: ${DONE[action]} (generation ${result.generation}); the controller carries it out on its next cycle\n`
+        ? `${result.name}: ${DONE[action]} (generation ${result.generation}); the controller carries it out next${options.wait === true ? '' : `; --wait waits for what it produces, fjc history ${result.name} shows it`}\n`
         : `${result.name}: nothing to do, the job already is as ${action} would make it (generation ${result.generation})\n`,
     );
   if (before === undefined) return EXIT.OK;

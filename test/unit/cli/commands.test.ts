@@ -315,7 +315,7 @@ describe('actions and delete', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(
-      'billing: savepoint requested (generation 2); the controller carries it out on its next cycle\n',
+      'billing: savepoint requested (generation 2); the controller carries it out next; --wait waits for what it produces, fjc history billing shows it\n',
     );
     expect(rec.sent[0]?.headers.get('idempotency-key')).toMatch(/^key-0001-/);
 
@@ -324,7 +324,7 @@ describe('actions and delete', () => {
     const once = await h.run(given);
     const twice = await h.run(given);
     expect(once.stdout).toBe(
-      'billing: suspend requested (generation 3); the controller carries it out on its next cycle\n',
+      'billing: suspend requested (generation 3); the controller carries it out next; --wait waits for what it produces, fjc history billing shows it\n',
     );
     expect(twice.stdout).toBe(once.stdout);
     expect((await h.store.getJob('billing'))?.generation).toBe(3);
