@@ -23,11 +23,15 @@ import { startApiServer } from './local/api-server.js';
 import { startLocalRuntime } from './local/local-runtime.js';
 import { SpecFolder, type SpecFileOutcome } from './local/spec-files.js';
 import { suspendRunningJobs } from './local/suspend-on-stop.js';
+import { nodeSupportNote } from './local/node-support.js';
 import { renderStatusTable } from './local/status-table.js';
 
 // Metrics are for CloudWatch; locally they would only scramble the status table.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+// The AWS SDK's Node-version warning is nine lines in the middle of the start-up; the start-up
+// says the same in one line (nodeSupportNote).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const localDir = join(repoRoot, '.local');
 const specsDir = process.env.FJC_SPECS_DIR ?? join(repoRoot, 'examples', 'specs');
@@ -112,6 +116,8 @@ function describe(outcomes: readonly SpecFileOutcome[]): string[] {
 }
 
 async function main(): Promise<void> {
+  const note = nodeSupportNote(process.version);
+  if (note !== undefined) console.log(note);
   await mkdir(localDir, { recursive: true });
   const services: Service[] = [];
   let stopping = false;
@@ -225,7 +231,7 @@ async function main(): Promise<void> {
   console.log(`Flink: ${flink.url}`);
   if (flink.sqlGatewayUrl !== undefined) console.log(`SQL Gateway: ${flink.sqlGatewayUrl}`);
   console.log(`API: ${api.url}`);
-  log('the fjc CLI finds the local API in .local/api.json: try `npx fjc get`');
+  log('the fjc CLI finds the local API and its admin token in .local/api.json: try `npx fjc get`');
   log(`specs from ${specsDir}; reconciling every ${intervalMs / 1000}s; press Ctrl-C to stop`);
 
   // One sync at a time, whether the cycle or an edit asks: both read and write the digests.

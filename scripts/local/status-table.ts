@@ -20,8 +20,7 @@ function lastEvent(job: JobRecord, now: Date): string {
   if (operation) return `${operation.kind}, at step ${operation.step}`;
   const last = job.recentHistory[job.recentHistory.length - 1];
   if (!last) return '';
-  const { event, outcome } = describeHistoryEntry(last);
-  return `${event} ${outcome} (${ago(last.at, now)})`;
+  return `${describeHistoryEntry(last).event} (${ago(last.at, now)})`;
 }
 
 /**

@@ -39,7 +39,7 @@ describe('renderStatusTable', () => {
     expect(row).toContain('STABLE');
     expect(row).toContain('a'.repeat(32));
     expect(row).toContain('savepoint-ab12-cd34 (60s ago)');
-    expect(row).toContain('upgrade.succeeded succeeded (30s ago)');
+    expect(row).toContain('upgrade.succeeded (30s ago)');
   });
 
   it('shows the step of an operation in flight and the error of a failed job', () => {

@@ -58,7 +58,9 @@ async function inFlight(rt: LocalRuntime, name: string, owner: string): Promise<
   );
 }
 
-describe('the local runtime’s worker identity', () => {
+// The first start synthesizes the state machine and loads the handlers: tens of seconds on a
+// loaded 2-core machine, so the bound is generous (a bound, not a timing assumption).
+describe('the local runtime’s worker identity', { timeout: 180_000 }, () => {
   it('is kept across restarts in its file', async () => {
     const first = await start();
     const id = first.context.workerId;
