@@ -103,7 +103,9 @@ describe('fjc get', () => {
     expect(eventLines[2]).toMatch(
       /^ {2}3m +upgrade\.started +started +fjc:reconcile +upgrade started/,
     );
-    expect(eventLines.findIndex((l) => /^ {2}2m +upgrade\.failed +failed/.test(l))).toBeGreaterThan(2);
+    expect(eventLines.findIndex((l) => /^ {2}2m +upgrade\.failed +failed/.test(l))).toBeGreaterThan(
+      2,
+    );
   });
 
   it('wraps history messages under their column', () => {
