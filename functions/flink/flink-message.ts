@@ -3,7 +3,10 @@
  * failure cause) into one readable sentence: the top message plus the root cause. People act
  * on the root cause ("ClassNotFoundException: com.acme.Job"), never on 80 frames of Netty.
  */
-const MAX_LENGTH = 600;
+import { MAX_STORED_ERROR_LENGTH, storedErrorText } from '../core/error-text.js';
+
+/** As long as a cause stored on a job may be: a longer one would be cut again there. */
+const MAX_LENGTH = MAX_STORED_ERROR_LENGTH;
 const GENERIC = new Set(['internal server error.', '<exception on server side:']);
 const FRAME = /^\s*(at |\.\.\. \d+ more|<\/?exception|End of exception on server side>)/i;
 
@@ -24,8 +27,9 @@ function simplify(line: string): string {
   return line.replace(/^(?:[a-z_$][\w$]*\.)+([A-Z][\w$]*(?:Exception|Error|Throwable)\b)/, '$1');
 }
 
+/** Bounded at a word boundary (never mid-word, as `Could not execute applicatio` was). */
 function clip(text: string): string {
-  return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 1)}…` : text;
+  return storedErrorText(text, MAX_LENGTH);
 }
 
 /** Outermost message and root cause of a Java stack trace, joined; `fallback` when empty. */

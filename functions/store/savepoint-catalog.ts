@@ -4,6 +4,7 @@
  * allowed previous statuses, so two writers cannot both move a savepoint, and a disposed one
  * never comes back.
  */
+import { storedErrorText } from '../core/error-text.js';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../commons/errors.js';
 import {
@@ -130,7 +131,8 @@ export class SavepointCatalog {
     if (patch.failureCause !== undefined) {
       sets.push('#failureCause = :failureCause');
       names['#failureCause'] = 'failureCause';
-      values[':failureCause'] = patch.failureCause.slice(0, MAX_FAILURE_CAUSE_CHARS);
+      // Bounded at a word boundary and scrubbed, like every cause stored on a job.
+      values[':failureCause'] = storedErrorText(patch.failureCause, MAX_FAILURE_CAUSE_CHARS);
     }
     const item = await this.table.updateIf({
       Key: savepointKey(jobName, id),

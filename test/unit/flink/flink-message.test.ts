@@ -36,6 +36,10 @@ describe('summarizeFlinkErrors', () => {
   });
 
   it('clips very long messages', () => {
-    expect(summarizeThrowable('x'.repeat(5000)).length).toBeLessThanOrEqual(600);
+    expect(summarizeThrowable('x'.repeat(5000)).length).toBeLessThanOrEqual(1000);
+    // Cut at a word boundary, marked, never mid-word.
+    const words = summarizeThrowable(`Could not execute application ${'because '.repeat(200)}`);
+    expect(words.length).toBeLessThanOrEqual(1000);
+    expect(words).toMatch(/ because…$/);
   });
 });

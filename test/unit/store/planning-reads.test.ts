@@ -181,6 +181,7 @@ describe('listJobListings', () => {
     clusterRef: r.clusterRef,
     specHash: r.specHash,
     generation: r.generation,
+    createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     status: {
       phase: r.status.phase,
