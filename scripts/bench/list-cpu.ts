@@ -5,7 +5,10 @@
  * is printed for the old read (gsi3, projected: DynamoDB and dynalite decode whole items first)
  * and the lean listing index (gsi4), at the store and through HTTP.
  *
- *   npx tsx scripts/bench/list-cpu.ts [jobs=1000] [rounds=200]
+ *   npx tsx scripts/bench/list-cpu.ts [jobs=1000] [rounds=200] [store|http]
+ *
+ * `store` or `http` measures only that (for `node --cpu-prof`); LIMIT=10 in the environment sets
+ * the page size of the store measurement (what a Query costs apart from its items).
  */
 import { StaticTeamDirectory } from '../../functions/api/team-directory.js';
 import { DynamoJobStore } from '../../functions/store/dynamo-job-store.js';
@@ -19,6 +22,7 @@ import { seedFleet } from './seed.js';
 const jobs = Number(process.argv[2] ?? 1000);
 const rounds = Number(process.argv[3] ?? 200);
 const only = process.argv[4];
+const limit = Number(process.env.LIMIT ?? 100);
 const jobsPerCluster = 100;
 
 /** The projection the all-jobs listing used before the listing index (job-listings.ts). */
@@ -75,15 +79,17 @@ const api = await startApiServer({
   logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
 });
 const headers = { authorization: 'Bearer bench' };
-console.log(`${jobs} jobs, pages of 100, ${rounds} requests one after the other, one process:`);
+console.log(
+  `${jobs} jobs, pages of ${limit} (HTTP: 100), ${rounds} requests one after the other, one process:`,
+);
 try {
   if (only === undefined)
     await measure('store: gsi3 projected (before)', () =>
-      queryJobShardsPage(table, { limit: 100 }, itemToListing, OLD_PROJECTION),
+      queryJobShardsPage(table, { limit }, itemToListing, OLD_PROJECTION),
     );
   if (only !== 'http')
     await measure('store: listing index gsi4 (after)', () =>
-      store.listJobListings({ by: 'all' }, { limit: 100 }),
+      store.listJobListings({ by: 'all' }, { limit }),
     );
   if (only !== 'store')
     await measure('HTTP GET /v1/jobs (listing index)', async () => {
