@@ -1,4 +1,9 @@
-import { CreateTableCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { JobListing, JobRecord } from '../../../functions/core/model/index.js';
@@ -148,6 +153,45 @@ describe('the lean listing index', () => {
       {},
     );
     expect((await allPages(100)).flat()).toEqual([listing(changed)]);
+  });
+});
+
+describe('an entry of an older item whose job is deleted before its listing is read', () => {
+  it('is left out of the page', async () => {
+    const kept = await runningJob('kept');
+    const records = [kept, await runningJob('gone')];
+    for (const record of records) {
+      const old = jobToItem(record);
+      delete old.listing;
+      await dynamo.client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: marshall(old, { removeUndefinedValues: true }),
+        }),
+      );
+    }
+    // The job is deleted right after the index was read, before the table is.
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const target = (args.request as { headers?: Record<string, string> }).headers?.[
+          'x-amz-target'
+        ];
+        if (target?.endsWith('.BatchGetItem')) await store.deleteJob('gone', { actor: 'alice' });
+        return next(args);
+      },
+      { step: 'finalizeRequest' },
+    );
+    try {
+      const racing = new DynamoJobStore({ client, tableName });
+      expect((await racing.listJobListings({ by: 'all' })).items).toEqual([listing(kept)]);
+    } finally {
+      client.destroy();
+    }
   });
 });
 
