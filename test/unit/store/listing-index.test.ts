@@ -7,7 +7,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { JobListing, JobRecord } from '../../../functions/core/model/index.js';
-import { CorruptItemError } from '../../../functions/core/ports/index.js';
+import { CorruptItemError, InvalidPageRequestError } from '../../../functions/core/ports/index.js';
 import { DynamoJobStore } from '../../../functions/store/index.js';
 import { jobToItem } from '../../../functions/store/items.js';
 import { INDEX, jobShard, jobShardPk } from '../../../functions/store/keys.js';
@@ -252,6 +252,16 @@ describe('a table created before the listing index', () => {
       'old-2',
     ]);
     expect(rest.cursor).toBeUndefined();
+  });
+
+  it('refuses a cursor of another listing, as before', async () => {
+    await runningJob('one');
+    await runningJob('two');
+    const { cursor } = await store.listJobListings({ by: 'team', team: 'payments' }, { limit: 1 });
+    expect(cursor).toBeDefined();
+    await expect(
+      store.listJobListings({ by: 'all' }, { limit: 1, cursor: cursor ?? '' }),
+    ).rejects.toThrow(InvalidPageRequestError);
   });
 
   it('lets other failures of the listing index through', async () => {
