@@ -211,6 +211,13 @@ export function jobToItem(job: JobRecord): Record<string, unknown> {
       checkpointLocation: status.checkpointLocation,
       restorePoint: status.restorePoint,
     },
+    // The listing index's copy of the status fields a listing shows (keys.ts LISTING_ATTRIBUTES).
+    listing: {
+      phase: status.phase,
+      jobId: status.jobId,
+      newestSavepoint: status.newestSavepoint,
+      lastError: status.lastError,
+    },
     leaseOwner: job.lease?.owner,
     leaseExpiresAt: job.lease && Date.parse(job.lease.expiresAt),
     recentHistory: job.recentHistory.map(toRecentItem),

@@ -1,8 +1,12 @@
 /**
  * Job listings (`GET /v1/jobs`) read as a projection of the job item: a listing shows a dozen
  * small fields, while the item holds the spec three times and the recent history (about 6.6 KB
- * for a typical job, 37 KB of answer read as 626 KB). Same indexes, order and cursors as the
- * whole-record listings, so a client's cursor works with either.
+ * for a typical job, 37 KB of answer read as 626 KB). Same order and cursors as the whole-record
+ * listings, so a client's cursor works with either.
+ *
+ * The all-jobs listing reads the lean listing index (gsi4, table.ts), whose entries hold only the
+ * listing attributes: DynamoDB (and dynalite) would otherwise read and decode whole items before
+ * projecting them. The team and cluster listings read their ALL-projected index, projected.
  */
 import { z } from 'zod';
 import {
@@ -12,9 +16,9 @@ import {
   type Page,
   type PageRequest,
 } from '../core/model/index.js';
-import { CorruptItemError } from '../core/ports/index.js';
+import { CorruptItemError, StoreUnavailableError } from '../core/ports/index.js';
 import type { DynamoTable, Item } from './dynamo/client.js';
-import { clusterIndexPk, teamIndexPk } from './keys.js';
+import { clusterIndexPk, jobKey, teamIndexPk } from './keys.js';
 import { queryIndexPage, queryJobShardsPage, type Projection } from './pages.js';
 import { requireName } from './validate.js';
 
@@ -68,6 +72,74 @@ export function itemToListing(item: Item): JobListing {
   return parsed.data;
 }
 
+const leanItem = z.object({
+  name: z.string(),
+  team: z.string(),
+  clusterRef: z.string(),
+  specHash: z.string(),
+  generation: z.number(),
+  updatedAt: z.string(),
+  listing: listingItem.shape.status,
+});
+
+/** Maps an entry of the listing index back. @throws CorruptItemError */
+function leanToListing(item: Item): JobListing {
+  const parsed = leanItem.safeParse(item);
+  if (!parsed.success) return itemToListing(item);
+  const { listing, ...rest } = parsed.data;
+  return { ...rest, status: listing };
+}
+
+/**
+ * Whether a failure says the listing index cannot be read: a table created before it existed
+ * (a local data folder; dynalite cannot add an index) or, in AWS, while DynamoDB still backfills
+ * it after the deploy that added it.
+ */
+function listingIndexUnreadable(error: unknown): boolean {
+  const cause = error instanceof StoreUnavailableError ? error.cause : undefined;
+  return (
+    cause instanceof Error && cause.name === 'ValidationException' && /index/i.test(cause.message)
+  );
+}
+
+/**
+ * A page of the listing index. An entry without `listing` is of an item last written before that
+ * attribute existed (the index was backfilled from it): its listing is read from the table, one
+ * BatchGetItem for all such entries of the page; the job's next write adds the attribute.
+ */
+async function queryListingIndexPage(
+  table: DynamoTable,
+  page: PageRequest,
+): Promise<Page<JobListing>> {
+  let found: Page<Item>;
+  try {
+    found = await queryJobShardsPage(table, page, (item) => item, undefined, 'listing');
+  } catch (error) {
+    if (!listingIndexUnreadable(error)) throw error;
+    // Same keys, same order, same cursors: only slower.
+    return queryJobShardsPage(table, page, itemToListing, LISTING_PROJECTION);
+  }
+  const old = found.items.filter((item) => item.listing === undefined);
+  const fromTable = new Map<unknown, Item>();
+  if (old.length > 0) {
+    const items = await table.batchGet(
+      old.map((item) => jobKey(String(item.name))),
+      LISTING_PROJECTION,
+    );
+    for (const item of items) fromTable.set(item.name, item);
+  }
+  const items: JobListing[] = [];
+  for (const item of found.items) {
+    if (item.listing !== undefined) items.push(leanToListing(item));
+    else {
+      // Absent from the table: deleted between the two reads, so not listed.
+      const whole = fromTable.get(item.name);
+      if (whole) items.push(itemToListing(whole));
+    }
+  }
+  return found.cursor === undefined ? { items } : { items, cursor: found.cursor };
+}
+
 /** A page of job listings of one scope (the port's `listJobListings`). */
 export function listJobListings(
   table: DynamoTable,
@@ -78,7 +150,7 @@ export function listJobListings(
     queryIndexPage(table, index, pk, page, itemToListing, LISTING_PROJECTION);
   switch (scope.by) {
     case 'all':
-      return queryJobShardsPage(table, page, itemToListing, LISTING_PROJECTION);
+      return queryListingIndexPage(table, page);
     case 'team':
       requireName(scope.team, 'team');
       return byIndex('byTeam', teamIndexPk(scope.team));

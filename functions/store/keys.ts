@@ -22,6 +22,11 @@ export const INDEX = {
   byCluster: 'gsi1',
   byTeam: 'gsi2',
   byKind: 'gsi3',
+  /**
+   * The all-jobs API listing: the keys of gsi3, projecting only the listing attributes
+   * (`LISTING_ATTRIBUTES`), so a page reads a few hundred bytes per job instead of the whole item.
+   */
+  listing: 'gsi4',
 } as const;
 
 /** The key attributes of each index: the partition key, then the sort key. */
@@ -29,7 +34,23 @@ export const INDEX_KEYS = {
   byCluster: { partition: ATTR.gsi1pk, sort: ATTR.gsi1sk },
   byTeam: { partition: ATTR.gsi2pk, sort: ATTR.gsi2sk },
   byKind: { partition: ATTR.gsi3pk, sort: ATTR.gsi3sk },
+  listing: { partition: ATTR.gsi3pk, sort: ATTR.gsi3sk },
 } as const;
+
+/**
+ * The job item's attributes a listing shows, projected into the listing index. `listing` is a
+ * copy of the status fields a listing shows, top-level because an index can only project
+ * top-level attributes (the `status` map holds the applied specs).
+ */
+export const LISTING_ATTRIBUTES = [
+  'name',
+  'team',
+  'clusterRef',
+  'specHash',
+  'generation',
+  'updatedAt',
+  'listing',
+] as const;
 
 /**
  * Number of partitions the "all jobs" listing is spread over. One GSI partition key for every job

@@ -45,15 +45,19 @@ export async function queryIndexPage<T>(
   return pageOf(out.items.map(map), out.lastKey);
 }
 
-/** All jobs, shard after shard of the by-kind index; a page may span several shards. */
+/**
+ * All jobs, shard after shard of the by-kind index (or of the listing index, which has the same
+ * keys and so the same cursors); a page may span several shards.
+ */
 export async function queryJobShardsPage<T>(
   table: DynamoTable,
   page: PageRequest,
   map: (item: Item) => T,
   projection?: Projection,
+  index: 'byKind' | 'listing' = 'byKind',
 ): Promise<Page<T>> {
   const limit = pageLimit(page.limit);
-  const keys = INDEX_KEYS.byKind;
+  const keys = INDEX_KEYS[index];
   const position = decodeCursor(page.cursor, {
     keyAttributes: indexKeyAttributes(keys.partition, keys.sort),
     partitionAttribute: keys.partition,
@@ -65,7 +69,7 @@ export async function queryJobShardsPage<T>(
   const items: T[] = [];
   while (shard < JOB_SHARDS) {
     const out = await table.query({
-      IndexName: INDEX.byKind,
+      IndexName: INDEX[index],
       KeyConditionExpression: '#pk = :pk',
       ...(projection ? { ProjectionExpression: projection.expression } : {}),
       ExpressionAttributeNames: { '#pk': keys.partition, ...projection?.names },

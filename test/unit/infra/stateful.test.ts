@@ -63,6 +63,34 @@ describe('StateTable', () => {
   });
 });
 
+describe('StateTable listing index', () => {
+  it('projects only the listing attributes, on the keys of gsi3', () => {
+    const tables = Object.values(resourcesOf(fjc.statefulTemplate, 'AWS::DynamoDB::Table'));
+    const indexes = (tables[0]?.Properties?.GlobalSecondaryIndexes ?? []) as {
+      IndexName: string;
+      KeySchema: unknown;
+      Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+    }[];
+    const listing = indexes.find((i) => i.IndexName === 'gsi4');
+    expect(listing?.KeySchema).toEqual([
+      { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+      { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+    ]);
+    expect(listing?.Projection).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: [
+        'name',
+        'team',
+        'clusterRef',
+        'specHash',
+        'generation',
+        'updatedAt',
+        'listing',
+      ],
+    });
+  });
+});
+
 describe('SpecBucket', () => {
   const specBucket = () => {
     const buckets = resourcesOf(fjc.statefulTemplate, 'AWS::S3::Bucket');

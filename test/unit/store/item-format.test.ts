@@ -117,6 +117,20 @@ describe('item format', () => {
           "gsi3sk": "S:JOB#orders",
           "leaseExpiresAt": "N:1740823261000",
           "leaseOwner": "S:worker-a",
+          "listing": {
+            "jobId": "S:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "lastError": {
+              "at": "S:2025-03-01T10:00:01.000Z",
+              "code": "S:FLINK_DOWN",
+              "message": "S:no answer",
+            },
+            "newestSavepoint": {
+              "at": "S:2025-03-01T10:00:00.900Z",
+              "id": "S:sp-1",
+              "path": "S:s3://sp/1",
+            },
+            "phase": "S:UPGRADING",
+          },
           "name": "S:orders",
           "pk": "S:JOB#orders",
           "recentHistory": [
@@ -265,6 +279,9 @@ describe('item format', () => {
           "gsi2sk": "S:JOB#orders",
           "gsi3pk": "S:JOBS#12",
           "gsi3sk": "S:JOB#orders",
+          "listing": {
+            "phase": "S:PENDING",
+          },
           "name": "S:orders",
           "pk": "S:JOB#orders",
           "recentHistory": [
