@@ -78,6 +78,7 @@ const leanItem = z.object({
   clusterRef: z.string(),
   specHash: z.string(),
   generation: z.number(),
+  createdAt: z.string(),
   updatedAt: z.string(),
   listing: listingItem.shape.status,
 });

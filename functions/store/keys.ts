@@ -48,6 +48,7 @@ export const LISTING_ATTRIBUTES = [
   'clusterRef',
   'specHash',
   'generation',
+  'createdAt',
   'updatedAt',
   'listing',
 ] as const;

@@ -84,6 +84,7 @@ describe('StateTable listing index', () => {
         'clusterRef',
         'specHash',
         'generation',
+        'createdAt',
         'updatedAt',
         'listing',
       ],

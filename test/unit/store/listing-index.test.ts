@@ -30,6 +30,7 @@ const listing = (r: JobRecord): JobListing => ({
   clusterRef: r.clusterRef,
   specHash: r.specHash,
   generation: r.generation,
+  createdAt: r.createdAt,
   updatedAt: r.updatedAt,
   status: {
     phase: r.status.phase,
