@@ -92,8 +92,8 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
  * A schema client generators can turn into types: a `default` that is a mapping (`auth:
  * {type: none}`) becomes a sentence of the description, because generators refuse defaults on
  * model-typed properties and drop the whole model (openapi-python-client: "ModelProperty cannot
- * have a default value"). Scalar and list defaults stay. Applied to every component, so a field
- * added later comes out right too.
+ * have a default value"). Scalar and list defaults stay. Cross-field conditions are left out (see
+ * `isCondition`). Applied to every component, so a field or rule added later comes out right too.
  */
 export function forGenerators(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(forGenerators);
@@ -102,6 +102,11 @@ export function forGenerators(schema: unknown): unknown {
   for (const [key, value] of Object.entries(schema))
     // `default`, `const`, `enum` and `examples` hold values, not schemas: copied as they are.
     out[key] = VALUE_KEYWORDS.has(key) ? value : forGenerators(value);
+  if (Array.isArray(out.allOf)) {
+    const kept = out.allOf.filter((member) => !isCondition(member));
+    if (kept.length === 0) delete out.allOf;
+    else out.allOf = kept;
+  }
   const value: unknown = out.default;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     delete out.default;
@@ -109,6 +114,28 @@ export function forGenerators(schema: unknown): unknown {
     out.description = `${described}Default: \`${JSON.stringify(value)}\`.`;
   }
   return out;
+}
+
+/**
+ * A cross-field rule of the spec language (`if`/`then`, "one of these fields"): it is for
+ * validators (docs/fjc-spec.schema.json has them all, and the API applies them), while generators
+ * cannot type it and linters read its `required` as undefined properties.
+ */
+function isCondition(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  const keys = Object.keys(schema);
+  if (keys.length > 0 && keys.every((key) => ['if', 'then', 'else'].includes(key))) return true;
+  const { anyOf } = schema as { anyOf?: unknown };
+  return (
+    keys.length === 1 &&
+    Array.isArray(anyOf) &&
+    (anyOf as unknown[]).every(
+      (member) =>
+        typeof member === 'object' &&
+        member !== null &&
+        Object.keys(member).every((key) => key === 'required'),
+    )
+  );
 }
 
 const VALUE_KEYWORDS = new Set(['default', 'const', 'enum', 'examples', 'example']);

@@ -59,8 +59,21 @@ function restUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The URL rules a pattern can hold: http(s), a host without credentials, no query or fragment.
+ * The WHATWG parse and the egress refusals stay in code (docs/spec-schema.md).
+ */
+const REST_URL_PATTERN = String.raw`^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\s]+(?:/[^?#\s]*)?$`;
+
+/** Credentials and client certificates need TLS: the rule of the `check` below, for editors. */
+const TLS_JSON_SCHEMA = {
+  if: { properties: { url: { pattern: '^[Hh][Tt][Tt][Pp]:' } }, required: ['url'] },
+  then: { properties: { auth: { properties: { type: { const: 'none' } } }, caBundle: false } },
+};
+
 const restUrlSchema = z
   .string({ error: 'must be an http:// or https:// URL' })
+  .meta({ pattern: REST_URL_PATTERN })
   .superRefine((value, ctx) => {
     const problem = restUrlProblem(value);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
@@ -98,7 +111,8 @@ export const sqlGatewaySchema = z
         },
       },
     ),
-  );
+  )
+  .meta({ allOf: [TLS_JSON_SCHEMA] });
 
 /** The `spec` of a FlinkCluster. */
 export const flinkClusterSpecSchema = z
@@ -153,7 +167,8 @@ export const flinkClusterSpecSchema = z
         when: (payload) => urlAndAuthAreValid(payload.value),
       },
     ),
-  );
+  )
+  .meta({ allOf: [TLS_JSON_SCHEMA] });
 
 function urlAndAuthAreValid(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;

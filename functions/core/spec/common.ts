@@ -33,6 +33,9 @@ export function dnsLabel() {
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** {@link isLabelKey} as one JSON Schema pattern: lengths by lookahead, prefix and name as above. */
+const LABEL_KEY_PATTERN = `^(?:(?=[^/]{1,253}/)${LABEL_PREFIX.source.slice(1, -1)}/)?(?=[^/]{1,63}$)${LABEL_NAME.source.slice(1, -1)}$`;
+
 /** Whether `key` is a Kubernetes-style label key: `[prefix/]name`. */
 export function isLabelKey(key: string): boolean {
   const slash = key.lastIndexOf('/');
@@ -50,6 +53,7 @@ export const labelsSchema = z
   .record(
     z
       .string()
+      .meta({ pattern: LABEL_KEY_PATTERN })
       .refine(isLabelKey, {
         error:
           "must be [prefix/]name: a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
@@ -105,10 +109,17 @@ export function durationToMs(text: string): number | undefined {
 
 const DURATION_HELP = 'a duration such as "90s", "30m", "1h30m" or "7d" (units ms, s, m, h, d)';
 
+/** A non-zero digit somewhere: the duration is not zero. */
+const NOT_ZERO = '(?=.*[1-9])';
+
 function durationText(options: { allowZero: boolean }) {
   return z
     .string({ error: `must be ${DURATION_HELP}` })
-    .meta({ pattern: DURATION_TEXT.source, description: DURATION_HELP })
+    .meta({
+      // The 365d ceiling is a sum over units: no pattern expresses it (docs/spec-schema.md).
+      pattern: options.allowZero ? DURATION_TEXT.source : `${NOT_ZERO}${DURATION_TEXT.source}`,
+      description: DURATION_HELP,
+    })
     .refine(
       (text) => {
         const ms = durationToMs(text);
@@ -147,7 +158,10 @@ export function durationOrOff() {
   return z.codec(
     z
       .string({ error: `must be ${DURATION_HELP}, or "off"` })
-      .meta({ pattern: `^off$|${DURATION_TEXT.source}`, description: `${DURATION_HELP}, or "off"` })
+      .meta({
+        pattern: `^off$|${NOT_ZERO}${DURATION_TEXT.source}`,
+        description: `${DURATION_HELP}, or "off"`,
+      })
       .refine(
         (text) => {
           if (text === 'off') return true;
@@ -173,6 +187,7 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Z
  */
 export const secretRefSchema = z
   .string({ error: 'must be the name or ARN of an AWS Secrets Manager secret' })
+  .meta({ pattern: `^(?:${SECRET_NAME.source.slice(1, -1)}|${SECRET_ARN.source.slice(1, -1)})$` })
   .refine((ref) => SECRET_NAME.test(ref) || SECRET_ARN.test(ref), {
     error:
       'must be the name (letters, digits and /_+=.@-, at most 512) or ARN of an AWS Secrets Manager secret',
@@ -204,6 +219,7 @@ const STORAGE_SCHEME = /^(s3|s3a|s3p|gs|hdfs|abfss?|wasbs?|oss|file):\/\/\S+$/;
 export function storageLocation() {
   return z
     .string({ error: 'must be a string' })
+    .meta({ pattern: `^(?:${STORAGE_SCHEME.source.slice(1, -1)}|/\\S*)$` })
     .refine((value) => STORAGE_SCHEME.test(value) || /^\/\S*$/.test(value), {
       error: 'must be a URI such as s3://bucket/prefix, hdfs://… or file:///…, or an absolute path',
     });

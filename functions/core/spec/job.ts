@@ -19,6 +19,7 @@ import {
   namesSecret,
 } from './secrets.js';
 import {
+  PROGRAM_JSON_SCHEMA,
   jarArtifactSchema,
   programIssues,
   pythonProgramSchema,
@@ -71,10 +72,17 @@ function refuseInlineSecret(value: string, ctx: z.RefinementCtx): void {
  */
 export const flinkConfigurationSchema = z
   .record(
-    z.string().superRefine((key, ctx) => {
-      const problem = configurationKeyProblem(key);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    z
+      .string()
+      .superRefine((key, ctx) => {
+        const problem = configurationKeyProblem(key);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      // Keys that name a credential are refused by words, which no pattern expresses.
+      .meta({
+        pattern: String.raw`^(?!\$internal\.)\S(?:[\s\S]*\S)?$`,
+        not: { enum: Object.keys(RESERVED_CONFIGURATION) },
+      }),
     z
       .string({ error: 'must be a string (quote numbers and booleans in YAML)' })
       .superRefine(refuseInlineSecret),
@@ -165,6 +173,12 @@ const nonce = () =>
     .int({ error: 'must be a whole number (change it to trigger the action)' })
     .min(0, { error: 'must be zero or more' })
     .default(0);
+
+/** The deletion rule above in JSON Schema, for editors. */
+const DELETION_JSON_SCHEMA = {
+  if: { properties: { deletionPolicy: { const: 'cancel' } }, required: ['deletionPolicy'] },
+  then: { properties: { upgradeMode: { const: 'stateless' } }, required: ['upgradeMode'] },
+};
 
 /** The `spec` of a FlinkJob. */
 export const flinkJobSpecSchema = z
@@ -269,7 +283,8 @@ export const flinkJobSpecSchema = z
         when: (payload) => deletionRuleApplies(payload.value),
       },
     ),
-  );
+  )
+  .meta({ allOf: [...PROGRAM_JSON_SCHEMA, DELETION_JSON_SCHEMA] });
 
 function deletionRuleApplies(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
