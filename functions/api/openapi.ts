@@ -92,16 +92,21 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
  * A schema client generators can turn into types: a `default` that is a mapping (`auth:
  * {type: none}`) becomes a sentence of the description, because generators refuse defaults on
  * model-typed properties and drop the whole model (openapi-python-client: "ModelProperty cannot
- * have a default value"). Scalar and list defaults stay. Cross-field conditions are left out (see
- * `isCondition`). Applied to every component, so a field or rule added later comes out right too.
+ * have a default value"). Scalar and list defaults stay. Cross-field conditions (see
+ * `isCondition`) and editor annotations are left out. Applied to every component, so a field or
+ * rule added later comes out right too.
  */
 export function forGenerators(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(forGenerators);
   if (typeof schema !== 'object' || schema === null) return schema;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema))
+  for (const [key, value] of Object.entries(schema)) {
+    // An editor's annotation (the YAML language server's); OpenAPI linters refuse it, and the
+    // API's 400 carries the same message.
+    if (key === 'patternErrorMessage') continue;
     // `default`, `const`, `enum` and `examples` hold values, not schemas: copied as they are.
     out[key] = VALUE_KEYWORDS.has(key) ? value : forGenerators(value);
+  }
   if (Array.isArray(out.allOf)) {
     const kept = out.allOf.filter((member) => !isCondition(member));
     if (kept.length === 0) delete out.allOf;

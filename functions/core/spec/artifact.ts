@@ -4,6 +4,7 @@
  * differ, so that every kind of job is validated with the same care.
  */
 import { z } from 'zod';
+import { patternRule } from './common.js';
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -60,10 +61,16 @@ export function artifactSchemaFor(extensions: readonly string[]) {
         const problem = artifactProblem(uri, extensions);
         if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
       })
-      .meta({ pattern: artifactUriPattern(extensions) }),
+      .meta(
+        patternRule(
+          artifactUriPattern(extensions),
+          `must be an s3://bucket/key URI or, for local clusters, a file path, naming a ${extensionList(extensions)} file`,
+        ),
+      ),
     sha256: z
       .string({ error: 'must be a string' })
       .regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hexadecimal characters' })
+      .meta({ patternErrorMessage: 'must be 64 lowercase hexadecimal characters' })
       .optional(),
   });
 }

@@ -7,6 +7,7 @@ import {
   API_VERSION,
   INLINE_SECRET_MESSAGE,
   metadataSchema,
+  patternRule,
   secretRefSchema,
   storageLocation,
   isMapping,
@@ -73,7 +74,12 @@ const TLS_JSON_SCHEMA = {
 
 const restUrlSchema = z
   .string({ error: 'must be an http:// or https:// URL' })
-  .meta({ pattern: REST_URL_PATTERN })
+  .meta(
+    patternRule(
+      REST_URL_PATTERN,
+      'must be an http:// or https:// URL without credentials, query or fragment, e.g. http://127.0.0.1:8081',
+    ),
+  )
   .superRefine((value, ctx) => {
     const problem = restUrlProblem(value);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
@@ -123,6 +129,7 @@ export const flinkClusterSpecSchema = z
       .regex(/^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/, {
         error: 'must look like "1.20" or "2.1.0" (quote it in YAML)',
       })
+      .meta({ patternErrorMessage: 'must look like "1.20" or "2.1.0" (quote it in YAML)' })
       .optional()
       .describe(
         'Flink version such as "1.20" or "2.1.0"; detected from "GET /config" when absent.',

@@ -10,6 +10,7 @@ import {
   duration,
   durationOrOff,
   metadataSchema,
+  patternRule,
   storageLocation,
 } from './common.js';
 import {
@@ -80,7 +81,10 @@ export const flinkConfigurationSchema = z
       })
       // Keys that name a credential are refused by words, which no pattern expresses.
       .meta({
-        pattern: String.raw`^(?!\$internal\.)\S(?:[\s\S]*\S)?$`,
+        ...patternRule(
+          String.raw`^(?!\$internal\.)\S(?:[\s\S]*\S)?$`,
+          'must be non-empty without surrounding spaces, and not start with $internal. (reserved for Flink)',
+        ),
         not: { enum: Object.keys(RESERVED_CONFIGURATION) },
       }),
     z
@@ -204,6 +208,9 @@ export const flinkJobSpecSchema = z
       .string({ error: 'must be a string' })
       .regex(JAVA_FQCN, {
         error: 'must be a fully qualified Java class name, e.g. com.example.MyJob',
+      })
+      .meta({
+        patternErrorMessage: 'must be a fully qualified Java class name, e.g. com.example.MyJob',
       })
       .optional()
       .describe(

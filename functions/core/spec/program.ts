@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { artifactSchemaFor } from './artifact.js';
+import { patternRule } from './common.js';
 
 /** The three kinds of job fjc runs. */
 export const JOB_TYPES = ['jar', 'python', 'sql'] as const;
@@ -38,6 +39,7 @@ export const pythonProgramSchema = z
       .regex(PYTHON_MODULE, {
         error: 'must be a dotted Python module name, e.g. pkg.main',
       })
+      .meta({ patternErrorMessage: 'must be a dotted Python module name, e.g. pkg.main' })
       .optional()
       .describe('Module to run from the .zip (python -m); required for a .zip, refused for a .py.'),
     pyFiles: z
@@ -98,7 +100,7 @@ export const sqlProgramSchema = z
     statements: z
       .string({ error: 'must be a string' })
       .refine((text) => text.trim() !== '', { error: 'must not be empty' })
-      .meta({ pattern: String.raw`\S` })
+      .meta(patternRule(String.raw`\S`, 'must not be empty'))
       .optional()
       .describe(
         'DDL plus one INSERT or one EXECUTE STATEMENT SET BEGIN … END; separated by semicolons.',

@@ -30,6 +30,8 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
 const CORPUS = 'test/fixtures/spec-corpus';
 const schema = buildSpecJsonSchema();
 const ajv = draft2020({ strict: true, strictTypes: false, strictRequired: false });
+// The YAML language server's message for a failed pattern: an annotation to ajv.
+ajv.addKeyword('patternErrorMessage');
 const validate = ajv.compile(schema);
 
 /** The errors ajv reports for each document of a YAML file (none: it accepts them all). */
@@ -158,6 +160,24 @@ describe('patterns that stand for rules in code', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('each come with the message fjc gives, for editors that show it instead of the pattern', () => {
+    const bare: string[] = [];
+    const walk = (node: unknown, pointer: string, condition: boolean): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const record = node as Record<string, unknown>;
+      if (!condition && 'pattern' in record && !('patternErrorMessage' in record))
+        bare.push(pointer);
+      for (const [key, child] of Object.entries(record))
+        if (!['const', 'enum', 'default'].includes(key))
+          walk(child, `${pointer}/${key}`, condition || key === 'if');
+    };
+    walk(schema, '', false);
+    expect(
+      bare,
+      'add .meta(patternRule(pattern, message)) or .meta({ patternErrorMessage })',
+    ).toEqual([]);
   });
 
   it(`is what ${SPEC_JSON_SCHEMA_PATH} holds`, () => {
