@@ -27,6 +27,7 @@ export interface Ajv {
   compile(schema: object): AjvValidate;
   addSchema(schema: object, key?: string): Ajv;
   addKeyword(keyword: string): Ajv;
+  addFormat(name: string, format: RegExp): Ajv;
   getSchema(key: string): AjvValidate | undefined;
   errorsText(errors?: AjvError[] | null): string;
 }

@@ -60,7 +60,14 @@ function discriminate(node: Json, defs: Json): Json {
   };
 }
 
-/** Applies {@link discriminate} to every schema in `value`, bottom-up. */
+/**
+ * Rewrites every discriminated `oneOf` in `value` (a JSON Schema, or part of one) as `if`/`then`
+ * on its discriminator, bottom-up; `defs` resolves `#/$defs/…` members. Other `oneOf`s stay.
+ */
+export function discriminateUnions(value: unknown, defs: Json): unknown {
+  return transform(value, defs);
+}
+
 function transform(value: unknown, defs: Json): unknown {
   if (Array.isArray(value)) return value.map((item) => transform(item, defs));
   if (!isObject(value)) return value;
