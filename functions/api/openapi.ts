@@ -26,6 +26,9 @@ import {
   savepointListSchema,
 } from './schemas.js';
 
+/** Where the generated document is committed, relative to the repository root. */
+export const OPENAPI_DOCUMENT_PATH = 'docs/openapi.json';
+
 /** Named schemas: each becomes `#/components/schemas/<name>` and is referenced from there. */
 export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   FlinkJob: flinkJobSchema,
@@ -85,6 +88,63 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   );
 }
 
+/**
+ * A schema client generators can turn into types: a `default` that is a mapping (`auth:
+ * {type: none}`) becomes a sentence of the description, because generators refuse defaults on
+ * model-typed properties and drop the whole model (openapi-python-client: "ModelProperty cannot
+ * have a default value"). Scalar and list defaults stay. Cross-field conditions (see
+ * `isCondition`) and editor annotations are left out. Applied to every component, so a field or
+ * rule added later comes out right too.
+ */
+export function forGenerators(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(forGenerators);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    // An editor's annotation (the YAML language server's); OpenAPI linters refuse it, and the
+    // API's 400 carries the same message.
+    if (key === 'patternErrorMessage') continue;
+    // `default`, `const`, `enum` and `examples` hold values, not schemas: copied as they are.
+    out[key] = VALUE_KEYWORDS.has(key) ? value : forGenerators(value);
+  }
+  if (Array.isArray(out.allOf)) {
+    const kept = out.allOf.filter((member) => !isCondition(member));
+    if (kept.length === 0) delete out.allOf;
+    else out.allOf = kept;
+  }
+  const value: unknown = out.default;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    delete out.default;
+    const described = typeof out.description === 'string' ? `${out.description} ` : '';
+    out.description = `${described}Default: \`${JSON.stringify(value)}\`.`;
+  }
+  return out;
+}
+
+/**
+ * A cross-field rule of the spec language (`if`/`then`, "one of these fields"): it is for
+ * validators (docs/fjc-spec.schema.json has them all, and the API applies them), while generators
+ * cannot type it and linters read its `required` as undefined properties.
+ */
+function isCondition(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  const keys = Object.keys(schema);
+  if (keys.length > 0 && keys.every((key) => ['if', 'then', 'else'].includes(key))) return true;
+  const { anyOf } = schema as { anyOf?: unknown };
+  return (
+    keys.length === 1 &&
+    Array.isArray(anyOf) &&
+    (anyOf as unknown[]).every(
+      (member) =>
+        typeof member === 'object' &&
+        member !== null &&
+        Object.keys(member).every((key) => key === 'required'),
+    )
+  );
+}
+
+const VALUE_KEYWORDS = new Set(['default', 'const', 'enum', 'examples', 'example']);
+
 function components(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) registry.add(schema, { id });
@@ -96,7 +156,10 @@ function components(): Record<string, unknown> {
   });
   return Object.fromEntries(
     // The dialect is declared once for the document; `$id`s would shadow the component names.
-    Object.entries(schemas).map(([id, schema]) => [id, withoutKeys(schema, ['$schema', '$id'])]),
+    Object.entries(schemas).map(([id, schema]) => [
+      id,
+      forGenerators(withoutKeys(schema, ['$schema', '$id'])),
+    ]),
   );
 }
 
@@ -134,7 +197,8 @@ function parameters(route: Route): Record<string, unknown>[] {
       in: 'header',
       required: false,
       description: '`*`: create only (412 when it exists).',
-      schema: { type: 'string', const: '*' },
+      // An enum, not a `const`: client generators type a header `const` as a literal they refuse.
+      schema: { type: 'string', enum: ['*'] },
     });
   if (route.doc.idempotent)
     out.push({
@@ -148,12 +212,24 @@ function parameters(route: Route): Record<string, unknown>[] {
   return out;
 }
 
+/**
+ * A YAML body is text to generators: none of them parses YAML, so the schema says "a string" and
+ * names the component the text must decode to.
+ */
+function yamlText(component: BodyComponent): Record<string, unknown> {
+  return {
+    type: 'string',
+    contentMediaType: 'application/yaml',
+    description: `YAML text of a ${component} (see #/components/schemas/${component}).`,
+  };
+}
+
 function requestBody(body: { component: BodyComponent; yaml: boolean; required: boolean }) {
   return {
     required: body.required,
     content: {
       'application/json': { schema: ref(body.component) },
-      ...(body.yaml ? { 'application/yaml': { schema: ref(body.component) } } : {}),
+      ...(body.yaml ? { 'application/yaml': { schema: yamlText(body.component) } } : {}),
     },
   };
 }
@@ -202,6 +278,25 @@ function operation(route: Route): Record<string, unknown> {
   };
 }
 
+/** Where the API is served: API Gateway in AWS, and the local run. Paths start with /v1. */
+const SERVERS = [
+  {
+    url: 'https://{apiId}.execute-api.{region}.amazonaws.com/live',
+    description: 'AWS: the API Gateway stage of a deployment (SigV4).',
+    variables: {
+      apiId: { default: 'apiid', description: 'The REST API id (stack output).' },
+      region: { default: 'eu-west-1', description: 'The AWS region of the deployment.' },
+    },
+  },
+  {
+    url: 'http://127.0.0.1:{port}',
+    description: 'The local run: url and bearer token are in .local/api.json.',
+    variables: {
+      port: { default: '8080', description: 'FJC_API_PORT, or the port in .local/api.json.' },
+    },
+  },
+];
+
 /** Builds the OpenAPI 3.1 document of `routes`. */
 export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -214,11 +309,14 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
     info: {
       title: 'fjc API',
       version: '1',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description:
         'The Flink Job Controller: declare Flink jobs, read their status, and ask for actions. Errors share one shape: { error: { code, message, remedy?, issues?, correlationId } }.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    security: [{ sigv4: [] }],
+    servers: SERVERS,
+    // Either scheme: SigV4 in AWS, the bearer token of the local run.
+    security: [{ sigv4: [] }, { bearer: [] }],
     paths,
     components: {
       schemas: components(),
@@ -229,6 +327,12 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
           in: 'header',
           description: 'AWS SigV4 (API Gateway IAM authorization).',
           'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'Local run only (`npx tsx scripts/local.ts`): the token in .local/api.json, which acts as the local admin.',
         },
       },
     },

@@ -4,6 +4,7 @@
  * differ, so that every kind of job is validated with the same care.
  */
 import { z } from 'zod';
+import { patternRule } from './common.js';
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -37,6 +38,16 @@ export function artifactProblem(uri: string, extensions: readonly string[]): str
 }
 
 /**
+ * The JSON Schema `pattern` (ECMAScript, `u` flag) that accepts exactly the locations
+ * {@link artifactProblem} accepts: an s3:// object in a valid bucket, or a path that names no other
+ * scheme; no leading whitespace, line breaks or NUL; ending in one of `extensions`.
+ */
+export function artifactUriPattern(extensions: readonly string[]): string {
+  const ends = extensions.map((extension) => extension.replaceAll('.', String.raw`\.`)).join('|');
+  return String.raw`^(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^\r\n\u2028\u2029\u0000]*|(?![A-Za-z][A-Za-z0-9+.-]*://)(?!\s)[^\r\n\u0000]*)(?:${ends})$`;
+}
+
+/**
  * The schema of an artifact whose file name ends in one of `extensions`. `uri` is an S3 object
  * or, for local clusters, a file path (absolute, or relative to the directory fjc runs in).
  * `sha256` pins the exact content: it is verified before upload, so a rebuilt file under the
@@ -44,13 +55,22 @@ export function artifactProblem(uri: string, extensions: readonly string[]): str
  */
 export function artifactSchemaFor(extensions: readonly string[]) {
   return z.strictObject({
-    uri: z.string({ error: 'must be a string' }).superRefine((uri, ctx) => {
-      const problem = artifactProblem(uri, extensions);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    uri: z
+      .string({ error: 'must be a string' })
+      .superRefine((uri, ctx) => {
+        const problem = artifactProblem(uri, extensions);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta(
+        patternRule(
+          artifactUriPattern(extensions),
+          `must be an s3://bucket/key URI or, for local clusters, a file path, naming a ${extensionList(extensions)} file`,
+        ),
+      ),
     sha256: z
       .string({ error: 'must be a string' })
       .regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hexadecimal characters' })
+      .meta({ patternErrorMessage: 'must be 64 lowercase hexadecimal characters' })
       .optional(),
   });
 }

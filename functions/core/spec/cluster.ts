@@ -7,6 +7,7 @@ import {
   API_VERSION,
   INLINE_SECRET_MESSAGE,
   metadataSchema,
+  patternRule,
   secretRefSchema,
   storageLocation,
   isMapping,
@@ -59,8 +60,26 @@ function restUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The URL rules a pattern can hold: http(s), a host without credentials, no query or fragment.
+ * The WHATWG parse and the egress refusals stay in code (docs/spec-schema.md).
+ */
+const REST_URL_PATTERN = String.raw`^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\s]+(?:/[^?#\s]*)?$`;
+
+/** Credentials and client certificates need TLS: the rule of the `check` below, for editors. */
+const TLS_JSON_SCHEMA = {
+  if: { properties: { url: { pattern: '^[Hh][Tt][Tt][Pp]:' } }, required: ['url'] },
+  then: { properties: { auth: { properties: { type: { const: 'none' } } }, caBundle: false } },
+};
+
 const restUrlSchema = z
   .string({ error: 'must be an http:// or https:// URL' })
+  .meta(
+    patternRule(
+      REST_URL_PATTERN,
+      'must be an http:// or https:// URL without credentials, query or fragment, e.g. http://127.0.0.1:8081',
+    ),
+  )
   .superRefine((value, ctx) => {
     const problem = restUrlProblem(value);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
@@ -98,7 +117,8 @@ export const sqlGatewaySchema = z
         },
       },
     ),
-  );
+  )
+  .meta({ allOf: [TLS_JSON_SCHEMA] });
 
 /** The `spec` of a FlinkCluster. */
 export const flinkClusterSpecSchema = z
@@ -109,6 +129,7 @@ export const flinkClusterSpecSchema = z
       .regex(/^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/, {
         error: 'must look like "1.20" or "2.1.0" (quote it in YAML)',
       })
+      .meta({ patternErrorMessage: 'must look like "1.20" or "2.1.0" (quote it in YAML)' })
       .optional()
       .describe(
         'Flink version such as "1.20" or "2.1.0"; detected from "GET /config" when absent.',
@@ -153,7 +174,8 @@ export const flinkClusterSpecSchema = z
         when: (payload) => urlAndAuthAreValid(payload.value),
       },
     ),
-  );
+  )
+  .meta({ allOf: [TLS_JSON_SCHEMA] });
 
 function urlAndAuthAreValid(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;

@@ -21,17 +21,33 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * names, DynamoDB keys, metric dimensions and S3 prefixes, so the strictest common rule applies.
  */
 export function dnsLabel() {
+  const message =
+    "must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit";
   return z
     .string({ error: 'must be a string' })
     .max(63, { error: 'must be at most 63 characters' })
-    .regex(DNS_LABEL, {
-      error:
-        "must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit",
-    });
+    .regex(DNS_LABEL, { error: message })
+    .meta({ patternErrorMessage: message });
+}
+
+/**
+ * `patternErrorMessage` is what the YAML language server (VS Code's YAML extension) shows when a
+ * `pattern` fails, instead of the pattern itself: the message fjc gives for the same rule.
+ */
+export function patternRule(pattern: string, message: string) {
+  return { pattern, patternErrorMessage: message };
 }
 
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** {@link isLabelKey} as one JSON Schema pattern: lengths by lookahead, prefix and name as above. */
+const LABEL_KEY_PATTERN = `^(?:(?=[^/]{1,253}/)${LABEL_PREFIX.source.slice(1, -1)}/)?(?=[^/]{1,63}$)${LABEL_NAME.source.slice(1, -1)}$`;
+
+const LABEL_KEY_MESSAGE =
+  "must be [prefix/]name: a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+const LABEL_VALUE_MESSAGE =
+  "must be empty or letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
 
 /** Whether `key` is a Kubernetes-style label key: `[prefix/]name`. */
 export function isLabelKey(key: string): boolean {
@@ -50,18 +66,14 @@ export const labelsSchema = z
   .record(
     z
       .string()
-      .refine(isLabelKey, {
-        error:
-          "must be [prefix/]name: a name of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-      })
+      .meta(patternRule(LABEL_KEY_PATTERN, LABEL_KEY_MESSAGE))
+      .refine(isLabelKey, { error: LABEL_KEY_MESSAGE })
       .refine((key) => !namesSecret(key), { error: INLINE_SECRET_KEY_MESSAGE }),
     z
       .string({ error: 'must be a string (quote numbers and booleans in YAML)' })
       .max(63, { error: 'must be at most 63 characters' })
-      .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, {
-        error:
-          "must be empty or letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-      }),
+      .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, { error: LABEL_VALUE_MESSAGE })
+      .meta({ patternErrorMessage: LABEL_VALUE_MESSAGE }),
   )
   .prefault({});
 
@@ -105,10 +117,20 @@ export function durationToMs(text: string): number | undefined {
 
 const DURATION_HELP = 'a duration such as "90s", "30m", "1h30m" or "7d" (units ms, s, m, h, d)';
 
+/** A non-zero digit somewhere: the duration is not zero. */
+const NOT_ZERO = '(?=.*[1-9])';
+
 function durationText(options: { allowZero: boolean }) {
   return z
     .string({ error: `must be ${DURATION_HELP}` })
-    .meta({ pattern: DURATION_TEXT.source, description: DURATION_HELP })
+    .meta({
+      // The 365d ceiling is a sum over units: no pattern expresses it (docs/spec-schema.md).
+      ...patternRule(
+        options.allowZero ? DURATION_TEXT.source : `${NOT_ZERO}${DURATION_TEXT.source}`,
+        `must be ${DURATION_HELP}${options.allowZero ? '' : ', greater than zero'}`,
+      ),
+      description: DURATION_HELP,
+    })
     .refine(
       (text) => {
         const ms = durationToMs(text);
@@ -147,7 +169,13 @@ export function durationOrOff() {
   return z.codec(
     z
       .string({ error: `must be ${DURATION_HELP}, or "off"` })
-      .meta({ pattern: `^off$|${DURATION_TEXT.source}`, description: `${DURATION_HELP}, or "off"` })
+      .meta({
+        ...patternRule(
+          `^off$|${NOT_ZERO}${DURATION_TEXT.source}`,
+          `must be ${DURATION_HELP} greater than zero, or "off"`,
+        ),
+        description: `${DURATION_HELP}, or "off"`,
+      })
       .refine(
         (text) => {
           if (text === 'off') return true;
@@ -167,16 +195,22 @@ export function durationOrOff() {
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
+const SECRET_REF_MESSAGE =
+  'must be the name (letters, digits and /_+=.@-, at most 512) or ARN of an AWS Secrets Manager secret';
+
 /**
  * The name or ARN of an AWS Secrets Manager secret. Specs are stored and shown in plain text,
  * so credentials are only ever referenced, never written inline.
  */
 export const secretRefSchema = z
   .string({ error: 'must be the name or ARN of an AWS Secrets Manager secret' })
-  .refine((ref) => SECRET_NAME.test(ref) || SECRET_ARN.test(ref), {
-    error:
-      'must be the name (letters, digits and /_+=.@-, at most 512) or ARN of an AWS Secrets Manager secret',
-  });
+  .meta(
+    patternRule(
+      `^(?:${SECRET_NAME.source.slice(1, -1)}|${SECRET_ARN.source.slice(1, -1)})$`,
+      SECRET_REF_MESSAGE,
+    ),
+  )
+  .refine((ref) => SECRET_NAME.test(ref) || SECRET_ARN.test(ref), { error: SECRET_REF_MESSAGE });
 
 /**
  * Field names that hold credentials. When one appears where it is not allowed, the user gets a
@@ -196,6 +230,9 @@ export const INLINE_SECRET_MESSAGE =
 
 const STORAGE_SCHEME = /^(s3|s3a|s3p|gs|hdfs|abfss?|wasbs?|oss|file):\/\/\S+$/;
 
+const STORAGE_MESSAGE =
+  'must be a URI such as s3://bucket/prefix, hdfs://… or file:///…, or an absolute path';
+
 /**
  * A place for savepoints: a URI with a scheme Flink's file systems know (s3://, hdfs://, …) or
  * an absolute path for local clusters. Relative paths are refused: the JobManager would resolve
@@ -204,8 +241,9 @@ const STORAGE_SCHEME = /^(s3|s3a|s3p|gs|hdfs|abfss?|wasbs?|oss|file):\/\/\S+$/;
 export function storageLocation() {
   return z
     .string({ error: 'must be a string' })
+    .meta(patternRule(`^(?:${STORAGE_SCHEME.source.slice(1, -1)}|/\\S*)$`, STORAGE_MESSAGE))
     .refine((value) => STORAGE_SCHEME.test(value) || /^\/\S*$/.test(value), {
-      error: 'must be a URI such as s3://bucket/prefix, hdfs://… or file:///…, or an absolute path',
+      error: STORAGE_MESSAGE,
     });
 }
 

@@ -10,6 +10,7 @@ import {
   duration,
   durationOrOff,
   metadataSchema,
+  patternRule,
   storageLocation,
 } from './common.js';
 import {
@@ -19,6 +20,7 @@ import {
   namesSecret,
 } from './secrets.js';
 import {
+  PROGRAM_JSON_SCHEMA,
   jarArtifactSchema,
   programIssues,
   pythonProgramSchema,
@@ -71,10 +73,20 @@ function refuseInlineSecret(value: string, ctx: z.RefinementCtx): void {
  */
 export const flinkConfigurationSchema = z
   .record(
-    z.string().superRefine((key, ctx) => {
-      const problem = configurationKeyProblem(key);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    z
+      .string()
+      .superRefine((key, ctx) => {
+        const problem = configurationKeyProblem(key);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      // Keys that name a credential are refused by words, which no pattern expresses.
+      .meta({
+        ...patternRule(
+          String.raw`^(?!\$internal\.)\S(?:[\s\S]*\S)?$`,
+          'must be non-empty without surrounding spaces, and not start with $internal. (reserved for Flink)',
+        ),
+        not: { enum: Object.keys(RESERVED_CONFIGURATION) },
+      }),
     z
       .string({ error: 'must be a string (quote numbers and booleans in YAML)' })
       .superRefine(refuseInlineSecret),
@@ -166,6 +178,12 @@ const nonce = () =>
     .min(0, { error: 'must be zero or more' })
     .default(0);
 
+/** The deletion rule above in JSON Schema, for editors. */
+const DELETION_JSON_SCHEMA = {
+  if: { properties: { deletionPolicy: { const: 'cancel' } }, required: ['deletionPolicy'] },
+  then: { properties: { upgradeMode: { const: 'stateless' } }, required: ['upgradeMode'] },
+};
+
 /** The `spec` of a FlinkJob. */
 export const flinkJobSpecSchema = z
   .strictObject({
@@ -190,6 +208,9 @@ export const flinkJobSpecSchema = z
       .string({ error: 'must be a string' })
       .regex(JAVA_FQCN, {
         error: 'must be a fully qualified Java class name, e.g. com.example.MyJob',
+      })
+      .meta({
+        patternErrorMessage: 'must be a fully qualified Java class name, e.g. com.example.MyJob',
       })
       .optional()
       .describe(
@@ -269,7 +290,8 @@ export const flinkJobSpecSchema = z
         when: (payload) => deletionRuleApplies(payload.value),
       },
     ),
-  );
+  )
+  .meta({ allOf: [...PROGRAM_JSON_SCHEMA, DELETION_JSON_SCHEMA] });
 
 function deletionRuleApplies(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { artifactSchemaFor } from './artifact.js';
+import { patternRule } from './common.js';
 
 /** The three kinds of job fjc runs. */
 export const JOB_TYPES = ['jar', 'python', 'sql'] as const;
@@ -38,6 +39,7 @@ export const pythonProgramSchema = z
       .regex(PYTHON_MODULE, {
         error: 'must be a dotted Python module name, e.g. pkg.main',
       })
+      .meta({ patternErrorMessage: 'must be a dotted Python module name, e.g. pkg.main' })
       .optional()
       .describe('Module to run from the .zip (python -m); required for a .zip, refused for a .py.'),
     pyFiles: z
@@ -64,7 +66,19 @@ export const pythonProgramSchema = z
       },
       { when: (payload) => pythonRuleApplies(payload.value) },
     ),
-  );
+  )
+  .meta({
+    allOf: [
+      {
+        if: {
+          properties: { artifact: { properties: { uri: { pattern: String.raw`\.zip$` } } } },
+          required: ['artifact'],
+        },
+        then: { required: ['entryModule'] },
+        else: { properties: { entryModule: false } },
+      },
+    ],
+  });
 
 function pythonRuleApplies(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
@@ -86,6 +100,7 @@ export const sqlProgramSchema = z
     statements: z
       .string({ error: 'must be a string' })
       .refine((text) => text.trim() !== '', { error: 'must not be empty' })
+      .meta(patternRule(String.raw`\S`, 'must not be empty'))
       .optional()
       .describe(
         'DDL plus one INSERT or one EXECUTE STATEMENT SET BEGIN … END; separated by semicolons.',
@@ -112,7 +127,13 @@ export const sqlProgramSchema = z
       },
       { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
     ),
-  );
+  )
+  .meta({
+    allOf: [
+      { anyOf: [{ required: ['statements'] }, { required: ['artifact'] }] },
+      { if: { required: ['statements'] }, then: { properties: { artifact: false } } },
+    ],
+  });
 
 /** The program fields of a job spec, as far as {@link jobTypeOf} needs them. */
 export interface ProgramFields {
@@ -130,6 +151,17 @@ export function jobTypeOf(spec: ProgramFields): JobType {
   if (spec.sql !== undefined) return 'sql';
   return 'jar';
 }
+
+/**
+ * {@link programIssues} in JSON Schema, for editors: one block at least, none besides the one
+ * given, and the fields its job type does not take.
+ */
+export const PROGRAM_JSON_SCHEMA: readonly Record<string, unknown>[] = [
+  { anyOf: [{ required: ['artifact'] }, { required: ['python'] }, { required: ['sql'] }] },
+  { if: { required: ['artifact'] }, then: { properties: { python: false, sql: false } } },
+  { if: { required: ['python'] }, then: { properties: { sql: false, entryClass: false } } },
+  { if: { required: ['sql'] }, then: { properties: { entryClass: false, args: { maxItems: 0 } } } },
+];
 
 const EXACTLY_ONE =
   'give exactly one of artifact (a jar job), python (a PyFlink job) or sql (a SQL job)';
