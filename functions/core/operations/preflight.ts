@@ -4,7 +4,13 @@
  * running job's. Used by the upgrade's first step (steps/preflight.ts) and by the plan preview.
  */
 import { jobTypeOf, type FlinkJob } from '../spec/index.js';
-import { ClusterRefusedError, type ControlContext, type FlinkPort } from '../ports/index.js';
+import {
+  ClusterRefusedError,
+  JobNotOnClusterError,
+  type ControlContext,
+  type FlinkPort,
+} from '../ports/index.js';
+import type { JobRecord } from '../model/index.js';
 import {
   compareGraphs,
   judgeGraph,
@@ -13,6 +19,9 @@ import {
   type PreflightResult,
 } from '../plan/preflight.js';
 import { planArtifact } from './jar-cache.js';
+
+/** What a pre-flight needs of the control context: the clusters and the artifacts. */
+export type PreflightContext = Pick<ControlContext, 'flink' | 'artifacts'>;
 
 /** The job the new version replaces, and whether its state is carried over. */
 export interface RunningJob {
@@ -28,7 +37,7 @@ export interface RunningJob {
  * transient faults (ClusterUnavailableError) and fjc's own errors are thrown.
  */
 export async function runPreflight(
-  ctx: ControlContext,
+  ctx: PreflightContext,
   spec: FlinkJob,
   running: RunningJob | undefined,
 ): Promise<PreflightResult> {
@@ -55,13 +64,46 @@ export async function runPreflight(
     throw error;
   }
   if (!running?.restoresState) return judgeGraph(plan.vertices.length, undefined, false);
-  const [current, sizes] = await Promise.all([
-    running.flink.getJobPlan(running.jobId),
-    running.flink.getVertexStateSizes(running.jobId),
-  ]);
+  let current, sizes;
+  try {
+    [current, sizes] = await Promise.all([
+      running.flink.getJobPlan(running.jobId),
+      running.flink.getVertexStateSizes(running.jobId),
+    ]);
+  } catch (error) {
+    // Gone meanwhile: no running graph to compare with (the stop step finds it gone too).
+    if (error instanceof JobNotOnClusterError)
+      return judgeGraph(plan.vertices.length, undefined, false);
+    throw error;
+  }
   return judgeGraph(
     plan.vertices.length,
     compareGraphs(current, plan, sizes),
     spec.spec.restore.allowNonRestoredState,
   );
+}
+
+/**
+ * The pre-flight of `job` as the next upgrade would run it, for `fjc plan --preflight`: against
+ * the job's Flink job when the record says one runs, else the program alone. Writes nothing to
+ * the store; it does upload the jar to the cluster (kept there for the upgrade, collected as
+ * usual) and run the program's `main()` on the JobManager.
+ */
+export async function previewPreflight(
+  ctx: PreflightContext,
+  job: FlinkJob,
+  record: JobRecord | undefined,
+): Promise<PreflightResult> {
+  const jobId = record?.status.jobId;
+  const applied = record?.status.lastApplied?.spec as
+    { spec?: { clusterRef?: string } } | undefined;
+  const running =
+    jobId === undefined
+      ? undefined
+      : {
+          flink: await ctx.flink(applied?.spec?.clusterRef ?? job.spec.clusterRef),
+          jobId,
+          restoresState: job.spec.upgradeMode !== 'stateless',
+        };
+  return runPreflight(ctx, job, running);
 }

@@ -22,6 +22,7 @@ import {
 } from '../change/index.js';
 import { beginOperation, type OperationStart } from '../operations/begin.js';
 import { locateStage, nextStep } from '../operations/sequences.js';
+import type { PreflightResult } from './preflight.js';
 import {
   encodeSpecDocument,
   flinkJobSchema,
@@ -55,6 +56,8 @@ export interface PlanEntry {
   changedFields?: { field: string; class: string }[];
   desiredState?: { from?: 'running' | 'suspended' | undefined; to: 'running' | 'suspended' };
   effect?: PlanEffect;
+  /** FlinkJob only, when asked: the upgrade pre-flight on the cluster, or why it did not run. */
+  preflight?: PreflightResult | { unavailable: string };
 }
 
 /** The stored state the documents are compared with. */
