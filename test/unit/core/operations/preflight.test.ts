@@ -5,10 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { advanceOperation } from '../../../../functions/core/operations/advance.js';
+import { previewPreflight } from '../../../../functions/core/operations/preflight.js';
 import {
   ClusterRefusedError,
   ClusterUnavailableError,
   JarNotOnClusterError,
+  JobNotOnClusterError,
 } from '../../../../functions/core/ports/index.js';
 import { specHash } from '../../../../functions/core/change/index.js';
 import {
@@ -186,5 +188,33 @@ describe('the pre-flight of an upgrade', () => {
     expect(await step(opId)).toMatchObject({ event: 'preflight-passed' });
     expect(b.flink.planJar).not.toHaveBeenCalled();
     expect(await lastPreflight()).toMatchObject({ program: 'not-checked' });
+  });
+});
+
+describe('the pre-flight of a plan preview', () => {
+  it('plans the program alone for a job that does not run yet', async () => {
+    const result = await previewPreflight(b.ctx, v2, undefined);
+    expect(result).toMatchObject({ verdict: 'passed', program: 'built', vertices: 2 });
+    expect(result.summary).toMatch(/no running state to compare/);
+    expect(b.flink.getJobPlan).not.toHaveBeenCalled();
+  });
+
+  it('compares with the job the record says runs, on the cluster it runs on', async () => {
+    b.flink.planJar.mockResolvedValue({ vertices: [SOURCE, NEW_COUNTER] });
+    const record = await seed(b, v2, v1);
+    const result = await previewPreflight(b.ctx, v2, record);
+    expect(result).toMatchObject({ verdict: 'refused', state: { dropped: [{ id: COUNTER.id }] } });
+    expect(b.flink.getJobPlan).toHaveBeenCalledWith(JOB_ID);
+    expect(b.clusterCalls).toEqual(['local', 'local']);
+    // Nothing is written: the record is as seeded.
+    expect((await b.get()).version).toBe(record.version);
+  });
+
+  it('plans the program alone when the running job is gone from the cluster', async () => {
+    b.flink.getJobPlan.mockRejectedValue(new JobNotOnClusterError('gone', 'Job not found'));
+    const record = await seed(b, v2, v1);
+    const result = await previewPreflight(b.ctx, v2, record);
+    expect(result).toMatchObject({ verdict: 'passed', program: 'built' });
+    expect(result.state).toBeUndefined();
   });
 });
