@@ -114,6 +114,9 @@ export function judgeGraph(
   };
 }
 
+/** How the reason of a spec the pre-flight rejected begins (`status.rejected.reason`). */
+export const PREFLIGHT_REASON_PREFIX = 'pre-flight: ';
+
 /** The verdict when Flink could not build the new graph: `reason` is Flink's root cause. */
 export function programFailed(reason: string): PreflightResult {
   return {

@@ -1,4 +1,4 @@
-import { preflightDetails } from '../../plan/preflight.js';
+import { PREFLIGHT_REASON_PREFIX, preflightDetails } from '../../plan/preflight.js';
 import { runPreflight } from '../preflight.js';
 import { clusterOf, failedError, nowIso, restingPhase } from './shared.js';
 import { defineStep } from './step.js';
@@ -28,10 +28,14 @@ export const preflight = defineStep(['next', 'finish'], async (input) => {
     outcome: 'failed',
     change: {
       phase: restingPhase(input.record),
-      lastError: failedError(ctx, 'PREFLIGHT_REFUSED', `pre-flight: ${result.summary}`),
+      lastError: failedError(
+        ctx,
+        'PREFLIGHT_REFUSED',
+        `${PREFLIGHT_REASON_PREFIX}${result.summary}`,
+      ),
       rejected: {
         specHash: data.target.specHash,
-        reason: `pre-flight: ${result.summary}`,
+        reason: `${PREFLIGHT_REASON_PREFIX}${result.summary}`,
         at: nowIso(ctx),
       },
     },
