@@ -15,6 +15,7 @@ import { StaticTeamDirectory } from '../functions/api/team-directory.js';
 import { lambdaEnvironmentSchema } from '../functions/commons/env.js';
 import { join } from 'node:path';
 import type { SpecDocument } from '../functions/core/spec/index.js';
+import { previewPreflight } from '../functions/core/operations/preflight.js';
 import { startFlinkCluster, type FlinkClusterHandle } from './flink/cluster.js';
 import { startSqlGateway } from './flink/sql-gateway.js';
 import { buildExampleJar, exampleJobDir } from './flink/example-jar.js';
@@ -222,6 +223,7 @@ async function main(): Promise<void> {
     tokens: { [token]: 'local-admin' },
     port: Number(process.env.FJC_API_PORT ?? '0'),
     reconcile: runtime.trigger,
+    preflight: (job, record) => previewPreflight(runtime.context, job, record),
   });
   services.push({ name: 'API', stop: () => api.stop() });
   await writeFile(join(localDir, 'api.json'), JSON.stringify({ url: api.url, token }, null, 2), {

@@ -10,6 +10,18 @@ import { HttpError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './http.js';
 import type { IdempotencyStore } from '../core/ports/index.js';
 import type { TeamDirectory } from './team-directory.js';
+import type { JobRecord } from '../core/model/index.js';
+import type { PreflightResult } from '../core/plan/preflight.js';
+import type { FlinkJob } from '../core/spec/index.js';
+
+/**
+ * Runs a job's upgrade pre-flight against its cluster (core/operations/preflight.ts,
+ * `previewPreflight`): the composition root binds it to the clusters and artifacts.
+ */
+export type PreflightRunner = (
+  job: FlinkJob,
+  record: JobRecord | undefined,
+) => Promise<PreflightResult>;
 
 /** HTTP methods the API serves. */
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -33,6 +45,11 @@ export interface ApiDeps {
   reconcile?: ReconcileTrigger;
   /** Source of time (tests move it). */
   clock?: () => Date;
+  /**
+   * `POST /v1/plan?preflight=true`: absent where the API cannot reach the clusters, and the
+   * plan then says the pre-flight is not available here.
+   */
+  preflight?: PreflightRunner;
 }
 
 /** Everything a route handler gets. */

@@ -269,6 +269,38 @@ export const clusterListSchema = z.object({
 
 const changeKindSchema = z.enum(CHANGE_KINDS);
 
+/** `POST /v1/plan` query: `preflight=true` also builds each job's new graph on its cluster. */
+export const planQuerySchema = z.strictObject({
+  preflight: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .describe(
+      'Also run the upgrade pre-flight of each FlinkJob on its cluster (uploads the jar, runs its main() to build the job graph, compares it with the running job). Off unless asked: it touches the cluster.',
+    ),
+});
+
+const preflightVertexSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  stateBytes: z.number().optional(),
+});
+
+/** The upgrade pre-flight of one job (functions/core/plan/preflight.ts). */
+export const preflightResultSchema = z.object({
+  verdict: z.enum(['passed', 'refused']),
+  program: z.enum(['built', 'failed', 'not-checked']),
+  vertices: z.number().int().optional(),
+  state: z
+    .object({
+      dropped: z.array(preflightVertexSchema),
+      removedStateless: z.array(preflightVertexSchema),
+      startsEmpty: z.array(preflightVertexSchema),
+      kept: z.number().int(),
+    })
+    .optional(),
+  summary: z.string(),
+});
+
 /** What applying one document would do. */
 export const planEntrySchema = z.object({
   kind: z.enum(SPEC_KINDS),
@@ -297,6 +329,10 @@ export const planEntrySchema = z.object({
     })
     .optional()
     .describe('FlinkJob only: what the controller will do to the running job.'),
+  preflight: z
+    .union([preflightResultSchema, z.object({ unavailable: z.string() })])
+    .optional()
+    .describe('FlinkJob only, with ?preflight=true: the upgrade pre-flight on the cluster.'),
 });
 
 /** The result of `POST /v1/plan`. Nothing is written. */

@@ -14,6 +14,8 @@ import {
   type ClusterJobList,
   type FlinkPort,
   type JobFailure,
+  type JobGraphPlan,
+  type PlanRequest,
   type JobState,
   type PollRequest,
   type SavepointHistory,
@@ -32,6 +34,7 @@ import {
 } from './errors.js';
 import { summarizeThrowable } from './flink-message.js';
 import type { FlinkRestClient } from './flink-rest-client.js';
+import type { JobPlan } from './schemas.js';
 import { awaitDisposal } from './waits.js';
 
 /**
@@ -178,25 +181,34 @@ export class FlinkClusterPort implements FlinkPort {
     try {
       return await this.client.runJar(jarId, request);
     } catch (error) {
-      // Flink's words when the jar is gone (JarHandlerUtils), with HTTP 500 on 2.3: "Jar file
-      // <path> does not exist". Not a fault to wait out: nothing was submitted, upload again.
-      if (
-        (error instanceof FlinkServerError ||
-          (error instanceof FlinkRequestRejectedError &&
-            !(error instanceof FlinkDuplicateJobError))) &&
-        /Jar file .* does not exist/.test(error.flinkMessage)
-      )
-        throw new JarNotOnClusterError(error.message, error.flinkMessage, {
-          cause: error,
-          code: 'FLINK_JAR_NOT_FOUND',
-          remedy: 'Upload the jar again and run it: nothing was submitted.',
-        });
-      throw translated(error);
+      throw jarRefusal(error) ?? translated(error);
     }
   }
 
   deleteJar(jarId: string): Promise<void> {
     return refusalsTranslated(this.client.deleteJar(jarId));
+  }
+
+  async planJar(jarId: string, request: PlanRequest): Promise<JobGraphPlan> {
+    try {
+      return graphOf(await this.client.planJar(jarId, request));
+    } catch (error) {
+      throw jarRefusal(error) ?? translated(error);
+    }
+  }
+
+  async getJobPlan(jobId: string): Promise<JobGraphPlan> {
+    return graphOf(await refusalsTranslated(this.client.getJobPlan(jobId)));
+  }
+
+  async getVertexStateSizes(jobId: string): Promise<Record<string, number> | undefined> {
+    const stats = await refusalsTranslated(this.client.getCheckpoints(jobId));
+    const latest = stats.latest.completed;
+    if (!latest) return undefined;
+    const detail = await refusalsTranslated(this.client.getCheckpointDetail(jobId, latest.id));
+    return Object.fromEntries(
+      Object.entries(detail.tasks).map(([vertex, task]) => [vertex, task.state_size ?? 0]),
+    );
   }
 
   triggerSavepoint(jobId: string, request: SavepointRequest): Promise<{ triggerId: string }> {
@@ -247,6 +259,48 @@ export class FlinkClusterPort implements FlinkPort {
     );
     await refusalsTranslated(this.client.setResourceRequirements(jobId, wanted));
   }
+}
+
+/**
+ * Flink's words when the jar is gone (JarHandlerUtils), with HTTP 500 on 2.3: "Jar file <path>
+ * does not exist". Not a fault to wait out: nothing was submitted or planned, upload again.
+ */
+function jarRefusal(error: unknown): JarNotOnClusterError | undefined {
+  if (
+    (error instanceof FlinkServerError ||
+      (error instanceof FlinkRequestRejectedError && !(error instanceof FlinkDuplicateJobError))) &&
+    /Jar file .* does not exist/.test(error.flinkMessage)
+  )
+    return new JarNotOnClusterError(error.message, error.flinkMessage, {
+      cause: error,
+      code: 'FLINK_JAR_NOT_FOUND',
+      remedy: 'Upload the jar again and run it: nothing was submitted.',
+    });
+  return undefined;
+}
+
+/** `counter<br/>+- discard: Writer<br/>` → `counter → discard: Writer`. */
+function vertexName(description: string | undefined, id: string): string {
+  const parts = (description ?? '')
+    .split(/<br\s*\/?>/i)
+    .map((part) =>
+      part
+        .replace(/^\s*\+-\s*/, '')
+        .replace(/<[^>]*>/g, '')
+        .trim(),
+    )
+    .filter((part) => part !== '');
+  return parts.length === 0 ? id : parts.join(' → ');
+}
+
+function graphOf(plan: JobPlan): JobGraphPlan {
+  return {
+    vertices: plan.plan.nodes.map((node) => ({
+      id: node.id,
+      name: vertexName(node.description, node.id),
+      ...(node.parallelism === undefined ? {} : { parallelism: node.parallelism }),
+    })),
+  };
 }
 
 const ports = new WeakMap<FlinkRestClient, FlinkClusterPort>();

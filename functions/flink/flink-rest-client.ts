@@ -14,13 +14,14 @@ import { parseFlinkVersion, type FlinkVersion } from './flink-version.js';
 import { FlinkHttp } from './http.js';
 import { multipartFile } from './multipart.js';
 import { DEFAULT_RETRY } from './retry.js';
-import { jarRunBody, type RunJarOptions } from './run-request.js';
+import { jarPlanBody, jarRunBody, type PlanJarOptions, type RunJarOptions } from './run-request.js';
 import {
   accumulatorsSchema,
   jobManagerConfigSchema,
   asyncOperationSchema,
   checkpointConfigSchema,
   checkpointingStatsSchema,
+  checkpointDetailSchema,
   clusterOverviewSchema,
   dashboardConfigSchema,
   jarListSchema,
@@ -29,18 +30,21 @@ import {
   jobDetailSchema,
   jobExceptionsSchema,
   jobsOverviewSchema,
+  jobPlanSchema,
   readJobList,
   resourceRequirementsSchema,
   triggerSchema,
   type AsyncOperation,
   type CheckpointConfig,
   type CheckpointingStats,
+  type CheckpointDetail,
   type ClusterOverview,
   type DashboardConfig,
   type JarList,
   type JobDetail,
   type JobException,
   type JobList,
+  type JobPlan,
   type ResourceRequirements,
 } from './schemas.js';
 
@@ -250,6 +254,39 @@ export class FlinkRestClient {
       timeoutMs: this.runTimeoutMs,
     });
     return { jobId: result.jobid };
+  }
+
+  /**
+   * `POST /jars/:jarId/plan`: runs the program's `main()` on the JobManager to build its job graph
+   * and returns it without submitting anything (no job id, no savepoint: Flink's plan request
+   * has neither). Safe to repeat, but it runs user code: not retried.
+   */
+  async planJar(jarId: string, options: PlanJarOptions): Promise<JobPlan> {
+    const body = jarPlanBody(options);
+    return this.http.call({
+      method: 'POST',
+      path: `/jars/${encodeURIComponent(jarId)}/plan`,
+      operation: 'jar plan',
+      schema: jobPlanSchema,
+      json: body,
+      idempotent: false,
+      timeoutMs: this.runTimeoutMs,
+    });
+  }
+
+  /** `GET /jobs/:id/plan`: the running job's graph. */
+  async getJobPlan(jobId: string): Promise<JobPlan> {
+    return this.read(`/jobs/${requireId('jobId', jobId)}/plan`, 'job plan', jobPlanSchema, jobId);
+  }
+
+  /** `GET /jobs/:id/checkpoints/details/:checkpointId`: one checkpoint's statistics per vertex. */
+  async getCheckpointDetail(jobId: string, checkpointId: number): Promise<CheckpointDetail> {
+    return this.read(
+      `/jobs/${requireId('jobId', jobId)}/checkpoints/details/${String(checkpointId)}`,
+      'checkpoint detail',
+      checkpointDetailSchema,
+      jobId,
+    );
   }
 
   /** `GET /jars`: the jars the cluster keeps from uploads, with the names they were uploaded as. */

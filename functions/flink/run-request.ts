@@ -28,3 +28,26 @@ export function jarRunBody(version: FlinkVersion, options: RunJarOptions): Recor
     body.flinkConfiguration = { ...options.flinkConfiguration };
   return body;
 }
+
+/** What a jar plan asks for: the program and its arguments, nothing about a job or a restore. */
+export type PlanJarOptions = Pick<
+  SubmitRequest,
+  'entryClass' | 'args' | 'parallelism' | 'flinkConfiguration'
+>;
+
+/**
+ * The `/jars/:id/plan` body: the same program fields as a run (Flink 1.20 and 2.x accept
+ * `entryClass`, `programArgsList`, `parallelism`, `flinkConfiguration`; no savepoint fields).
+ */
+export function jarPlanBody(options: PlanJarOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (options.entryClass !== undefined) body.entryClass = options.entryClass;
+  if (options.args !== undefined) body.programArgsList = [...options.args];
+  if (options.parallelism !== undefined) body.parallelism = options.parallelism;
+  if (
+    options.flinkConfiguration !== undefined &&
+    Object.keys(options.flinkConfiguration).length > 0
+  )
+    body.flinkConfiguration = { ...options.flinkConfiguration };
+  return body;
+}

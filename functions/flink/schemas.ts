@@ -241,3 +241,30 @@ export type ResourceRequirements = z.infer<typeof resourceRequirementsSchema>;
 
 /** Flink's error body: `{"errors": ["message", "<Exception on server side: …>"]}`. */
 export const errorBodySchema = z.looseObject({ errors: z.array(z.string()) });
+
+/**
+ * `POST /jars/:id/plan` and `GET /jobs/:id/plan`: the job graph. Each node is a JobVertex: its id
+ * is the chain head operator's id (derived from its uid, else from the graph's shape), its
+ * description names the chained operators.
+ */
+export const jobPlanSchema = z.looseObject({
+  plan: z.looseObject({
+    nodes: z
+      .array(
+        z.looseObject({
+          id: z.string().min(1),
+          parallelism: z.number().int().optional(),
+          description: z.string().optional(),
+          operator: z.string().optional(),
+        }),
+      )
+      .default([]),
+  }),
+});
+export type JobPlan = z.infer<typeof jobPlanSchema>;
+
+/** `GET /jobs/:id/checkpoints/details/:checkpointId`: the state size per vertex. */
+export const checkpointDetailSchema = z.looseObject({
+  tasks: z.record(z.string(), z.looseObject({ state_size: z.number().optional() })).default({}),
+});
+export type CheckpointDetail = z.infer<typeof checkpointDetailSchema>;

@@ -96,8 +96,16 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
     .command('plan')
     .description('show what applying spec files would change (writes nothing)')
     .argument('<files...>', 'spec files (YAML or JSON)')
-    .action(async (files: string[], _options: unknown, command: Command) => {
-      done(await planCommand(commandContext(io, globals(command)), files));
+    .option(
+      '--preflight',
+      'also build each job’s new graph on its cluster and compare it with the running job (uploads the jar, runs its main())',
+    )
+    .action(async (files: string[], options: { preflight?: boolean }, command: Command) => {
+      done(
+        await planCommand(commandContext(io, globals(command)), files, {
+          preflight: options.preflight === true,
+        }),
+      );
     });
 
   program

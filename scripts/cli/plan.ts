@@ -54,12 +54,23 @@ function diffsOf(document: SpecDocument, entry: PlanEntry, stored: unknown): Fie
   }));
 }
 
-async function planFile(client: ApiClient, file: SpecFile): Promise<PlannedDocument[]> {
+/** How to plan. */
+export interface PlanOptions {
+  /** Also run each job's upgrade pre-flight on its cluster (`POST /v1/plan?preflight=true`). */
+  preflight?: boolean;
+}
+
+async function planFile(
+  client: ApiClient,
+  file: SpecFile,
+  options: PlanOptions,
+): Promise<PlannedDocument[]> {
   const current = await inBatches(file.documents, 8, (document) =>
     client.getOptional<JobView | ClusterView>(resourcePath(document)),
   );
   const reply = await client.request<{ documents: PlanEntry[] }>('POST', '/v1/plan', {
     body: { text: file.text, contentType: specContentType(file.file) },
+    ...(options.preflight === true ? { query: { preflight: 'true' } } : {}),
   });
   const entries = reply.body.documents;
   return file.documents.map((document, index) => {
@@ -94,8 +105,9 @@ async function planFile(client: ApiClient, file: SpecFile): Promise<PlannedDocum
 export async function planFiles(
   client: ApiClient,
   files: readonly SpecFile[],
+  options: PlanOptions = {},
 ): Promise<PlannedDocument[]> {
   const planned: PlannedDocument[] = [];
-  for (const file of files) planned.push(...(await planFile(client, file)));
+  for (const file of files) planned.push(...(await planFile(client, file, options)));
   return planned;
 }

@@ -4,6 +4,7 @@
  * savepoint catalog); the decision rule for a spec is {@link judge}, an action's lives with the
  * action (action-wait.ts).
  */
+import { PREFLIGHT_REASON_PREFIX } from '../../functions/core/plan/preflight.js';
 import type { ApiClient } from './api-client.js';
 import type { JobView } from './api-types.js';
 import type { CommandContext } from './context.js';
@@ -41,8 +42,11 @@ export function judge(job: JobView, applied: AppliedJob): Verdict {
     const reason = s.rejected.reason;
     const rolledBack =
       s.lastStable !== undefined && s.lastApplied?.specHash === s.lastStable.specHash;
-    const summary =
-      s.phase === 'ROLLING_BACK'
+    // Refused before the stop: nothing was rolled back, the previous generation never stopped.
+    const preflight = reason.startsWith(PREFLIGHT_REASON_PREFIX);
+    const summary = preflight
+      ? `generation ${applied.generation} was refused by the pre-flight; generation ${s.lastApplied?.generation ?? '?'} keeps running: ${reason.slice(PREFLIGHT_REASON_PREFIX.length)}`
+      : s.phase === 'ROLLING_BACK'
         ? `generation ${applied.generation} was rejected and is being rolled back: ${reason}`
         : rolledBack
           ? `generation ${applied.generation} was rejected and rolled back to generation ${s.lastStable?.generation ?? '?'}: ${reason}`

@@ -31,7 +31,7 @@ import {
 import { MemoryIdempotencyStore } from '../../functions/api/idempotency.js';
 import type { IdempotencyStore } from '../../functions/core/ports/index.js';
 import { TokenBucketLimiter, type TokenBucketOptions } from '../../functions/api/rate-limit.js';
-import type { ApiLogger } from '../../functions/api/router.js';
+import type { ApiLogger, PreflightRunner } from '../../functions/api/router.js';
 import {
   StaticTeamDirectory,
   teamDirectoryConfigSchema,
@@ -61,6 +61,8 @@ export interface ApiServerOptions {
   clock?: () => Date;
   /** The event path: a targeted reconcile of each job a request changed (the local runtime's). */
   reconcile?: ReconcileTrigger;
+  /** `POST /v1/plan?preflight=true` against the local runtime's clusters. */
+  preflight?: PreflightRunner;
 }
 
 /** A running local API. */
@@ -145,6 +147,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     logger: options.logger ?? createObservability('api').logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
+    ...(options.preflight === undefined ? {} : { preflight: options.preflight }),
     ...(options.rateLimit === undefined
       ? {}
       : { rateLimiter: new TokenBucketLimiter(options.rateLimit) }),

@@ -9,7 +9,8 @@ import { jsonResponse } from '../http.js';
 import { requireVisibleJob } from '../../core/authorization.js';
 import { previewDocuments } from '../../core/plan/preview.js';
 import type { Route } from '../router.js';
-import { noQuerySchema, planResultSchema } from '../schemas.js';
+import { planQuerySchema, planResultSchema } from '../schemas.js';
+import { withPreflight } from './plan-preflight.js';
 
 /** Reads in batches, so a 1,000-document file does not open 1,000 requests at once. */
 async function readAll<T>(
@@ -38,14 +39,14 @@ const plan: Route = {
     description:
       'The body is a spec file: YAML (documents separated by ---) or JSON (one document or an array). Nothing is written.',
     tags: ['plan'],
-    query: noQuerySchema,
+    query: planQuerySchema,
     body: { component: 'SpecFile', yaml: true, required: true },
     responses: { 200: { description: 'The plan.', schema: planResultSchema } },
     errors: [400, 404, 409, 413, 415, 422],
     idempotent: true,
   },
   async handle(context) {
-    readQuery(context.request, noQuerySchema);
+    const query = readQuery(context.request, planQuerySchema);
     const parsed = readSpecBody(context.request);
     if (!parsed.ok) {
       const count = parsed.issues.length;
@@ -70,7 +71,11 @@ const plan: Route = {
     const preview = previewDocuments(documents, { jobs, clusters });
     if (!preview.ok)
       throw new ValidationError('The spec refers to clusters fjc does not know', preview.issues);
-    return jsonResponse(200, { documents: preview.entries });
+    const entries =
+      query.preflight === 'true'
+        ? await withPreflight(context, documents, jobs, preview.entries)
+        : preview.entries;
+    return jsonResponse(200, { documents: entries });
   },
 };
 

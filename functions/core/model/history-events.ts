@@ -96,6 +96,16 @@ function kindOf(code: string, actor: string): string | undefined {
   return worker && worker[1] !== 'reconcile' ? worker[1] : undefined;
 }
 
+/** The pre-flight's own summary, recorded under `preflight`. */
+function preflightSummary(details: JsonObject): string {
+  const preflight = details.preflight;
+  const summary =
+    preflight !== null && typeof preflight === 'object' && !Array.isArray(preflight)
+      ? (preflight as JsonObject).summary
+      : undefined;
+  return typeof summary === 'string' ? summary : 'no summary recorded';
+}
+
 const operationEvent =
   (what: string) =>
   ({ kind }: EntryFacts): string =>
@@ -165,6 +175,17 @@ const ROWS: Record<string, Row> = {
       ],
     ),
   ),
+  'preflight-passed': {
+    event: 'preflight.passed',
+    outcome: 'progressed',
+    message: ({ details }) => `pre-flight passed: ${preflightSummary(details)}`,
+  },
+  'preflight-refused': {
+    event: 'preflight.refused',
+    outcome: 'failed',
+    message: ({ details }) =>
+      `pre-flight refused the new version before anything stopped; the running job is untouched: ${preflightSummary(details)}`,
+  },
   'job-submitted': {
     event: 'job.submitted',
     outcome: 'progressed',

@@ -61,6 +61,9 @@ export function beginOperation(
 const isSequenceName = (kind: string): kind is SequenceName =>
   (SEQUENCE_NAMES as readonly string[]).includes(kind);
 
+const stopsWithSavepoint = (kind: 'upgrade' | 'suspend', mode: FlinkJob['spec']['upgradeMode']) =>
+  SEQUENCES[kind].stages[mode].some((stage) => stage.step === 'stop-with-savepoint');
+
 /** What an operation records besides the common data: where it restores from, its savepoint. */
 function startData(
   action: PlannedAction,
@@ -87,8 +90,9 @@ function startData(
       };
     case 'upgrade':
     case 'suspend':
-      // Stopping with a savepoint: the trigger id is fixed before the call that uses it.
-      return step === 'stop-with-savepoint'
+      // Stopping with a savepoint (after the pre-flight, if any): the trigger id is fixed
+      // before the call that uses it.
+      return stopsWithSavepoint(action.kind, mode)
         ? { triggerId: ids.triggerId, savepointKind: action.kind }
         : {};
     default:

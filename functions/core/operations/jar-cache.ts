@@ -17,8 +17,10 @@ import {
   JarNotOnClusterError,
   type ArtifactSource,
   type FlinkPort,
+  type JobGraphPlan,
   type JobStore,
   type OpenedArtifact,
+  type PlanRequest,
   type SubmitRequest,
   type UploadedJar,
 } from '../ports/index.js';
@@ -169,6 +171,28 @@ export async function runArtifact(
         },
       );
     }
+  }
+}
+
+/**
+ * Plans the artifact on the cluster (`/jars/:id/plan`) through the same jar cache as a run: the
+ * jar is uploaded only when the cluster keeps none of that content, so the submission that follows
+ * a passed pre-flight finds it there. A jar that vanished before the plan is uploaded again, once.
+ */
+export async function planArtifact(
+  flink: FlinkPort,
+  artifacts: ArtifactSource,
+  artifact: ArtifactRef,
+  request: PlanRequest,
+): Promise<JobGraphPlan> {
+  const found = await jarFor(flink, artifacts, artifact, await flink.listJars());
+  try {
+    return await flink.planJar(found.jarId, request);
+  } catch (error) {
+    if (!(error instanceof JarNotOnClusterError)) throw error;
+    const opened = await artifacts.open(artifact.uri, artifact.sha256);
+    const { jarId } = await upload(flink, opened, artifact.uri);
+    return flink.planJar(jarId, request);
   }
 }
 

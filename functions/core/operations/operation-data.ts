@@ -3,6 +3,7 @@ import { FjcError } from '../../commons/errors.js';
 
 /** Steps that act on Flink (the Step function runs them). */
 export const ACT_STEPS = [
+  'preflight',
   'locate-restore-point',
   'stop-with-savepoint',
   'trigger-savepoint',

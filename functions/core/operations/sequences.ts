@@ -65,6 +65,16 @@ const STOP_WITH_SAVEPOINT: readonly Stage[] = [
   { step: 'await-savepoint' },
   { step: 'await-stopped' },
 ];
+// Before anything running is touched: a version Flink cannot build, or whose graph would drop
+// state, is refused while the old job keeps running (steps/preflight.ts).
+const PREFLIGHT: Stage = {
+  step: 'preflight',
+  note: 'build the new job graph on the cluster; compare it with the running one',
+};
+const PREFLIGHT_PROGRAM: Stage = {
+  step: 'preflight',
+  note: 'build the new job graph on the cluster',
+};
 const CANCEL: readonly Stage[] = [{ step: 'cancel' }, { step: 'await-stopped' }];
 // The rollback keeps the operation's restore point: the state the failed version started from.
 const ROLLBACK_SUBMIT: Stage = {
@@ -106,15 +116,16 @@ export const SEQUENCES: Readonly<Record<SequenceName, Sequence>> = {
     kind: 'upgrade',
     phase: 'UPGRADING',
     stages: {
-      savepoint: [...STOP_WITH_SAVEPOINT, { step: 'submit' }, AWAIT_STABLE],
+      savepoint: [PREFLIGHT, ...STOP_WITH_SAVEPOINT, { step: 'submit' }, AWAIT_STABLE],
       'last-state': [
+        PREFLIGHT,
         { step: 'read-checkpoint', note: 'refuse without one' },
         ...CANCEL,
         { step: 'locate-restore-point', note: 'the checkpoint retained at the stop' },
         { step: 'submit' },
         AWAIT_STABLE,
       ],
-      stateless: [...CANCEL, { step: 'submit', note: 'empty' }, AWAIT_STABLE],
+      stateless: [PREFLIGHT_PROGRAM, ...CANCEL, { step: 'submit', note: 'empty' }, AWAIT_STABLE],
     },
   },
   scale: {

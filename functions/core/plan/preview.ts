@@ -21,6 +21,8 @@ import {
   type ChangeKind,
 } from '../change/index.js';
 import { beginOperation, type OperationStart } from '../operations/begin.js';
+import { locateStage, nextStep } from '../operations/sequences.js';
+import type { PreflightResult } from './preflight.js';
 import {
   encodeSpecDocument,
   flinkJobSchema,
@@ -54,6 +56,8 @@ export interface PlanEntry {
   changedFields?: { field: string; class: string }[];
   desiredState?: { from?: 'running' | 'suspended' | undefined; to: 'running' | 'suspended' };
   effect?: PlanEffect;
+  /** FlinkJob only, when asked: the upgrade pre-flight on the cluster, or why it did not run. */
+  preflight?: PreflightResult | { unavailable: string };
 }
 
 /** The stored state the documents are compared with. */
@@ -148,9 +152,16 @@ function plannerDecision(
   }
 }
 
+function stepAfter(start: OperationStart): string | undefined {
+  const placed = locateStage(start.kind, start.data.mode, start.step);
+  return placed && nextStep(placed, start.data);
+}
+
 /** The words for how an upgrade runs, from the first step the operation would take. */
 function upgradeHow(start: OperationStart | undefined): string {
-  switch (start?.step) {
+  // The pre-flight touches nothing that runs: how the job restarts is the step after it.
+  const step = start?.step === 'preflight' ? stepAfter(start) : start?.step;
+  switch (step) {
     case 'stop-with-savepoint':
       return 'stop with a savepoint, start from it';
     case 'read-checkpoint':

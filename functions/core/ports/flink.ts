@@ -99,6 +99,30 @@ export interface SubmitRequest {
   flinkConfiguration?: Readonly<Record<string, string>>;
 }
 
+/** One vertex of a job graph: a chain of operators that runs as one task. */
+export interface GraphVertex {
+  /**
+   * The JobVertex id: the id of the chain's first operator (from its `uid`, else from the graph's
+   * shape). Flink restores state by operator id, so a vertex id that disappears is state that
+   * has nowhere to go.
+   */
+  id: string;
+  /** The chained operators, as Flink describes them (`counter → discard: Writer`). */
+  name: string;
+  parallelism?: number;
+}
+
+/** A job graph as Flink plans it (`/jars/:id/plan`) or runs it (`/jobs/:id/plan`). */
+export interface JobGraphPlan {
+  vertices: GraphVertex[];
+}
+
+/** What a jar plan is built with: the program, not a job (no id, no restore). */
+export type PlanRequest = Pick<
+  SubmitRequest,
+  'entryClass' | 'args' | 'parallelism' | 'flinkConfiguration'
+>;
+
 /** A jar the cluster keeps from an upload (`GET /jars`). */
 export interface UploadedJar {
   /** The id `/jars/:id/run` takes. */
@@ -144,6 +168,20 @@ export interface FlinkPort {
    */
   runJar(jarId: string, request: SubmitRequest): Promise<{ jobId: string }>;
   deleteJar(jarId: string): Promise<void>;
+  /**
+   * Builds the program's job graph without running it (its `main()` runs on the JobManager).
+   *
+   * @throws JarNotOnClusterError when the cluster no longer has the jar; ClusterRefusedError when
+   * the program cannot be built (main() throws, a class is missing, bad arguments).
+   */
+  planJar(jarId: string, request: PlanRequest): Promise<JobGraphPlan>;
+  /** @throws JobNotOnClusterError */
+  getJobPlan(jobId: string): Promise<JobGraphPlan>;
+  /**
+   * The state size in bytes per vertex id at the job's newest completed checkpoint; undefined
+   * when it has none (then which vertices hold state is not known).
+   */
+  getVertexStateSizes(jobId: string): Promise<Record<string, number> | undefined>;
   triggerSavepoint(jobId: string, request: SavepointRequest): Promise<{ triggerId: string }>;
   stopWithSavepoint(
     jobId: string,

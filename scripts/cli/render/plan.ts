@@ -69,6 +69,14 @@ function detailLines(planned: PlannedDocument): string[] {
   return lines;
 }
 
+/** The pre-flight's line, when it was asked for (`fjc plan --preflight`). */
+function preflightLines(entry: PlanEntry): string[] {
+  const preflight = entry.preflight;
+  if (preflight === undefined) return [];
+  if ('unavailable' in preflight) return [`    pre-flight: not run: ${preflight.unavailable}`];
+  return [`    pre-flight: ${preflight.verdict}: ${preflight.summary}`];
+}
+
 /** Counts of a plan by action. */
 export function planCounts(
   planned: readonly PlannedDocument[],
@@ -85,7 +93,7 @@ export function renderPlan(planned: readonly PlannedDocument[]): string {
   for (const file of files) {
     if (files.length > 1) lines.push(`# ${file}`);
     for (const p of planned.filter((q) => q.file === file))
-      lines.push(headline(p), ...detailLines(p));
+      lines.push(headline(p), ...detailLines(p), ...preflightLines(p.entry));
     if (files.length > 1) lines.push('');
   }
   const counts = planCounts(planned);

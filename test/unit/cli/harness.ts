@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StaticTeamDirectory } from '../../../functions/api/team-directory.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
-import { startApiServer } from '../../../scripts/local/api-server.js';
+import { startApiServer, type ApiServerOptions } from '../../../scripts/local/api-server.js';
 import type { CliIo } from '../../../scripts/cli/io.js';
 import { runCli } from '../../../scripts/cli/main.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
@@ -89,8 +89,10 @@ export async function runCaptured(
   return { code, stdout, stderr };
 }
 
-/** Starts dynalite, a fresh table, the store and the local API server. */
-export async function startCliHarness(): Promise<CliHarness> {
+/** Starts dynalite, a fresh table, the store and the local API server (with `options`). */
+export async function startCliHarness(
+  options: Pick<ApiServerOptions, 'preflight'> = {},
+): Promise<CliHarness> {
   const dynamo = await startDynalite();
   const tableName = `fjc-cli-${randomUUID()}`;
   await createTable(dynamo.client, tableName);
@@ -106,6 +108,7 @@ export async function startCliHarness(): Promise<CliHarness> {
     tokens: { [TOKENS.root]: 'root', [TOKENS.alice]: 'alice' },
     logger: silent,
     clock: () => STORE_NOW,
+    ...options,
   });
   const dir = await mkdtemp(join(tmpdir(), 'fjc-cli-'));
   return {

@@ -144,6 +144,30 @@ describe('apply --wait with a spec that is already stored', () => {
     );
   });
 
+  it('exits 1 when the pre-flight refused the spec, saying the old generation keeps running', async () => {
+    await stableJob(['parallelism: 1']);
+    const v2 = await h.file(`${name}-v2.yaml`, jobYaml(name, ['parallelism: 2']));
+    const result = await runWith(
+      ['apply', v2, '--wait'],
+      [
+        () =>
+          controller((r) => ({
+            phase: 'STABLE',
+            operation: null,
+            rejected: {
+              specHash: r.specHash,
+              reason: 'pre-flight: Flink could not build the new job graph: boom',
+              at: STORE_NOW.toISOString(),
+            },
+          })),
+      ],
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /generation \d+ was refused by the pre-flight; generation \d+ keeps running: Flink could not build the new job graph: boom\n/,
+    );
+  });
+
   it('exits 1 when the job this spec asks for is FAILED, saying why', async () => {
     const file = await stableJob();
     await controller(() => ({

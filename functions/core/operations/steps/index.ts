@@ -1,6 +1,7 @@
 import type { Step } from '../operation-data.js';
 import { askingAgain } from './ask-again.js';
 import { cancel, awaitStopped } from './stop.js';
+import { preflight } from './preflight.js';
 import { locateRestorePoint, readCheckpoint } from './restore-point.js';
 import { rescale } from './rescale.js';
 import { retention } from './retention.js';
@@ -26,6 +27,7 @@ export type {
  * steps ask again through transient faults (../retry-policy.ts).
  */
 export const STEPS: Readonly<Record<Step, StepDefinition>> = {
+  preflight,
   'trigger-savepoint': triggerSavepoint,
   'stop-with-savepoint': stopWithSavepoint,
   'await-savepoint': askingAgain(awaitSavepoint),

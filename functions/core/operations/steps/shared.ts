@@ -32,7 +32,7 @@ export function sinceStart(input: StepInput): number {
 }
 
 /** The phase a job returns to when an operation gives up without changing what runs. */
-function restingPhase(record: JobRecord): JobPhase {
+export function restingPhase(record: JobRecord): JobPhase {
   return record.status.lastStable?.specHash === record.status.lastApplied?.specHash
     ? 'STABLE'
     : 'RUNNING';

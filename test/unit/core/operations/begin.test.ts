@@ -86,9 +86,10 @@ describe('beginOperation', () => {
       beginOperation(action(kind), running(desired).record, desired, ids)?.step;
     expect(step('recover', stateless)).toBe('submit');
     expect(step('recover')).toBe('locate-restore-point');
-    expect(step('upgrade')).toBe('stop-with-savepoint');
-    expect(step('upgrade', lastState)).toBe('read-checkpoint');
-    expect(step('upgrade', stateless)).toBe('cancel');
+    // Every upgrade begins with its pre-flight, before anything running is touched.
+    expect(step('upgrade')).toBe('preflight');
+    expect(step('upgrade', lastState)).toBe('preflight');
+    expect(step('upgrade', stateless)).toBe('preflight');
     expect(step('scale')).toBe('rescale');
   });
 
@@ -106,6 +107,15 @@ describe('beginOperation', () => {
           phase: sequence.phase ?? record.status.phase,
         });
       }
+  });
+
+  it('fixes the stop savepoint’s trigger id at the start, before the pre-flight runs', () => {
+    const desired = job();
+    const start = beginOperation(action('upgrade'), running(desired).record, desired, ids);
+    expect(start?.data).toMatchObject({ triggerId: ids.triggerId, savepointKind: 'upgrade' });
+    const stateless = job({ upgradeMode: 'stateless' });
+    const cancel = beginOperation(action('upgrade'), running(stateless).record, stateless, ids);
+    expect(cancel?.data.triggerId).toBeUndefined();
   });
 
   it('has no operation for other kinds', () => {

@@ -16,6 +16,7 @@ import { FileCheckpointStorage } from '../../../../functions/adapters/file-check
 import { specHash } from '../../../../functions/core/change/index.js';
 import { beginOperation } from '../../../../functions/core/operations/begin.js';
 import { LEASE_TTL_MS } from '../../../../functions/core/operations/advance.js';
+import { locateStage, nextStep } from '../../../../functions/core/operations/sequences.js';
 import {
   JobNotOnClusterError,
   type CheckpointSummary,
@@ -39,6 +40,14 @@ import { JOB_ID, NOW, job } from '../plan/fixtures.js';
 export { JOB_ID, NOW, job };
 export const NAME = 'counter';
 export const OWNER = 'worker-1';
+
+/** The job graph the stub plans and runs unless told otherwise: a source and a counter. */
+export const GRAPH = {
+  vertices: [
+    { id: 'f421c7059e6771b9a595acc02e87aaef', name: 'Source: sequence-source → rate-limiter' },
+    { id: '0da08f51eaa85fc298e176a139b3649a', name: 'counter → discard: Writer' },
+  ],
+};
 
 /** A Flink port whose every method is a `vi.fn`: unscripted calls fail loudly. */
 export type FlinkStub = { [K in keyof FlinkPort]: Mock<FlinkPort[K]> };
@@ -69,6 +78,10 @@ export function flinkStub(): FlinkStub {
       Promise.resolve({ jobId: options.jobId ?? JOB_ID }),
     ),
     deleteJar: vi.fn(() => Promise.resolve()),
+    // The new version plans as the same graph as the running job: the pre-flight passes.
+    planJar: vi.fn(() => Promise.resolve(GRAPH)),
+    getJobPlan: vi.fn(() => Promise.resolve(GRAPH)),
+    getVertexStateSizes: vi.fn(() => Promise.resolve({ [GRAPH.vertices[0]?.id ?? '']: 4096 })),
     triggerSavepoint: vi.fn((_jobId: string, options?: { triggerId?: string }) =>
       Promise.resolve({ triggerId: options?.triggerId ?? 'none' }),
     ),
@@ -88,6 +101,7 @@ export function flinkStub(): FlinkStub {
 export const MUTATIONS = [
   'uploadJar',
   'runJar',
+  'planJar',
   'deleteJar',
   'triggerSavepoint',
   'stopWithSavepoint',
@@ -240,13 +254,39 @@ export async function seed(
   );
 }
 
-/** Starts an operation the way reconcile does: lease first, then the operation from beginOperation. */
+/**
+ * Starts an operation the way reconcile does: lease first, then the operation from
+ * beginOperation, past its pre-flight as if that had passed (these tests are about what follows;
+ * preflight.test.ts covers the pre-flight through {@link beginWithPreflight}).
+ */
 export async function begin(
   b: Bench,
   kind: PlannedAction['kind'],
   desired: FlinkJob,
   extra: Partial<PlannedAction> = {},
   owner = OWNER,
+): Promise<string> {
+  return beginAt(b, kind, desired, extra, owner, false);
+}
+
+/** {@link begin} at the operation's very first step, the pre-flight included. */
+export async function beginWithPreflight(
+  b: Bench,
+  kind: PlannedAction['kind'],
+  desired: FlinkJob,
+  extra: Partial<PlannedAction> = {},
+  owner = OWNER,
+): Promise<string> {
+  return beginAt(b, kind, desired, extra, owner, true);
+}
+
+async function beginAt(
+  b: Bench,
+  kind: PlannedAction['kind'],
+  desired: FlinkJob,
+  extra: Partial<PlannedAction>,
+  owner: string,
+  withPreflight: boolean,
 ): Promise<string> {
   const leased = await b.store.acquireLease(NAME, owner, LEASE_TTL_MS, b.now());
   const start = beginOperation(
@@ -263,7 +303,12 @@ export async function begin(
     { operationId: b.ctx.newId(), triggerId: b.ctx.newId(), jobId: b.ctx.newId() },
   );
   if (!start) throw new Error(`no operation for ${kind}`);
-  return record(b, leased, start.kind, start.step, start.data, start.phase);
+  const placed = locateStage(start.kind, start.data.mode, start.step);
+  const step =
+    !withPreflight && start.step === 'preflight' && placed
+      ? (nextStep(placed, start.data) ?? start.step)
+      : start.step;
+  return record(b, leased, start.kind, step, start.data, start.phase);
 }
 
 /** Records an arbitrary operation (a step and data no planner would produce), under a lease. */

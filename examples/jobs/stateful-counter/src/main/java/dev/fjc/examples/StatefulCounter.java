@@ -30,6 +30,8 @@ import org.apache.flink.util.Collector;
  *   <li>{@code --fail-after-seconds N}: the counter throws once its task has run N seconds
  *   <li>{@code --restart-attempts N}: fixed-delay restarts (1 s apart) before the job FAILS
  *       (default 1)
+ *   <li>{@code --counter-uid X}: the counter operator's uid (default counter); another uid is
+ *       another operator to Flink, so the old counter's state has no operator to go to
  * </ul>
  */
 public final class StatefulCounter {
@@ -42,6 +44,7 @@ public final class StatefulCounter {
     boolean failOnStart = false;
     long failAfterSeconds = -1;
     int restartAttempts = 1;
+    String counterUid = "counter";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rate" -> rate = Long.parseLong(value(args, ++i, "--rate"));
@@ -51,6 +54,7 @@ public final class StatefulCounter {
             failAfterSeconds = Long.parseLong(value(args, ++i, "--fail-after-seconds"));
         case "--restart-attempts" ->
             restartAttempts = Integer.parseInt(value(args, ++i, "--restart-attempts"));
+        case "--counter-uid" -> counterUid = value(args, ++i, "--counter-uid");
         default -> throw new IllegalArgumentException("Unknown argument: " + args[i]);
       }
     }
@@ -82,7 +86,7 @@ public final class StatefulCounter {
         .name("rate-limiter")
         .keyBy(new ModKey(), Types.LONG)
         .process(new Counter(failAfterSeconds))
-        .uid("counter")
+        .uid(counterUid)
         .name("counter")
         .sinkTo(new DiscardingSink<>())
         .uid("discard")
