@@ -267,10 +267,20 @@ export class FjcFunction extends Construct {
     return this;
   }
 
-  /** Starts executions of the state machine; sets `FJC_STATE_MACHINE_ARN`. */
-  bindStateMachine(stateMachine: sfn.IStateMachine): this {
-    stateMachine.grantStartExecution(this.role);
-    this.fn.addEnvironment('FJC_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+  /**
+   * Starts executions of the state machine, or only through its alias when `aliasArn` is given
+   * (a release then reaches executions as the alias shifts); sets `FJC_STATE_MACHINE_ARN`.
+   */
+  bindStateMachine(stateMachine: sfn.IStateMachine, aliasArn?: string): this {
+    if (aliasArn === undefined) {
+      stateMachine.grantStartExecution(this.role);
+      this.fn.addEnvironment('FJC_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+      return this;
+    }
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [aliasArn] }),
+    );
+    this.fn.addEnvironment('FJC_STATE_MACHINE_ARN', aliasArn);
     return this;
   }
 
