@@ -1,6 +1,7 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readConfig, teamNames, type FjcConfig } from './config.js';
+import { readNetworkSettings } from './settings/network.js';
 import { readDeploymentStyle } from './settings/release.js';
 import { ControlPlaneStack } from './stacks/control-plane-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
@@ -46,6 +47,7 @@ export function createFjcApp(options: CreateFjcAppOptions = {}): FjcApp {
     config,
     stateful: stateful.exportNames,
     deployment: readDeploymentStyle(app.node),
+    network: readNetworkSettings(app.node),
   });
   // The imports are by name, so CDK cannot see the dependency; the deploy order must be stated.
   controlPlane.addStackDependency(stateful, 'imports the table and bucket exports');

@@ -12,6 +12,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -58,6 +59,12 @@ export interface FjcFunctionProps {
    * placeholder inline handler: the template is otherwise identical, and synth takes no time.
    */
   readonly bundle?: boolean;
+  /** Runs in these subnets with these security groups (default: outside any VPC). */
+  readonly network?: {
+    readonly vpc: ec2.IVpc;
+    readonly subnets: ec2.ISubnet[];
+    readonly securityGroups: ec2.ISecurityGroup[];
+  };
 }
 
 /**
@@ -110,6 +117,13 @@ export class FjcFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.network === undefined
+        ? {}
+        : {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnets: props.network.subnets },
+            securityGroups: props.network.securityGroups,
+          }),
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
@@ -154,6 +168,13 @@ export class FjcFunction extends Construct {
         'moving to a newer runtime is a deliberate upgrade, not a side effect of a CDK update.',
     });
 
+    if (props.network !== undefined)
+      this.acknowledge(
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        'Lambda needs ec2:CreateNetworkInterface/DescribeNetworkInterfaces/DeleteNetworkInterface ' +
+          '(no resource-level scoping possible) to place a function in a VPC; CDK attaches the ' +
+          'AWS managed policy made for exactly that.',
+      );
     this.acknowledge(
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; CDK ' +

@@ -8,6 +8,7 @@ import { ControlLoopStateMachine } from '../constructs/control-loop-state-machin
 import { FjcApi } from '../constructs/fjc-api.js';
 import { FjcFunction } from '../constructs/fjc-function.js';
 import { FleetAlarms } from '../constructs/fleet-alarms.js';
+import { ControlPlaneNetwork } from '../constructs/control-plane-network.js';
 import { FleetDashboard } from '../constructs/fleet-dashboard.js';
 import { FunctionRelease, healthAlarms } from '../constructs/function-release.js';
 import { ReconcileSchedule } from '../constructs/reconcile-schedule.js';
@@ -18,6 +19,7 @@ import {
   DEPLOYMENT_STYLES,
   type DeploymentStyle,
 } from '../settings/release.js';
+import type { NetworkSettings } from '../settings/network.js';
 import type { StatefulExports } from './stateful-stack.js';
 
 /** Concurrent reconcile runs: one scheduled cycle plus targeted runs of the event path. */
@@ -30,6 +32,11 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly stateful: StatefulExports;
   /** How fjc's own releases shift traffic (`fjc:deployment`, default canary 10% for 5 minutes). */
   readonly deployment?: DeploymentStyle;
+  /**
+   * The VPC the Flink-facing functions (reconcile, deploy, verify) run in (`fjc:vpcId` and
+   * companions); api and ingest never talk to Flink and stay outside. Default: no VPC.
+   */
+  readonly network?: NetworkSettings;
 }
 
 /**
@@ -47,6 +54,8 @@ export class ControlPlaneStack extends Stack {
   readonly releases: Readonly<Record<'reconcile' | 'ingest' | 'api', FunctionRelease>>;
   readonly api: FjcApi;
   readonly alarms: FleetAlarms;
+  /** Only with `fjc:vpcId`. */
+  readonly network?: ControlPlaneNetwork;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -62,6 +71,18 @@ export class ControlPlaneStack extends Stack {
     const bundle = config.bundle;
     const audit = { auditRetentionDays: config.auditRetentionDays };
     const style = DEPLOYMENT_STYLES[props.deployment ?? DEFAULT_DEPLOYMENT_STYLE];
+    if (props.network !== undefined)
+      this.network = new ControlPlaneNetwork(this, 'Network', props.network);
+    const flinkNetwork =
+      this.network === undefined
+        ? {}
+        : {
+            network: {
+              vpc: this.network.vpc,
+              subnets: this.network.subnets,
+              securityGroups: this.network.securityGroups,
+            },
+          };
 
     const deploy = new FjcFunction(this, 'Deploy', {
       handler: 'deploy',
@@ -72,6 +93,7 @@ export class ControlPlaneStack extends Stack {
       // The artifact is staged on /tmp while its sha256 is checked; job JARs can be large.
       ephemeralStorageMiB: 2048,
       bundle,
+      ...flinkNetwork,
     })
       .bindTable(table, 'readWrite', audit)
       .bindBucket(bucket, 'read', ARTIFACTS_PREFIX)
@@ -82,6 +104,7 @@ export class ControlPlaneStack extends Stack {
       description: 'fjc: checks that a started step took effect on Flink',
       timeout: Duration.seconds(60),
       bundle,
+      ...flinkNetwork,
     })
       .bindTable(table, 'readWrite', audit)
       .bindSecrets(config.secretPrefix);
@@ -128,6 +151,7 @@ export class ControlPlaneStack extends Stack {
       // A missed tick or trigger is not retried: the next cycle reconciles anyway.
       async: { retryAttempts: 0, maxEventAge: Duration.minutes(config.reconcileIntervalMinutes) },
       bundle,
+      ...flinkNetwork,
     })
       .bindTable(table, 'readWrite', audit)
       // Reconcile observes the clusters itself (job lists, savepoints), so it reads credentials.
