@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readConfig, teamNames, type FjcConfig } from './config.js';
 import { readNetworkSettings } from './settings/network.js';
 import { readDeploymentStyle } from './settings/release.js';
+import { readTeamAlarmEmails } from './settings/team-notify.js';
 import { ControlPlaneStack } from './stacks/control-plane-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 
@@ -48,6 +49,8 @@ export function createFjcApp(options: CreateFjcAppOptions = {}): FjcApp {
     stateful: stateful.exportNames,
     deployment: readDeploymentStyle(app.node),
     network: readNetworkSettings(app.node),
+    teams: teamNames(config),
+    teamAlarmEmails: readTeamAlarmEmails(app.node, teamNames(config)),
   });
   // The imports are by name, so CDK cannot see the dependency; the deploy order must be stated.
   controlPlane.addStackDependency(stateful, 'imports the table and bucket exports');

@@ -10,6 +10,7 @@ import { FjcFunction } from '../constructs/fjc-function.js';
 import { FleetAlarms } from '../constructs/fleet-alarms.js';
 import { ControlPlaneNetwork } from '../constructs/control-plane-network.js';
 import { FleetDashboard } from '../constructs/fleet-dashboard.js';
+import { TeamAlarms } from '../constructs/team-alarms.js';
 import { FunctionRelease, healthAlarms } from '../constructs/function-release.js';
 import { ReconcileSchedule } from '../constructs/reconcile-schedule.js';
 import { ARTIFACTS_PREFIX, SPECS_PREFIX } from '../constructs/spec-bucket.js';
@@ -37,6 +38,10 @@ export interface ControlPlaneStackProps extends StackProps {
    * companions); api and ingest never talk to Flink and stay outside. Default: no VPC.
    */
   readonly network?: NetworkSettings;
+  /** The teams of `fjc:apiTeams`, each with its own alarm topic and alarms. Default none. */
+  readonly teams?: readonly string[];
+  /** `fjc:teamAlarmEmails`: an address per team subscribed to its topic. */
+  readonly teamAlarmEmails?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -54,6 +59,8 @@ export class ControlPlaneStack extends Stack {
   readonly releases: Readonly<Record<'reconcile' | 'ingest' | 'api', FunctionRelease>>;
   readonly api: FjcApi;
   readonly alarms: FleetAlarms;
+  /** The per-team topics and alarms. */
+  readonly teamAlarms: TeamAlarms;
   /** Only with `fjc:vpcId`. */
   readonly network?: ControlPlaneNetwork;
 
@@ -239,6 +246,13 @@ export class ControlPlaneStack extends Stack {
       deadLetterQueues,
       jobNotRunningMinutes: config.jobNotRunningMinutes,
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+    });
+
+    this.teamAlarms = new TeamAlarms(this, 'TeamAlarms', {
+      teams: props.teams ?? [],
+      key: this.alarms.key,
+      emails: props.teamAlarmEmails ?? {},
+      jobNotRunningMinutes: config.jobNotRunningMinutes,
     });
 
     new FleetDashboard(this, 'Dashboard', {
