@@ -1,6 +1,7 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readConfig, teamNames, type FjcConfig } from './config.js';
+import { readCheckpointLocations } from './settings/checkpoints.js';
 import { readNetworkSettings } from './settings/network.js';
 import { readDeploymentStyle } from './settings/release.js';
 import { readTeamAlarmEmails } from './settings/team-notify.js';
@@ -49,6 +50,7 @@ export function createFjcApp(options: CreateFjcAppOptions = {}): FjcApp {
     stateful: stateful.exportNames,
     deployment: readDeploymentStyle(app.node),
     network: readNetworkSettings(app.node),
+    checkpointLocations: readCheckpointLocations(app.node),
     teams: teamNames(config),
     teamAlarmEmails: readTeamAlarmEmails(app.node, teamNames(config)),
   });

@@ -22,6 +22,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../metric-names.js';
 import { nagRef } from '../nag-ref.js';
 import { HANDLER_BUNDLES, type HandlerBundleProfile } from '../bundling/bundle-budget.js';
+import type { CheckpointLocation } from '../settings/checkpoints.js';
 import type { HandlerBundleOptions } from '../bundling/handler-bundle.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 
@@ -285,6 +286,38 @@ export class FjcFunction extends Construct {
       }),
     );
     this.fn.addEnvironment('FJC_RECONCILE_FUNCTION', reconcile.functionName);
+    return this;
+  }
+
+  /**
+   * Lists and probes the clusters' checkpoint/savepoint directories (`fjc:checkpointLocations`),
+   * to resume a job from its newest completed checkpoint: ListBucket limited to the prefix and
+   * GetObject (HeadObject) under it; never a write.
+   */
+  bindCheckpointLocations(locations: readonly CheckpointLocation[]): this {
+    if (locations.length === 0) return this;
+    const partition = Stack.of(this).partition;
+    const objects = (l: CheckpointLocation) => (l.prefix === '' ? '*' : `${l.prefix}/*`);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: locations.map((l) => `arn:${partition}:s3:::${l.bucket}/${objects(l)}`),
+      }),
+    );
+    for (const location of locations) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [`arn:${partition}:s3:::${location.bucket}`],
+          conditions: { StringLike: { 's3:prefix': [objects(location)] } },
+        }),
+      );
+      this.acknowledge(
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${location.bucket}/${objects(location)}]`,
+        'Checkpoint and savepoint objects under the configured directory; their keys (job ids, ' +
+          'checkpoint numbers) are not known in advance. Read only.',
+      );
+    }
     return this;
   }
 

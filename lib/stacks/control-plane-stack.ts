@@ -20,6 +20,7 @@ import {
   DEPLOYMENT_STYLES,
   type DeploymentStyle,
 } from '../settings/release.js';
+import type { CheckpointLocation } from '../settings/checkpoints.js';
 import type { NetworkSettings } from '../settings/network.js';
 import type { StatefulExports } from './stateful-stack.js';
 
@@ -38,6 +39,8 @@ export interface ControlPlaneStackProps extends StackProps {
    * companions); api and ingest never talk to Flink and stay outside. Default: no VPC.
    */
   readonly network?: NetworkSettings;
+  /** `fjc:checkpointLocations`: checkpoint directories deploy and verify may list and probe. */
+  readonly checkpointLocations?: readonly CheckpointLocation[];
   /** The teams of `fjc:apiTeams`, each with its own alarm topic and alarms. Default none. */
   readonly teams?: readonly string[];
   /** `fjc:teamAlarmEmails`: an address per team subscribed to its topic. */
@@ -104,7 +107,8 @@ export class ControlPlaneStack extends Stack {
     })
       .bindTable(table, 'readWrite', audit)
       .bindBucket(bucket, 'read', ARTIFACTS_PREFIX)
-      .bindSecrets(config.secretPrefix);
+      .bindSecrets(config.secretPrefix)
+      .bindCheckpointLocations(props.checkpointLocations ?? []);
 
     const verify = new FjcFunction(this, 'Verify', {
       handler: 'verify',
@@ -114,7 +118,8 @@ export class ControlPlaneStack extends Stack {
       ...flinkNetwork,
     })
       .bindTable(table, 'readWrite', audit)
-      .bindSecrets(config.secretPrefix);
+      .bindSecrets(config.secretPrefix)
+      .bindCheckpointLocations(props.checkpointLocations ?? []);
 
     // The definition names exact versions of deploy and verify, so an execution finishes on the
     // code it started with; the state machine's own alias rolls new versions out (see
