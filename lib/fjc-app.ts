@@ -1,6 +1,10 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readConfig, teamNames, type FjcConfig } from './config.js';
+import { readCheckpointLocations } from './settings/checkpoints.js';
+import { readNetworkSettings } from './settings/network.js';
+import { readDeploymentStyle } from './settings/release.js';
+import { readTeamAlarmEmails } from './settings/team-notify.js';
 import { ControlPlaneStack } from './stacks/control-plane-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 
@@ -44,6 +48,11 @@ export function createFjcApp(options: CreateFjcAppOptions = {}): FjcApp {
     description: 'fjc: Flink Job Controller control plane',
     config,
     stateful: stateful.exportNames,
+    deployment: readDeploymentStyle(app.node),
+    network: readNetworkSettings(app.node),
+    checkpointLocations: readCheckpointLocations(app.node),
+    teams: teamNames(config),
+    teamAlarmEmails: readTeamAlarmEmails(app.node, teamNames(config)),
   });
   // The imports are by name, so CDK cannot see the dependency; the deploy order must be stated.
   controlPlane.addStackDependency(stateful, 'imports the table and bucket exports');

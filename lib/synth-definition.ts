@@ -91,8 +91,21 @@ function refOf(name: string, resources: Record<string, TemplateResource>): strin
   };
   const known = pseudo[name];
   if (known !== undefined) return known;
-  // Ref of a Lambda is its name; of anything else, its logical id is a fine placeholder.
-  return resources[name]?.Type === 'AWS::Lambda::Function' ? lambdaName(name, resources) : name;
+  // Ref of a Lambda is its name; of one of its versions or aliases (what a release pins) the ARN
+  // of the function itself: locally there is one version of everything. Of anything else, its
+  // logical id is a fine placeholder.
+  const type = resources[name]?.Type;
+  if (type === 'AWS::Lambda::Function') return lambdaName(name, resources);
+  if (type === 'AWS::Lambda::Version' || type === 'AWS::Lambda::Alias') {
+    const target = resources[name]?.Properties?.FunctionName;
+    const ref =
+      typeof target === 'object' && target !== null && !Array.isArray(target)
+        ? target.Ref
+        : undefined;
+    if (typeof ref !== 'string') throw new Error(`${name} does not name its function by Ref`);
+    return getAttOf(ref, 'Arn', resources);
+  }
+  return name;
 }
 
 function getAttOf(

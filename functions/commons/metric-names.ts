@@ -17,6 +17,12 @@ export const SERVICE_DIMENSION = 'service';
 /** The dimension of {@link METRIC.JobsByPhase} naming the job's phase. */
 export const PHASE_DIMENSION = 'phase';
 
+/**
+ * The dimension naming the job's team on the per-team copies of {@link METRIC.JobsNotRunningTooLong}
+ * and {@link METRIC.SavepointOverdue}; each team's alarms select it and notify that team's topic.
+ */
+export const TEAM_DIMENSION = 'team';
+
 /** Custom metric names. */
 export const METRIC = {
   /** Milliseconds one reconcile cycle took. */

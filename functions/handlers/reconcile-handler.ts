@@ -14,6 +14,7 @@ import {
   type TargetedReconcileReport,
 } from '../core/reconcile-jobs.js';
 import { type StateMachinePort } from '../core/ports/index.js';
+import { emitTeamMetrics } from './team-metrics.js';
 
 /** The EventBridge scheduled event (only its id is used: it becomes the correlation id). */
 const scheduledEventSchema = z.looseObject({ id: z.string().optional() }).optional();
@@ -164,6 +165,7 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
         MetricUnit.Seconds,
         report.fleet.oldestNewestSavepointAgeSeconds,
       );
+      emitTeamMetrics(metrics, report.fleet.byTeam);
       for (const [phase, count] of Object.entries(report.fleet.byPhase)) {
         const single = metrics.singleMetric();
         single.addDimension(PHASE_DIMENSION, phase);

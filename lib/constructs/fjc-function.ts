@@ -12,6 +12,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -21,6 +22,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../metric-names.js';
 import { nagRef } from '../nag-ref.js';
 import { HANDLER_BUNDLES, type HandlerBundleProfile } from '../bundling/bundle-budget.js';
+import type { CheckpointLocation } from '../settings/checkpoints.js';
 import type { HandlerBundleOptions } from '../bundling/handler-bundle.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 
@@ -58,6 +60,12 @@ export interface FjcFunctionProps {
    * placeholder inline handler: the template is otherwise identical, and synth takes no time.
    */
   readonly bundle?: boolean;
+  /** Runs in these subnets with these security groups (default: outside any VPC). */
+  readonly network?: {
+    readonly vpc: ec2.IVpc;
+    readonly subnets: ec2.ISubnet[];
+    readonly securityGroups: ec2.ISecurityGroup[];
+  };
 }
 
 /**
@@ -110,6 +118,13 @@ export class FjcFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.network === undefined
+        ? {}
+        : {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnets: props.network.subnets },
+            securityGroups: props.network.securityGroups,
+          }),
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
@@ -154,6 +169,13 @@ export class FjcFunction extends Construct {
         'moving to a newer runtime is a deliberate upgrade, not a side effect of a CDK update.',
     });
 
+    if (props.network !== undefined)
+      this.acknowledge(
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        'Lambda needs ec2:CreateNetworkInterface/DescribeNetworkInterfaces/DeleteNetworkInterface ' +
+          '(no resource-level scoping possible) to place a function in a VPC; CDK attaches the ' +
+          'AWS managed policy made for exactly that.',
+      );
     this.acknowledge(
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; CDK ' +
@@ -267,10 +289,52 @@ export class FjcFunction extends Construct {
     return this;
   }
 
-  /** Starts executions of the state machine; sets `FJC_STATE_MACHINE_ARN`. */
-  bindStateMachine(stateMachine: sfn.IStateMachine): this {
-    stateMachine.grantStartExecution(this.role);
-    this.fn.addEnvironment('FJC_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+  /**
+   * Lists and probes the clusters' checkpoint/savepoint directories (`fjc:checkpointLocations`),
+   * to resume a job from its newest completed checkpoint: ListBucket limited to the prefix and
+   * GetObject (HeadObject) under it; never a write.
+   */
+  bindCheckpointLocations(locations: readonly CheckpointLocation[]): this {
+    if (locations.length === 0) return this;
+    const partition = Stack.of(this).partition;
+    const objects = (l: CheckpointLocation) => (l.prefix === '' ? '*' : `${l.prefix}/*`);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: locations.map((l) => `arn:${partition}:s3:::${l.bucket}/${objects(l)}`),
+      }),
+    );
+    for (const location of locations) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [`arn:${partition}:s3:::${location.bucket}`],
+          conditions: { StringLike: { 's3:prefix': [objects(location)] } },
+        }),
+      );
+      this.acknowledge(
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${location.bucket}/${objects(location)}]`,
+        'Checkpoint and savepoint objects under the configured directory; their keys (job ids, ' +
+          'checkpoint numbers) are not known in advance. Read only.',
+      );
+    }
+    return this;
+  }
+
+  /**
+   * Starts executions of the state machine, or only through its alias when `aliasArn` is given
+   * (a release then reaches executions as the alias shifts); sets `FJC_STATE_MACHINE_ARN`.
+   */
+  bindStateMachine(stateMachine: sfn.IStateMachine, aliasArn?: string): this {
+    if (aliasArn === undefined) {
+      stateMachine.grantStartExecution(this.role);
+      this.fn.addEnvironment('FJC_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+      return this;
+    }
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [aliasArn] }),
+    );
+    this.fn.addEnvironment('FJC_STATE_MACHINE_ARN', aliasArn);
     return this;
   }
 

@@ -1,16 +1,27 @@
 import { Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { FjcConfig } from '../config.js';
+import { ControlLoopRelease } from '../constructs/control-loop-release.js';
 import { ControlLoopStateMachine } from '../constructs/control-loop-state-machine.js';
 import { FjcApi } from '../constructs/fjc-api.js';
 import { FjcFunction } from '../constructs/fjc-function.js';
 import { FleetAlarms } from '../constructs/fleet-alarms.js';
+import { ControlPlaneNetwork } from '../constructs/control-plane-network.js';
 import { FleetDashboard } from '../constructs/fleet-dashboard.js';
+import { TeamAlarms } from '../constructs/team-alarms.js';
+import { FunctionRelease, healthAlarms } from '../constructs/function-release.js';
 import { ReconcileSchedule } from '../constructs/reconcile-schedule.js';
 import { ARTIFACTS_PREFIX, SPECS_PREFIX } from '../constructs/spec-bucket.js';
 import { SpecIngest } from '../constructs/spec-ingest.js';
+import {
+  DEFAULT_DEPLOYMENT_STYLE,
+  DEPLOYMENT_STYLES,
+  type DeploymentStyle,
+} from '../settings/release.js';
+import type { CheckpointLocation } from '../settings/checkpoints.js';
+import type { NetworkSettings } from '../settings/network.js';
 import type { StatefulExports } from './stateful-stack.js';
 
 /** Concurrent reconcile runs: one scheduled cycle plus targeted runs of the event path. */
@@ -21,6 +32,19 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly config: FjcConfig;
   /** Export names of the table and bucket (see `StatefulStack.exportNames`). */
   readonly stateful: StatefulExports;
+  /** How fjc's own releases shift traffic (`fjc:deployment`, default canary 10% for 5 minutes). */
+  readonly deployment?: DeploymentStyle;
+  /**
+   * The VPC the Flink-facing functions (reconcile, deploy, verify) run in (`fjc:vpcId` and
+   * companions); api and ingest never talk to Flink and stay outside. Default: no VPC.
+   */
+  readonly network?: NetworkSettings;
+  /** `fjc:checkpointLocations`: checkpoint directories deploy and verify may list and probe. */
+  readonly checkpointLocations?: readonly CheckpointLocation[];
+  /** The teams of `fjc:apiTeams`, each with its own alarm topic and alarms. Default none. */
+  readonly teams?: readonly string[];
+  /** `fjc:teamAlarmEmails`: an address per team subscribed to its topic. */
+  readonly teamAlarmEmails?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -32,8 +56,16 @@ export class ControlPlaneStack extends Stack {
     Record<'reconcile' | 'deploy' | 'verify' | 'ingest' | 'api', FjcFunction>
   >;
   readonly controlLoop: ControlLoopStateMachine;
+  /** The control loop's versions and `live` alias (what reconcile starts). */
+  readonly controlLoopRelease: ControlLoopRelease;
+  /** The `live` alias, its rollback alarms and deployment group of reconcile, ingest and api. */
+  readonly releases: Readonly<Record<'reconcile' | 'ingest' | 'api', FunctionRelease>>;
   readonly api: FjcApi;
   readonly alarms: FleetAlarms;
+  /** The per-team topics and alarms. */
+  readonly teamAlarms: TeamAlarms;
+  /** Only with `fjc:vpcId`. */
+  readonly network?: ControlPlaneNetwork;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -48,6 +80,19 @@ export class ControlPlaneStack extends Stack {
     });
     const bundle = config.bundle;
     const audit = { auditRetentionDays: config.auditRetentionDays };
+    const style = DEPLOYMENT_STYLES[props.deployment ?? DEFAULT_DEPLOYMENT_STYLE];
+    if (props.network !== undefined)
+      this.network = new ControlPlaneNetwork(this, 'Network', props.network);
+    const flinkNetwork =
+      this.network === undefined
+        ? {}
+        : {
+            network: {
+              vpc: this.network.vpc,
+              subnets: this.network.subnets,
+              securityGroups: this.network.securityGroups,
+            },
+          };
 
     const deploy = new FjcFunction(this, 'Deploy', {
       handler: 'deploy',
@@ -58,25 +103,44 @@ export class ControlPlaneStack extends Stack {
       // The artifact is staged on /tmp while its sha256 is checked; job JARs can be large.
       ephemeralStorageMiB: 2048,
       bundle,
+      ...flinkNetwork,
     })
       .bindTable(table, 'readWrite', audit)
       .bindBucket(bucket, 'read', ARTIFACTS_PREFIX)
-      .bindSecrets(config.secretPrefix);
+      .bindSecrets(config.secretPrefix)
+      .bindCheckpointLocations(props.checkpointLocations ?? []);
 
     const verify = new FjcFunction(this, 'Verify', {
       handler: 'verify',
       description: 'fjc: checks that a started step took effect on Flink',
       timeout: Duration.seconds(60),
       bundle,
+      ...flinkNetwork,
     })
       .bindTable(table, 'readWrite', audit)
-      .bindSecrets(config.secretPrefix);
+      .bindSecrets(config.secretPrefix)
+      .bindCheckpointLocations(props.checkpointLocations ?? []);
 
+    // The definition names exact versions of deploy and verify, so an execution finishes on the
+    // code it started with; the state machine's own alias rolls new versions out (see
+    // ControlLoopRelease).
     this.controlLoop = new ControlLoopStateMachine(this, 'ControlLoop', {
-      deployFunction: deploy.fn,
-      verifyFunction: verify.fn,
+      deployFunction: deploy.fn.currentVersion,
+      verifyFunction: verify.fn.currentVersion,
       maxConcurrency: config.maxConcurrency,
       timeout: Duration.seconds(config.executionTimeoutSeconds),
+    });
+    const deployHealth = healthAlarms(new Construct(this, 'DeployHealth'), deploy.fn, 'deploy');
+    const verifyHealth = healthAlarms(new Construct(this, 'VerifyHealth'), verify.fn, 'verify');
+    this.controlLoopRelease = new ControlLoopRelease(this, 'ControlLoopRelease', {
+      stateMachine: this.controlLoop.stateMachine,
+      routing: style.stateMachine,
+      rollbackAlarms: [
+        deployHealth.errors,
+        deployHealth.throttles,
+        verifyHealth.errors,
+        verifyHealth.throttles,
+      ],
     });
 
     const reconcile = new FjcFunction(this, 'Reconcile', {
@@ -99,11 +163,12 @@ export class ControlPlaneStack extends Stack {
       // A missed tick or trigger is not retried: the next cycle reconciles anyway.
       async: { retryAttempts: 0, maxEventAge: Duration.minutes(config.reconcileIntervalMinutes) },
       bundle,
+      ...flinkNetwork,
     })
       .bindTable(table, 'readWrite', audit)
       // Reconcile observes the clusters itself (job lists, savepoints), so it reads credentials.
       .bindSecrets(config.secretPrefix)
-      .bindStateMachine(this.controlLoop.stateMachine);
+      .bindStateMachine(this.controlLoop.stateMachine, this.controlLoopRelease.aliasArn);
     reconcile.fn.addEnvironment('FJC_JOB_NOT_RUNNING_MINUTES', String(config.jobNotRunningMinutes));
     // The functions that connect to Flink check every address against the egress policy.
     for (const flinkFacing of [reconcile, deploy, verify]) {
@@ -114,19 +179,30 @@ export class ControlPlaneStack extends Stack {
         flinkFacing.fn.addEnvironment('FJC_EGRESS_DENY', config.egressDeny);
     }
 
+    const reconcileAsync = {
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(config.reconcileIntervalMinutes),
+    };
+    const reconcileRelease = new FunctionRelease(this, 'ReconcileRelease', {
+      function: reconcile,
+      deploymentConfig: style.lambda,
+      async: reconcileAsync,
+    });
+
+    const ingestAsync = { retryAttempts: 2, maxEventAge: Duration.hours(1) };
     const ingest = new FjcFunction(this, 'Ingest', {
       handler: 'ingest',
       description: 'fjc: validates a changed spec and stores it as desired state',
       timeout: Duration.seconds(60),
       // One spec file at a time: two runs for the same key would race on its result object.
       reservedConcurrentExecutions: 1,
-      async: { retryAttempts: 2, maxEventAge: Duration.hours(1) },
+      async: ingestAsync,
       bundle,
     })
       .bindTable(table, 'readWrite', audit)
       .bindBucket(bucket, 'read', SPECS_PREFIX)
       .bindResults(bucket, 'results/')
-      .bindReconcileTrigger(reconcile.fn);
+      .bindReconcileTrigger(reconcileRelease.alias);
 
     const api = new FjcFunction(this, 'Api', {
       handler: 'api',
@@ -135,21 +211,31 @@ export class ControlPlaneStack extends Stack {
       bundle,
     })
       .bindTable(table, 'readWrite', audit)
-      .bindReconcileTrigger(reconcile.fn);
+      .bindReconcileTrigger(reconcileRelease.alias);
     api.fn.addEnvironment('FJC_API_TEAMS', config.apiTeams);
+    const ingestRelease = new FunctionRelease(this, 'IngestRelease', {
+      function: ingest,
+      deploymentConfig: style.lambda,
+      async: ingestAsync,
+    });
+    const apiRelease = new FunctionRelease(this, 'ApiRelease', {
+      function: api,
+      deploymentConfig: style.lambda,
+    });
+    this.releases = { reconcile: reconcileRelease, ingest: ingestRelease, api: apiRelease };
 
     this.functions = { reconcile, deploy, verify, ingest, api };
 
     const schedule = new ReconcileSchedule(this, 'Schedule', {
-      reconcileFunction: reconcile.fn,
+      reconcileFunction: reconcileRelease.alias,
       intervalMinutes: config.reconcileIntervalMinutes,
     });
     const specIngest = new SpecIngest(this, 'SpecIngest', {
       bucket,
       prefix: SPECS_PREFIX,
-      ingestFunction: ingest.fn,
+      ingestFunction: ingestRelease.alias,
     });
-    this.api = new FjcApi(this, 'OperatorApi', { apiFunction: api.fn });
+    this.api = new FjcApi(this, 'OperatorApi', { apiFunction: apiRelease.alias });
 
     const deadLetterQueues = {
       ReconcileSchedule: schedule.deadLetterQueue.queue,
@@ -165,6 +251,13 @@ export class ControlPlaneStack extends Stack {
       deadLetterQueues,
       jobNotRunningMinutes: config.jobNotRunningMinutes,
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+    });
+
+    this.teamAlarms = new TeamAlarms(this, 'TeamAlarms', {
+      teams: props.teams ?? [],
+      key: this.alarms.key,
+      emails: props.teamAlarmEmails ?? {},
+      jobNotRunningMinutes: config.jobNotRunningMinutes,
     });
 
     new FleetDashboard(this, 'Dashboard', {

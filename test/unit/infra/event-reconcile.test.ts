@@ -3,14 +3,14 @@
  * else, and know its name; reconcile has room for targeted runs next to the scheduled cycle.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionReaders, synthesize, type SynthesizedFjc } from './synth.js';
+import { functionReaders, liveAliasOf, synthesize, type SynthesizedFjc } from './synth.js';
 
 let fjc: SynthesizedFjc;
 beforeAll(() => {
   fjc = synthesize();
 });
 
-const { fn, props, env, statementsOf } = functionReaders(() => fjc.controlPlaneTemplate);
+const { props, env, statementsOf } = functionReaders(() => fjc.controlPlaneTemplate);
 const invokes = (handler: string) =>
   statementsOf(handler).filter((s) =>
     (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('lambda:')),
@@ -18,16 +18,15 @@ const invokes = (handler: string) =>
 
 describe('the event path', () => {
   it.each(['api', 'ingest'])(
-    '%s may invoke the reconcile function only (no versions, no wildcard) and knows its name',
+    '%s may invoke the live alias of reconcile only (no other version, no wildcard) and knows it',
     (handler) => {
-      const reconcile = fn('reconcile').logicalId;
-      expect(env(handler).FJC_RECONCILE_FUNCTION).toEqual({ Ref: reconcile });
+      const alias = liveAliasOf(fjc.controlPlaneTemplate, 'reconcile');
+      // `<function name>:live`, which Lambda's Invoke accepts as FunctionName.
+      expect(env(handler).FJC_RECONCILE_FUNCTION).toEqual({
+        'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: alias }] }] }, ':live']],
+      });
       expect(invokes(handler)).toEqual([
-        {
-          Effect: 'Allow',
-          Action: 'lambda:InvokeFunction',
-          Resource: { 'Fn::GetAtt': [reconcile, 'Arn'] },
-        },
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { Ref: alias } },
       ]);
     },
   );

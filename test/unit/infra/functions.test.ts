@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   functionReaders,
+  liveAliasOf,
   resourcesOf,
   synthesize,
   type Statement,
@@ -121,9 +122,11 @@ describe('secrets', () => {
 });
 
 describe('per-function settings', () => {
-  it('reconcile: concurrency 5 (cycle + event path), 60 s, starts the state machine, knows the alarm threshold', () => {
+  it('reconcile: concurrency 5 (cycle + event path), 60 s, starts the state machine through its alias, knows the alarm threshold', () => {
     expect(props('reconcile')).toMatchObject({ ReservedConcurrentExecutions: 5, Timeout: 60 });
-    const stateMachineRef = { Ref: expect.stringMatching(/^ControlLoopStateMachine/) as unknown };
+    const stateMachineRef = {
+      'Fn::GetAtt': [expect.stringMatching(/^ControlLoopReleaseAlias/) as unknown, 'Arn'],
+    };
     expect(env('reconcile').FJC_STATE_MACHINE_ARN).toEqual(stateMachineRef);
     expect(env('reconcile').FJC_JOB_NOT_RUNNING_MINUTES).toBe('20');
     const start = statementsOf('reconcile').filter((s) =>
@@ -207,10 +210,18 @@ describe('per-function settings', () => {
       if (handler === 'reconcile' || handler === 'ingest') expect(dlq).toBeDefined();
       else expect(dlq).toBeUndefined();
     }
-    fjc.controlPlaneTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
+    // Per qualifier in Lambda: the function ($LATEST) and its live alias, which callers invoke.
+    const aliasOf = (handler: string) => liveAliasOf(fjc.controlPlaneTemplate, handler);
+    fjc.controlPlaneTemplate.resourceCountIs('AWS::Lambda::EventInvokeConfig', 4);
     fjc.controlPlaneTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      Qualifier: { 'Fn::Select': [7, { 'Fn::Split': [':', { Ref: aliasOf('reconcile') }] }] },
       MaximumRetryAttempts: 0,
       MaximumEventAgeInSeconds: 60,
+    });
+    fjc.controlPlaneTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      Qualifier: { 'Fn::Select': [7, { 'Fn::Split': [':', { Ref: aliasOf('ingest') }] }] },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
     });
   });
 

@@ -93,3 +93,15 @@ export function defined<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`expected ${what}`);
   return value;
 }
+
+/** The logical id of the `live` alias of a control plane function, by handler name. */
+export function liveAliasOf(template: Template, handler: string): string {
+  const fn = defined(functionsByHandler(template)[handler], `${handler} function`).logicalId;
+  const aliases = Object.entries(resourcesOf(template, 'AWS::Lambda::Alias')).filter(
+    ([, alias]) =>
+      JSON.stringify(alias.Properties?.FunctionName) === JSON.stringify({ Ref: fn }) &&
+      alias.Properties?.Name === 'live',
+  );
+  if (aliases.length !== 1) throw new Error(`expected one live alias of ${handler}`);
+  return defined(aliases[0], 'alias')[0];
+}

@@ -9,8 +9,8 @@ describe('fleetFigures', () => {
   it('counts phases, long outages, the oldest newest savepoint and overdue savepoints', () => {
     const periodic = job({ savepointPolicy: { interval: '10m' } });
     const views = [
-      // Stuck DEPLOYING for an hour.
-      view(job(), { phase: 'DEPLOYING' }, { updatedAt: ago(60 * MIN) }),
+      // Stuck DEPLOYING for an hour, a job of team search.
+      view(job(), { phase: 'DEPLOYING' }, { updatedAt: ago(60 * MIN), team: 'search' }),
       // Not running, but only briefly.
       view(job(), { phase: 'UPGRADING' }, { updatedAt: ago(MIN) }),
       // Periodic savepoints, the newest 30 minutes old: overdue (2 × 10 min).
@@ -27,6 +27,11 @@ describe('fleetFigures', () => {
       oldestNewestSavepointAgeSeconds: 90 * 60,
       notRunningTooLong: 1,
       savepointOverdue: 1,
+      // Per team, every team with a job (zeros included, so its alarm returns to OK).
+      byTeam: {
+        search: { notRunningTooLong: 1, savepointOverdue: 0 },
+        platform: { notRunningTooLong: 0, savepointOverdue: 1 },
+      },
     });
   });
 
@@ -36,6 +41,7 @@ describe('fleetFigures', () => {
       oldestNewestSavepointAgeSeconds: 0,
       notRunningTooLong: 0,
       savepointOverdue: 0,
+      byTeam: {},
     });
   });
 });
