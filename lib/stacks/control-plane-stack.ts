@@ -1,8 +1,8 @@
-import { Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { FjcConfig } from '../config.js';
+import { hasNoAdmins, type FjcConfig } from '../config.js';
 import { ControlLoopStateMachine } from '../constructs/control-loop-state-machine.js';
 import { FjcApi } from '../constructs/fjc-api.js';
 import { FjcFunction } from '../constructs/fjc-function.js';
@@ -56,12 +56,13 @@ export class ControlPlaneStack extends Stack {
       // Uploading a JAR streams it through the function; more memory also means more network.
       memorySize: 1024,
       // The artifact is staged on /tmp while its sha256 is checked; job JARs can be large.
-      ephemeralStorageMiB: 2048,
+      ephemeralStorageMiB: Math.max(2048, config.artifactMaxMb + 512),
       bundle,
     })
       .bindTable(table, 'readWrite', audit)
       .bindBucket(bucket, 'read', ARTIFACTS_PREFIX)
       .bindSecrets(config.secretPrefix);
+    deploy.fn.addEnvironment('FJC_ARTIFACT_MAX_MB', String(config.artifactMaxMb));
 
     const verify = new FjcFunction(this, 'Verify', {
       handler: 'verify',
@@ -137,6 +138,12 @@ export class ControlPlaneStack extends Stack {
       .bindTable(table, 'readWrite', audit)
       .bindReconcileTrigger(reconcile.fn);
     api.fn.addEnvironment('FJC_API_TEAMS', config.apiTeams);
+    if (hasNoAdmins(config))
+      Annotations.of(this).addWarningV2(
+        'fjc:no-admins',
+        'fjc:apiTeams names no admins: nobody may register a cluster or write through the API. ' +
+          'Set -c fjc:apiTeams=\'{"admins":["arn:aws:sts::ACCOUNT:assumed-role/ROLE/*"],"teams":{…}}\' (docs/day-one.md).',
+      );
 
     this.functions = { reconcile, deploy, verify, ingest, api };
 
