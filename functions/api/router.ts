@@ -10,6 +10,7 @@ import { HttpError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './http.js';
 import type { IdempotencyStore } from '../core/ports/index.js';
 import type { TeamDirectory } from './team-directory.js';
+import type { TeamQuotas } from '../core/apply/team-quota.js';
 
 /** HTTP methods the API serves. */
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -33,6 +34,8 @@ export interface ApiDeps {
   reconcile?: ReconcileTrigger;
   /** Source of time (tests move it). */
   clock?: () => Date;
+  /** Per-team quotas (the team directory's `quotas`); absent: none. */
+  quotas?: TeamQuotas;
 }
 
 /** Everything a route handler gets. */

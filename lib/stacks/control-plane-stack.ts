@@ -128,6 +128,8 @@ export class ControlPlaneStack extends Stack {
       .bindBucket(bucket, 'read', SPECS_PREFIX)
       .bindResults(bucket, 'results/')
       .bindReconcileTrigger(reconcile.fn);
+    // The team directory's quotas hold at this door too.
+    ingest.fn.addEnvironment('FJC_API_TEAMS', config.apiTeams);
 
     const api = new FjcFunction(this, 'Api', {
       handler: 'api',
