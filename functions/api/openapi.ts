@@ -24,6 +24,7 @@ import {
   openApiDocumentSchema,
   planResultSchema,
   savepointListSchema,
+  whoamiSchema,
 } from './schemas.js';
 
 /** Named schemas: each becomes `#/components/schemas/<name>` and is referenced from there. */
@@ -45,6 +46,7 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   ClusterPutResult: clusterPutResultSchema,
   ClusterList: clusterListSchema,
   Plan: planResultSchema,
+  Whoami: whoamiSchema,
   OpenApiDocument: openApiDocumentSchema,
 };
 

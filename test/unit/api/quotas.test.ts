@@ -81,4 +81,43 @@ describe('per-team quotas at the API', () => {
     for (const name of ['s1', 's2', 's3'])
       expect((await put(name, 'search', { parallelism: 100 })).status).toBe(201);
   });
+
+  it('fjc plan (POST /v1/plan) shows the refusal before anything is written', async () => {
+    const before = await h.snapshot();
+    const plan = await h.call('POST', '/v1/plan', {
+      as: 'alice',
+      body: [jobDoc('ledger', 'payments')],
+    });
+    expect(expectError(plan, 400, 'QUOTA_EXCEEDED').issues).toContainEqual({
+      path: 'documents[0].metadata.name',
+      message: 'team "payments" may have at most 2 jobs (maxJobs); it has 2, this would make 3',
+    });
+    expect(await h.snapshot()).toBe(before);
+  });
+});
+
+describe('GET /v1/whoami', () => {
+  it('tells the caller its principal, admin flag, teams and their quotas', async () => {
+    const alice = await h.call('GET', '/v1/whoami', { as: 'alice' });
+    expect(alice.status).toBe(200);
+    expect(alice.json).toEqual({
+      principal: 'arn:aws:sts::111122223333:assumed-role/payments-dev/alice',
+      admin: false,
+      teams: ['payments'],
+      quotas: { payments: { maxJobs: 2, maxParallelism: 4 } },
+    });
+    expect((await h.call('GET', '/v1/whoami', { as: 'bob' })).json).toMatchObject({
+      teams: ['search'],
+      quotas: {},
+    });
+    expect((await h.call('GET', '/v1/whoami', { as: 'root' })).json).toMatchObject({
+      admin: true,
+      quotas: { payments: { maxJobs: 2, maxParallelism: 4 } },
+    });
+    expect((await h.call('GET', '/v1/whoami', { as: 'nobody' })).json).toMatchObject({
+      admin: false,
+      teams: [],
+    });
+    expectError(await h.call('GET', '/v1/whoami', { as: 'anonymous' }), 401);
+  });
 });
