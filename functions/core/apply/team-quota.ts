@@ -114,8 +114,9 @@ export async function checkTeamQuotas(
     const jobsBefore = count(before);
     const jobsAfter = count(after);
     if (quota.maxJobs !== undefined && jobsAfter > quota.maxJobs && jobsAfter > jobsBefore) {
+      // The count grows only by jobs new to the team (created, or handed over from another).
       const added = ours.filter(({ job }) => before.get(job.metadata.name)?.team !== team);
-      for (const { path } of added.length > 0 ? added : ours)
+      for (const { path } of added)
         issues.push({
           path: `${path}metadata.name`,
           message: `team "${team}" may have at most ${quota.maxJobs} jobs (maxJobs); it has ${jobsBefore}, this would make ${jobsAfter}`,
