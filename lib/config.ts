@@ -45,6 +45,11 @@ export interface FjcConfig {
    * runs inside a Lambda sandbox, but the Lambda runtime API does. Setting it replaces the default.
    */
   readonly egressDeny: string;
+  /**
+   * Largest artifact in MiB the deploy function stages from S3 (`fjc:artifactMaxMb`, default
+   * 1536). The deploy function's /tmp is sized to it plus 512 MiB (at least 2,048 MiB).
+   */
+  readonly artifactMaxMb: number;
 }
 
 export const DEFAULT_CONFIG: FjcConfig = {
@@ -59,6 +64,7 @@ export const DEFAULT_CONFIG: FjcConfig = {
   apiTeams: '{"admins":[],"teams":{}}',
   egressAllow: '',
   egressDeny: '127.0.0.0/8,::1',
+  artifactMaxMb: 1536,
 };
 
 /** A lease time-to-live the functions accept (`FJC_LEASE_TTL_SECONDS`), checked at synth. */
@@ -66,6 +72,18 @@ function leaseTtlSeconds(value: number): number {
   if (value < 10 || value > 86_400)
     throw new Error(`Context fjc:leaseTtlSeconds must be between 10 and 86400, got ${value}`);
   return value;
+}
+
+/** Lambda's /tmp is at most 10,240 MiB and the staging needs 512 MiB of slack beside the jar. */
+function artifactMaxMb(value: number): number {
+  if (value > 9728)
+    throw new Error(`Context fjc:artifactMaxMb must be at most 9728 (10 GiB /tmp), got ${value}`);
+  return value;
+}
+
+/** The team directory has no admin: nobody could register a cluster, so nothing could run. */
+export function hasNoAdmins(config: FjcConfig): boolean {
+  return teamDirectoryConfigSchema.parse(JSON.parse(config.apiTeams)).admins.length === 0;
 }
 
 /** An egress list from context: a list or a comma-separated string of valid rules. */
@@ -159,5 +177,6 @@ export function readConfig(node: Node): FjcConfig {
       node.tryGetContext('fjc:egressDeny'),
       DEFAULT_CONFIG.egressDeny,
     ),
+    artifactMaxMb: artifactMaxMb(positiveInt('fjc:artifactMaxMb', DEFAULT_CONFIG.artifactMaxMb)),
   };
 }

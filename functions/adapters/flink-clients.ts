@@ -70,6 +70,8 @@ export interface FlinkClientsOptions {
   egress?: EgressPolicy;
   /** Resolves cluster host names; the system resolver by default. */
   resolveHost?: ResolveHost;
+  /** How long one jar upload may take (`FJC_FLINK_UPLOAD_TIMEOUT_SECONDS`; client default 300 s). */
+  uploadTimeoutMs?: number;
 }
 
 interface Entry {
@@ -100,6 +102,7 @@ export class FlinkClients {
   private readonly now: () => number;
   private readonly egress: EgressPolicy;
   private readonly resolveHost: ResolveHost | undefined;
+  private readonly uploadTimeoutMs: number | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -110,6 +113,7 @@ export class FlinkClients {
     this.now = options.now ?? Date.now;
     this.egress = options.egress ?? DEFAULT_EGRESS_POLICY;
     this.resolveHost = options.resolveHost;
+    this.uploadTimeoutMs = options.uploadTimeoutMs;
   }
 
   private async entry(name: string) {
@@ -155,6 +159,7 @@ export class FlinkClients {
       ...(tls ? { tls } : {}),
       egress: this.egress,
       ...(this.resolveHost ? { resolveHost: this.resolveHost } : {}),
+      ...(this.uploadTimeoutMs === undefined ? {} : { uploadTimeoutMs: this.uploadTimeoutMs }),
       ...(credentialOrigins ? { credentialOrigins } : {}),
       ...(cluster.spec.flinkVersion === undefined
         ? {}

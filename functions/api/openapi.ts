@@ -24,6 +24,7 @@ import {
   openApiDocumentSchema,
   planResultSchema,
   savepointListSchema,
+  whoamiSchema,
 } from './schemas.js';
 
 /** Where the generated document is committed, relative to the repository root. */
@@ -48,6 +49,7 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   ClusterPutResult: clusterPutResultSchema,
   ClusterList: clusterListSchema,
   Plan: planResultSchema,
+  Whoami: whoamiSchema,
   OpenApiDocument: openApiDocumentSchema,
 };
 

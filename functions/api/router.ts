@@ -22,6 +22,7 @@ export type PreflightRunner = (
   job: FlinkJob,
   record: JobRecord | undefined,
 ) => Promise<PreflightResult>;
+import type { TeamQuotas } from '../core/apply/team-quota.js';
 
 /** HTTP methods the API serves. */
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -50,6 +51,8 @@ export interface ApiDeps {
    * plan then says the pre-flight is not available here.
    */
   preflight?: PreflightRunner;
+  /** Per-team quotas (the team directory's `quotas`); absent: none. */
+  quotas?: TeamQuotas;
 }
 
 /** Everything a route handler gets. */

@@ -5,6 +5,7 @@
  * field to a response is not a breaking change for clients.
  */
 import { z } from 'zod';
+import { teamQuotaSchema } from '../core/apply/team-quota.js';
 import { CHANGE_KINDS } from '../core/change/index.js';
 import { SPEC_KINDS, flinkClusterSchema, flinkJobSchema } from '../core/spec/index.js';
 import {
@@ -343,4 +344,14 @@ export const openApiDocumentSchema = z.looseObject({
   openapi: z.string(),
   info: z.looseObject({ title: z.string(), version: z.string() }),
   paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+/** The answer of `GET /v1/whoami`. */
+export const whoamiSchema = z.object({
+  principal: z.string().describe('The caller as authenticated (an IAM ARN in AWS).'),
+  admin: z.boolean().describe('Admins change clusters and every team’s jobs.'),
+  teams: z.array(z.string()).describe('Teams whose jobs the caller reads and changes.'),
+  quotas: z
+    .record(z.string(), teamQuotaSchema)
+    .describe('The quotas of the caller’s teams (of every team for an admin).'),
 });

@@ -19,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigurationError } from '../commons/errors.js';
 import { formatPath } from '../core/spec/index.js';
+import { teamQuotasSchema, type TeamQuotas } from '../core/apply/team-quota.js';
 
 /** What a principal may act for. */
 export interface Membership {
@@ -47,6 +48,8 @@ export const teamDirectoryConfigSchema = z.strictObject({
       z.array(pattern),
     )
     .default({}),
+  /** Optional limits per team (`{"payments": {"maxJobs": 20, "maxParallelism": 64}}`). */
+  quotas: teamQuotasSchema.default({}),
 });
 
 /** The configuration as written. */
@@ -64,6 +67,8 @@ function compile(glob: string): RegExp {
 export class StaticTeamDirectory implements TeamDirectory {
   private readonly admins: readonly RegExp[];
   private readonly teams: readonly { team: string; patterns: readonly RegExp[] }[];
+  /** The per-team quotas configured with the directory, enforced at apply by every door. */
+  readonly quotas: TeamQuotas;
 
   constructor(config: TeamDirectoryConfig = {}) {
     const parsed = teamDirectoryConfigSchema.safeParse(config);
@@ -75,6 +80,7 @@ export class StaticTeamDirectory implements TeamDirectory {
         { remedy: 'Fix the team directory configuration (admins, teams).' },
       );
     this.admins = parsed.data.admins.map(compile);
+    this.quotas = parsed.data.quotas;
     this.teams = Object.entries(parsed.data.teams).map(([team, patterns]) => ({
       team,
       patterns: patterns.map(compile),

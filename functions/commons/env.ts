@@ -42,6 +42,14 @@ export const lambdaEnvironmentSchema = z.object({
   FJC_EGRESS_ALLOW: egressRules.optional(),
   /** CIDRs and host names never connected to (metadata and link-local are refused always). */
   FJC_EGRESS_DENY: egressRules.optional(),
+  /**
+   * Largest artifact (MiB) the deploy function stages on /tmp; a larger S3 object is refused
+   * before it is read. Keep it below the function's ephemeral storage (fjc:artifactMaxMb sizes
+   * both). Default 1536.
+   */
+  FJC_ARTIFACT_MAX_MB: z.coerce.number().int().min(1).max(10_240).default(1536),
+  /** Seconds one jar upload to Flink may take (default 240, inside the deploy function's 5 min). */
+  FJC_FLINK_UPLOAD_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(240),
   POWERTOOLS_SERVICE_NAME: z.string().default('fjc'),
 });
 export type LambdaEnvironment = z.infer<typeof lambdaEnvironmentSchema>;

@@ -94,12 +94,17 @@ export async function applySpecFile(
   const actor = sourceActor({ ...change, ...source });
   let applied;
   try {
-    applied = await applySpecDocuments(ctx.store, parsed.documents, {
-      principal: scopePrincipal(scope, actor),
-      actor,
-      audit: ctx.logger ?? { info: () => undefined },
-      correlationId: change.eventId,
-    });
+    applied = await applySpecDocuments(
+      ctx.store,
+      parsed.documents,
+      {
+        principal: scopePrincipal(scope, actor),
+        actor,
+        audit: ctx.logger ?? { info: () => undefined },
+        correlationId: change.eventId,
+      },
+      ctx.quotas === undefined ? {} : { quotas: ctx.quotas },
+    );
   } catch (error) {
     // Raised by the checks before the first write: nothing was stored.
     if (error instanceof ForbiddenError)

@@ -3,6 +3,7 @@ import type { JobStore } from '../core/ports/index.js';
 import type { AuditLog } from '../core/authorization.js';
 import type { SpecFileResult, SpecFileStatus } from './result.js';
 import type { ReconcileTrigger, SpecObjectStore } from '../core/ports/index.js';
+import type { TeamQuotas } from '../core/apply/team-quota.js';
 
 /**
  * Where ingest reports things it handles itself, and its authorization and change audit lines (a
@@ -25,6 +26,8 @@ export interface IngestContext {
    * reconcile. Absent: the scheduled cycle alone picks changes up.
    */
   reconcile?: ReconcileTrigger;
+  /** Per-team quotas (the team directory's `quotas`); absent: none. */
+  quotas?: TeamQuotas;
 }
 
 /** What one event led to. */

@@ -9,7 +9,7 @@ import { readEnvironment } from '../commons/env.js';
 import { createApi, type ApiHandler } from '../api/app.js';
 import { DynamoIdempotencyStore } from '../store/idempotency.js';
 import type { ApiLogger } from '../api/router.js';
-import { StaticTeamDirectory, type TeamDirectory } from '../api/team-directory.js';
+import { StaticTeamDirectory } from '../api/team-directory.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
 import { awsReconcileTrigger } from './aws-reconcile-trigger.js';
 
@@ -23,8 +23,8 @@ export const TEAMS_VARIABLE = 'FJC_API_TEAMS';
  */
 export function teamDirectoryFromEnvironment(
   env: Readonly<Record<string, string | undefined>>,
-  logger: ApiLogger,
-): TeamDirectory {
+  logger: Pick<ApiLogger, 'warn'>,
+): StaticTeamDirectory {
   const text = env[TEAMS_VARIABLE];
   if (text === undefined || text.trim() === '') {
     logger.warn('team directory is empty', { variable: TEAMS_VARIABLE });
@@ -44,13 +44,15 @@ export function awsApi(logger: ApiLogger, metrics?: Pick<Metrics, 'addMetric'>):
   const env = readEnvironment(process.env);
   const reconcile = awsReconcileTrigger(env, { logger, ...(metrics ? { metrics } : {}) });
   const client = new DynamoDBClient({});
+  const teams = teamDirectoryFromEnvironment(process.env, logger);
   api = createApi({
     store: new DynamoJobStore({
       client,
       tableName: env.FJC_TABLE_NAME,
       auditRetentionDays: env.FJC_AUDIT_RETENTION_DAYS,
     }),
-    teams: teamDirectoryFromEnvironment(process.env, logger),
+    teams,
+    quotas: teams.quotas,
     idempotency: new DynamoIdempotencyStore({ client, tableName: env.FJC_TABLE_NAME }),
     logger,
     ...(reconcile ? { reconcile } : {}),

@@ -5,6 +5,10 @@ import type { IngestContext } from '../ingest/context.js';
 import { S3SpecObjects } from '../adapters/s3-spec-objects.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
 import { awsReconcileTrigger, type TriggerFailureSink } from './aws-reconcile-trigger.js';
+import { StaticTeamDirectory } from '../api/team-directory.js';
+
+/** The team directory's variable (as the API's); imported from there it would bundle the API. */
+const TEAMS_VARIABLE = 'FJC_API_TEAMS';
 
 let context: Omit<IngestContext, 'logger'> | undefined;
 
@@ -39,6 +43,10 @@ function build(
 ): Omit<IngestContext, 'logger'> {
   const config = readEnvironment(env, ['FJC_BUCKET_NAME']);
   const reconcile = awsReconcileTrigger(config, sink);
+  // The same directory as the API's, for its quotas: one place configures both doors.
+  const teams = env[TEAMS_VARIABLE]?.trim()
+    ? StaticTeamDirectory.fromJson(env[TEAMS_VARIABLE], TEAMS_VARIABLE)
+    : undefined;
   return {
     store: new DynamoJobStore({
       client: new DynamoDBClient({}),
@@ -48,6 +56,7 @@ function build(
     objects: new S3SpecObjects(new S3Client({})),
     now: () => new Date(),
     ...(reconcile ? { reconcile } : {}),
+    ...(teams === undefined ? {} : { quotas: teams.quotas }),
     ...(config.FJC_BUCKET_NAME === undefined ? {} : { bucket: config.FJC_BUCKET_NAME }),
   };
 }

@@ -21,7 +21,9 @@ let runtime: AwsControlContext | undefined;
  * The composition root of the Lambdas: AWS adapters behind the core's ports, built once per cold
  * start from the validated environment (a wrong variable fails the cold start, naming it).
  */
-function buildRuntime(storage: () => StoragePorts): AwsControlContext {
+function buildRuntime(
+  storage: (env: ReturnType<typeof readEnvironment>) => StoragePorts,
+): AwsControlContext {
   const env = readEnvironment(process.env);
   const store = new DynamoJobStore({
     client: new DynamoDBClient({}),
@@ -36,6 +38,7 @@ function buildRuntime(storage: () => StoragePorts): AwsControlContext {
         ...(env.FJC_EGRESS_ALLOW === undefined ? {} : { allow: env.FJC_EGRESS_ALLOW }),
         ...(env.FJC_EGRESS_DENY === undefined ? {} : { deny: env.FJC_EGRESS_DENY }),
       }),
+      uploadTimeoutMs: env.FJC_FLINK_UPLOAD_TIMEOUT_SECONDS * 1000,
     },
   );
   const arn = env.FJC_STATE_MACHINE_ARN;
@@ -48,7 +51,7 @@ function buildRuntime(storage: () => StoragePorts): AwsControlContext {
       const cycle = await clients.cycle();
       return { flink: cycle.port, savepointDirectory: cycle.savepointDirectory };
     },
-    ...storage(),
+    ...storage(env),
     now: () => new Date(),
     newId: () => randomBytes(16).toString('hex'),
     leaseTtlMs: env.FJC_LEASE_TTL_SECONDS * 1000,
@@ -69,7 +72,9 @@ function buildRuntime(storage: () => StoragePorts): AwsControlContext {
  */
 export function awsControlContext(): Promise<AwsControlContext> {
   try {
-    runtime ??= buildRuntime(awsStoragePorts);
+    runtime ??= buildRuntime((env) =>
+      awsStoragePorts({ artifactMaxBytes: env.FJC_ARTIFACT_MAX_MB * 1024 * 1024 }),
+    );
     return Promise.resolve(runtime);
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));

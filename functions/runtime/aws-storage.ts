@@ -14,10 +14,13 @@ export type StoragePorts = Pick<ControlContext, 'artifacts' | 'checkpoints'>;
  * In a module of its own, importing nothing else, so that a function composed without it
  * (reconcile: no-storage.ts) bundles and loads no S3 client (lib/bundling/handler-bundle.ts).
  */
-export function awsStoragePorts(): StoragePorts {
+export function awsStoragePorts(options: { artifactMaxBytes?: number } = {}): StoragePorts {
   const s3 = new S3Client({});
   return {
-    artifacts: new S3ArtifactSource(s3),
+    artifacts: new S3ArtifactSource(
+      s3,
+      options.artifactMaxBytes === undefined ? {} : { maxBytes: options.artifactMaxBytes },
+    ),
     // A Lambda sees no cluster's file system: only S3 checkpoints can be found and checked.
     checkpoints: new CheckpointStorageByScheme(undefined, new S3CheckpointStorage(s3)),
   };

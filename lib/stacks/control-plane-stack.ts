@@ -1,8 +1,8 @@
-import { Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { FjcConfig } from '../config.js';
+import { hasNoAdmins, type FjcConfig } from '../config.js';
 import { ControlLoopRelease } from '../constructs/control-loop-release.js';
 import { ControlLoopStateMachine } from '../constructs/control-loop-state-machine.js';
 import { FjcApi } from '../constructs/fjc-api.js';
@@ -101,7 +101,7 @@ export class ControlPlaneStack extends Stack {
       // Uploading a JAR streams it through the function; more memory also means more network.
       memorySize: 1024,
       // The artifact is staged on /tmp while its sha256 is checked; job JARs can be large.
-      ephemeralStorageMiB: 2048,
+      ephemeralStorageMiB: Math.max(2048, config.artifactMaxMb + 512),
       bundle,
       ...flinkNetwork,
     })
@@ -109,6 +109,7 @@ export class ControlPlaneStack extends Stack {
       .bindBucket(bucket, 'read', ARTIFACTS_PREFIX)
       .bindSecrets(config.secretPrefix)
       .bindCheckpointLocations(props.checkpointLocations ?? []);
+    deploy.fn.addEnvironment('FJC_ARTIFACT_MAX_MB', String(config.artifactMaxMb));
 
     const verify = new FjcFunction(this, 'Verify', {
       handler: 'verify',
@@ -203,6 +204,8 @@ export class ControlPlaneStack extends Stack {
       .bindBucket(bucket, 'read', SPECS_PREFIX)
       .bindResults(bucket, 'results/')
       .bindReconcileTrigger(reconcileRelease.alias);
+    // The team directory's quotas hold at this door too.
+    ingest.fn.addEnvironment('FJC_API_TEAMS', config.apiTeams);
 
     const api = new FjcFunction(this, 'Api', {
       handler: 'api',
@@ -223,6 +226,12 @@ export class ControlPlaneStack extends Stack {
       deploymentConfig: style.lambda,
     });
     this.releases = { reconcile: reconcileRelease, ingest: ingestRelease, api: apiRelease };
+    if (hasNoAdmins(config))
+      Annotations.of(this).addWarningV2(
+        'fjc:no-admins',
+        'fjc:apiTeams names no admins: nobody may register a cluster or write through the API. ' +
+          'Set -c fjc:apiTeams=\'{"admins":["arn:aws:sts::ACCOUNT:assumed-role/ROLE/*"],"teams":{…}}\' (docs/day-one.md).',
+      );
 
     this.functions = { reconcile, deploy, verify, ingest, api };
 

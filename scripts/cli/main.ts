@@ -12,6 +12,7 @@ import { JOB_ACTIONS, type JobAction } from './api-types.js';
 import { actionCommand, type ActionOptions } from './commands/actions.js';
 import { applyCommand, DEFAULT_WAIT_TIMEOUT_MS } from './commands/apply.js';
 import { deleteCommand, type DeleteOptions } from './commands/delete.js';
+import { doctorCommand } from './commands/doctor.js';
 import { getCommand, type GetOptions } from './commands/get.js';
 import { planCommand } from './commands/plan.js';
 import { historyCommand, savepointsCommand, type TrailOptions } from './commands/trail.js';
@@ -123,6 +124,15 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
       const wait = options.wait === true;
       const ctx = commandContext(io, options, wait ? DEFAULT_WAIT_TIMEOUT_MS : undefined);
       done(await applyCommand(ctx, files, { wait }));
+    });
+
+  program
+    .command('doctor')
+    .description(
+      'check a deployment from the outside: API reachable, signed calls accepted, your teams, clusters registered',
+    )
+    .action(async (_options: unknown, command: Command) => {
+      done(await doctorCommand(commandContext(io, globals(command))));
     });
 
   program

@@ -40,11 +40,14 @@ import {
 import { ConfigurationError } from '../../functions/commons/errors.js';
 import { createObservability } from '../../functions/commons/observability.js';
 import type { JobStore, ReconcileTrigger } from '../../functions/core/ports/index.js';
+import type { TeamQuotas } from '../../functions/core/apply/team-quota.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
   store: JobStore;
   teams: TeamDirectory;
+  /** Per-team quotas; default: those of `teams` when it is a {@link StaticTeamDirectory}. */
+  quotas?: TeamQuotas;
   /**
    * Bearer token → principal. When absent, the token IS the principal name (`Bearer alice` is
    * alice): convenient on a laptop, and the server only listens on 127.0.0.1.
@@ -138,6 +141,13 @@ function queryOf(url: URL): Record<string, QueryValue> {
   );
 }
 
+function quotasOf(options: ApiServerOptions): { quotas?: TeamQuotas } {
+  const quotas =
+    options.quotas ??
+    (options.teams instanceof StaticTeamDirectory ? options.teams.quotas : undefined);
+  return quotas === undefined ? {} : { quotas };
+}
+
 /** Starts the local API server on 127.0.0.1. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const api = createApi({
@@ -146,6 +156,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     idempotency: options.idempotency ?? new MemoryIdempotencyStore(),
     logger: options.logger ?? createObservability('api').logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...quotasOf(options),
     ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
     ...(options.preflight === undefined ? {} : { preflight: options.preflight }),
     ...(options.rateLimit === undefined

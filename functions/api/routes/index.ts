@@ -11,6 +11,7 @@ import { clusterRoutes } from './clusters.js';
 import { jobActionRoutes } from './job-actions.js';
 import { jobRoutes } from './jobs.js';
 import { planRoutes } from './plan.js';
+import { whoamiRoutes } from './whoami.js';
 
 let document: Record<string, unknown> | undefined;
 
@@ -39,5 +40,6 @@ export const ROUTES: readonly Route[] = [
   ...jobActionRoutes,
   ...planRoutes,
   ...clusterRoutes,
+  ...whoamiRoutes,
   openApi,
 ];

@@ -115,6 +115,7 @@ const jobAction: Route = {
     // Handing the job to another team (a rollback across an ownership change) is decided there.
     const put = await applyJob(context.deps.store, job, context.caller, {
       expectedGeneration: expectedGeneration(precondition, record.generation),
+      ...(context.deps.quotas === undefined ? {} : { quotas: context.deps.quotas }),
       details: {
         via: 'api',
         action,

@@ -158,6 +158,7 @@ const putJob: Route = {
         checkPrecondition(precondition, generation, `Job ${name}`);
       },
       details: { via: 'api', correlationId: context.request.correlationId },
+      ...(context.deps.quotas === undefined ? {} : { quotas: context.deps.quotas }),
     });
     if (put.created || put.changed) await requestReconcile(context, name);
     return jsonResponse(

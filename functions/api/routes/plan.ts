@@ -8,6 +8,7 @@ import { readQuery, readSpecBody } from '../body.js';
 import { jsonResponse } from '../http.js';
 import { requireVisibleJob } from '../../core/authorization.js';
 import { previewDocuments } from '../../core/plan/preview.js';
+import { checkTeamQuotas } from '../../core/apply/team-quota.js';
 import type { Route } from '../router.js';
 import { planQuerySchema, planResultSchema } from '../schemas.js';
 import { withPreflight } from './plan-preflight.js';
@@ -71,6 +72,14 @@ const plan: Route = {
     const preview = previewDocuments(documents, { jobs, clusters });
     if (!preview.ok)
       throw new ValidationError('The spec refers to clusters fjc does not know', preview.issues);
+    // The plan refuses what apply would: a team's quota is shown before anything is written.
+    await checkTeamQuotas(
+      store,
+      context.deps.quotas,
+      documents.flatMap((document, index) =>
+        document.kind === 'FlinkJob' ? [{ job: document, path: `documents[${index}].` }] : [],
+      ),
+    );
     const entries =
       query.preflight === 'true'
         ? await withPreflight(context, documents, jobs, preview.entries)

@@ -17,6 +17,7 @@ import type { FlinkCluster, FlinkJob, SpecDocument } from '../spec/index.js';
 import { authorizeClusterChange, writeCluster } from './apply-cluster.js';
 import { authorizeJobChange, writeJob } from './apply-job.js';
 import { sqlGatewayIssues, storedClusterHasSqlGateway } from './sql-gateway-rule.js';
+import { checkTeamQuotas, type TeamQuotas } from './team-quota.js';
 
 /** What {@link applySpecDocuments} did, per document. */
 export interface ApplyResult {
@@ -73,12 +74,14 @@ function refusal(document: SpecDocument, error: FjcError): string {
  * write is conditional on what that check read. Re-applying an unchanged file writes nothing.
  *
  * @throws ForbiddenError listing every document the caller may not change (with any reference
- *   issues), or ValidationError listing unknown cluster references; nothing is written then.
+ *   issues), ValidationError listing unknown cluster references, or QuotaExceededError when a
+ *   team would exceed its quota (`options.quotas`); nothing is written then.
  */
 export async function applySpecDocuments(
   store: JobStore,
   documents: readonly SpecDocument[],
   caller: Caller,
+  options: { quotas?: TeamQuotas } = {},
 ): Promise<ApplyResult> {
   const clusters: {
     document: FlinkCluster;
@@ -115,6 +118,14 @@ export async function applySpecDocuments(
     });
   if (references.length > 0)
     throw new ValidationError('The spec refers to clusters fjc does not know', references);
+  await checkTeamQuotas(
+    store,
+    options.quotas,
+    jobs.map(({ document }) => ({
+      job: document,
+      path: `documents[${documents.indexOf(document)}].`,
+    })),
+  );
 
   const result: ApplyResult = { clusters: [], jobs: [] };
   for (const { document, current } of clusters) {

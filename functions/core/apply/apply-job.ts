@@ -11,6 +11,7 @@ import { authorize, requireVisibleJob, type Caller } from '../authorization.js';
 import { desiredJobOf } from '../desired-job.js';
 import { jobTypeOf, type FlinkJob } from '../spec/index.js';
 import { sqlGatewayMissingMessage, storedClusterHasSqlGateway } from './sql-gateway-rule.js';
+import { checkTeamQuotas, type TeamQuotas } from './team-quota.js';
 
 /** Options of {@link applyJob}. */
 export interface ApplyJobOptions {
@@ -23,6 +24,8 @@ export interface ApplyJobOptions {
   expectedGeneration?: number;
   /** Recorded with the change in the job's audit trail. */
   details?: JsonObject;
+  /** The teams' quotas (team directory); absent: no quotas. */
+  quotas?: TeamQuotas;
 }
 
 /**
@@ -81,11 +84,11 @@ export function writeJob(
  * precondition, the cluster it names must be stored, then one conditional write.
  *
  * @throws ForbiddenError, NotFoundError (a job the caller may not see), ValidationError (unknown
- *   cluster), whatever `precondition` throws, and the store's VersionConflictError when the job
+ *   cluster), QuotaExceededError (the team's quota), whatever `precondition` throws, and the store's VersionConflictError when the job
  *   changed after it was read.
  */
 export async function applyJob(
-  store: Pick<JobStore, 'getJob' | 'getCluster' | 'putDesired'>,
+  store: Pick<JobStore, 'getJob' | 'getCluster' | 'putDesired' | 'listJobsByTeam'>,
   job: FlinkJob,
   caller: Caller,
   options: ApplyJobOptions = {},
@@ -104,5 +107,6 @@ export async function applyJob(
     throw new ValidationError('The SQL job’s cluster has no SQL Gateway', [
       { path: 'spec.sql', message: sqlGatewayMissingMessage(job.spec.clusterRef) },
     ]);
+  await checkTeamQuotas(store, options.quotas, [{ job, path: '' }]);
   return writeJob(store, job, caller, current, options);
 }

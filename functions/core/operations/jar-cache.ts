@@ -16,6 +16,7 @@ import {
   ClusterUnavailableError,
   JarNotOnClusterError,
   type ArtifactSource,
+  type ArtifactStream,
   type FlinkPort,
   type JobGraphPlan,
   type JobStore,
@@ -101,8 +102,30 @@ async function upload(
   opened: OpenedArtifact,
   uri: string,
 ): Promise<{ jarId: string }> {
-  const { sha256, ...bytes } = opened;
-  return flink.uploadJar({ ...bytes, fileName: jarFileName(sha256, uri) });
+  // The bytes only: the release hook stays with the caller.
+  const bytes: ArtifactStream =
+    'path' in opened
+      ? { path: opened.path }
+      : {
+          stream: opened.stream,
+          fileName: opened.fileName,
+          ...(opened.size === undefined ? {} : { size: opened.size }),
+        };
+  return flink.uploadJar({ ...bytes, fileName: jarFileName(opened.sha256, uri) });
+}
+
+/** Opens the artifact, hands it to `use` and releases it (its staged copy) whatever happens. */
+async function withOpened<T>(
+  artifacts: ArtifactSource,
+  artifact: ArtifactRef,
+  use: (opened: OpenedArtifact) => Promise<T>,
+): Promise<T> {
+  const opened = await artifacts.open(artifact.uri, artifact.sha256);
+  try {
+    return await use(opened);
+  } finally {
+    await opened.release?.();
+  }
 }
 
 /** The cluster's jar of the artifact's content, uploaded now when it has none. */
@@ -117,11 +140,12 @@ async function jarFor(
     const kept = keptJar(jars, artifact.sha256);
     if (kept) return { jarId: kept.jarId, sha256: artifact.sha256, uploads: 0 };
   }
-  const opened = await artifacts.open(artifact.uri, artifact.sha256);
-  const kept = keptJar(jars, opened.sha256);
-  if (kept) return { jarId: kept.jarId, sha256: opened.sha256, uploads: 0 };
-  const { jarId } = await upload(flink, opened, artifact.uri);
-  return { jarId, sha256: opened.sha256, uploads: 1 };
+  return withOpened(artifacts, artifact, async (opened) => {
+    const kept = keptJar(jars, opened.sha256);
+    if (kept) return { jarId: kept.jarId, sha256: opened.sha256, uploads: 0 };
+    const { jarId } = await upload(flink, opened, artifact.uri);
+    return { jarId, sha256: opened.sha256, uploads: 1 };
+  });
 }
 
 /**
@@ -148,12 +172,14 @@ export async function runArtifact(
   } catch (error) {
     if (!(error instanceof JarNotOnClusterError)) throw error;
     // Deleted since the list was read (behind fjc's back, or a JobManager restart): again, once.
-    const opened = await artifacts.open(artifact.uri, artifact.sha256);
-    const { jarId } = await upload(flink, opened, artifact.uri);
-    const run = { jarId, sha256: opened.sha256, uploads: found.uploads + 1 };
+    const { jarId, sha256 } = await withOpened(artifacts, artifact, async (opened) => ({
+      ...(await upload(flink, opened, artifact.uri)),
+      sha256: opened.sha256,
+    }));
+    const run = { jarId, sha256, uploads: found.uploads + 1 };
     const known = [
       ...jars.filter((jar) => jar.jarId !== found.jarId),
-      uploadedNow(jarId, artifact.uri, opened.sha256),
+      uploadedNow(jarId, artifact.uri, sha256),
     ];
     try {
       const { jobId } = await flink.runJar(jarId, request);

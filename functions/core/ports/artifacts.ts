@@ -9,8 +9,12 @@ export type ArtifactStream =
   | { path: string; fileName?: string }
   | { stream: AsyncIterable<Uint8Array>; fileName: string; size?: number };
 
-/** An opened artifact and the sha256 (lowercase hex) of its content, verified or computed. */
-export type OpenedArtifact = ArtifactStream & { sha256: string };
+/**
+ * An opened artifact and the sha256 (lowercase hex) of its content, verified or computed.
+ * `release`, when present, frees what opening it took (a copy staged on the function's small
+ * temporary disk); the caller calls it once the bytes were handed over or are not needed.
+ */
+export type OpenedArtifact = ArtifactStream & { sha256: string; release?: () => Promise<void> };
 
 /** Opens artifacts by URI; verifies `sha256` when given, before the bytes are handed over. */
 export interface ArtifactSource {

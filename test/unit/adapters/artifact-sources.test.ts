@@ -3,12 +3,16 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ArtifactDigestMismatchError,
   FileArtifactSource,
 } from '../../../functions/adapters/file-artifact-source.js';
-import { S3ArtifactSource } from '../../../functions/adapters/s3-artifact-source.js';
+import {
+  ArtifactTooLargeError,
+  S3ArtifactSource,
+} from '../../../functions/adapters/s3-artifact-source.js';
 import { FjcError, ValidationError } from '../../../functions/commons/errors.js';
 import { startS3rver, type LocalS3 } from '../../support/s3rver.js';
 
@@ -103,16 +107,77 @@ describe('S3ArtifactSource', () => {
 
   const uri = () => `s3://${s3.bucket}/jobs/v1/app.jar`;
 
-  it('downloads the object to disk, hashing it, under a digest-prefixed name', async () => {
+  it('downloads the object to disk, hashing it, under a digest-prefixed name; release removes it', async () => {
     const source = new S3ArtifactSource(s3.client, join(out, 'fresh'));
     const jar = await source.open(uri(), DIGEST);
-    expect(jar).toEqual({
-      path: join(out, 'fresh', `${DIGEST.slice(0, 16)}-app.jar`),
-      sha256: DIGEST,
-    });
-    expect(await readFile((jar as { path: string }).path)).toEqual(JAR);
-    // Without a pinned digest it is downloaded all the same.
-    expect(await source.open(uri())).toEqual(jar);
+    expect(jar).toMatchObject({ sha256: DIGEST });
+    const path = (jar as { path: string }).path;
+    expect(path.startsWith(join(out, 'fresh', `${DIGEST.slice(0, 16)}-`))).toBe(true);
+    expect(path.endsWith('-app.jar')).toBe(true);
+    expect(await readFile(path)).toEqual(JAR);
+    // Without a pinned digest it is downloaded all the same, into a file of its own.
+    const again = await source.open(uri());
+    expect(again).toMatchObject({ sha256: DIGEST });
+    expect((again as { path: string }).path).not.toBe(path);
+    await jar.release?.();
+    await again.release?.();
+    expect(await readdir(join(out, 'fresh'))).toEqual([]);
+  });
+
+  it('refuses an object larger than its limit before reading it, leaving nothing on disk', async () => {
+    const staging = join(out, 'small');
+    const source = new S3ArtifactSource(s3.client, { dir: staging, maxBytes: JAR.length - 1 });
+    const error = await refusal(source.open(uri()));
+    expect(error).toBeInstanceOf(ArtifactTooLargeError);
+    expect(error).toMatchObject({ code: 'ARTIFACT_TOO_LARGE' });
+    expect((error as FjcError).remedy).toContain('FJC_ARTIFACT_MAX_MB');
+    await expect(readdir(staging)).rejects.toThrow();
+    // At the limit exactly it is staged.
+    const fits = await new S3ArtifactSource(s3.client, {
+      dir: staging,
+      maxBytes: JAR.length,
+    }).open(uri());
+    await fits.release?.();
+  });
+
+  it('stops reading when the body outgrows the limit its length claimed', async () => {
+    const staging = join(out, 'lying');
+    const client = {
+      send: () =>
+        Promise.resolve({
+          Body: Readable.from([Buffer.alloc(10), Buffer.alloc(10)]),
+          ContentLength: 5,
+        }),
+    };
+    const source = new S3ArtifactSource(client as never, { dir: staging, maxBytes: 15 });
+    const error = await refusal(source.open(uri()));
+    expect(error).toBeInstanceOf(ArtifactTooLargeError);
+    expect(await readdir(staging)).toEqual([]);
+  });
+
+  it('explains a body that breaks off while staged, leaving nothing on disk', async () => {
+    const staging = join(out, 'broken');
+    async function* broken() {
+      yield Buffer.alloc(3);
+      await Promise.resolve();
+      throw new Error('connection reset');
+    }
+    const client = { send: () => Promise.resolve({ Body: Readable.from(broken()) }) };
+    const error = await refusal(new S3ArtifactSource(client as never, staging).open(uri()));
+    expect(error).toBeInstanceOf(FjcError);
+    expect((error as Error).message).toMatch(/could not be staged/);
+    expect(await readdir(staging)).toEqual([]);
+  });
+
+  it('opens the other job kinds’ files (Python, SQL) as well', async () => {
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key: 'jobs/v1/main.py', Body: 'print(1)' }),
+    );
+    const opened = await new S3ArtifactSource(s3.client, out).open(
+      `s3://${s3.bucket}/jobs/v1/main.py`,
+    );
+    expect(await readFile((opened as { path: string }).path, 'utf8')).toBe('print(1)');
+    await opened.release?.();
   });
 
   it('refuses an object whose sha256 differs from the pinned one, leaving nothing on disk', async () => {
@@ -135,7 +200,7 @@ describe('S3ArtifactSource', () => {
   });
 
   it('refuses anything but s3://bucket/key.jar', async () => {
-    for (const bad of ['jobs/app.jar', 's3://bucket', 's3://bucket/app.zip', 's3:///app.jar']) {
+    for (const bad of ['jobs/app.jar', 's3://bucket', 's3://bucket/dir/', 's3:///app.jar']) {
       const error = await refusal(new S3ArtifactSource(s3.client, out).open(bad));
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).issues[0]?.path).toBe('spec.artifact.uri');
@@ -150,8 +215,8 @@ describe('S3ArtifactSource', () => {
 
   it('defaults to a folder under the system temporary directory', async () => {
     const jar = await new S3ArtifactSource(s3.client).open(uri());
-    const path = join(tmpdir(), 'fjc-artifacts', `${DIGEST.slice(0, 16)}-app.jar`);
-    expect((jar as { path: string }).path).toBe(path);
-    await rm(path, { force: true });
+    const path = (jar as { path: string }).path;
+    expect(path.startsWith(join(tmpdir(), 'fjc-artifacts', `${DIGEST.slice(0, 16)}-`))).toBe(true);
+    await jar.release?.();
   });
 });

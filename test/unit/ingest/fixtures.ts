@@ -97,8 +97,11 @@ export interface Bench {
   objects: S3SpecObjects;
   observability: ReturnType<typeof createObservability>;
   handler: (event: unknown) => Promise<IngestOutcome>;
-  /** Runs the handler with another store (e.g. one that fails). */
-  handlerWith(store: JobStore): (event: unknown) => Promise<IngestOutcome>;
+  /** Runs the handler with another store (e.g. one that fails) and more context (quotas). */
+  handlerWith(
+    store: JobStore,
+    extra?: Partial<IngestContext>,
+  ): (event: unknown) => Promise<IngestOutcome>;
   /** Uploads `body` to `key` and returns the Object Created event for it. */
   upload(key: string, body: string | Uint8Array): Promise<Record<string, unknown>>;
   /** Deletes `key` and returns the Object Deleted event for it. */
@@ -123,7 +126,7 @@ export async function newBench(s3: LocalS3, dynamo: LocalDynamo): Promise<Bench>
       return Promise.resolve();
     },
   };
-  const handlerWith = (jobStore: JobStore) =>
+  const handlerWith = (jobStore: JobStore, extra: Partial<IngestContext> = {}) =>
     createIngestHandler({
       ...observability,
       context: (): Promise<Omit<IngestContext, 'logger'>> =>
@@ -133,6 +136,7 @@ export async function newBench(s3: LocalS3, dynamo: LocalDynamo): Promise<Bench>
           now: () => NOW,
           bucket: s3.bucket,
           reconcile,
+          ...extra,
         }),
     });
   return {

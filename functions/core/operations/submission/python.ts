@@ -26,7 +26,13 @@ export const submitPython: ProgramSubmitter = async (ctx, flink, job, run) => {
       remedy: 'Report this: a PyFlink job was dispatched without its program.',
     });
   const load = async (artifact: { uri: string; sha256?: string | undefined }) => {
-    const data = await bytesOf(await ctx.artifacts.open(artifact.uri, artifact.sha256));
+    const opened = await ctx.artifacts.open(artifact.uri, artifact.sha256);
+    let data: Uint8Array;
+    try {
+      data = await bytesOf(opened);
+    } finally {
+      await opened.release?.();
+    }
     // Checked again on the very bytes that go into the jar: the source checked the file, and a
     // file can change between that check and this read.
     const actual = createHash('sha256').update(data).digest('hex');

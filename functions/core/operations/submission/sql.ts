@@ -16,22 +16,31 @@ export const submitSql: ProgramSubmitter = async (ctx, _flink, job, run) => {
     });
   if (ctx.sqlGateway === undefined) throw new SqlGatewayMissingError(clusterRef);
   const gateway = await ctx.sqlGateway(clusterRef);
+  const opened =
+    sql.statements === undefined && sql.artifact !== undefined
+      ? await ctx.artifacts.open(sql.artifact.uri, sql.artifact.sha256)
+      : undefined;
   const script: SqlScript =
-    sql.statements !== undefined
-      ? { text: sql.statements }
-      : sql.artifact !== undefined
-        ? { artifact: await ctx.artifacts.open(sql.artifact.uri, sql.artifact.sha256) }
-        : { text: '' };
-  await gateway.submit(script, {
-    jobId: run.jobId,
-    jobName: job.metadata.name,
-    ...(run.savepointPath === undefined ? {} : { savepointPath: run.savepointPath }),
-    ...(run.allowNonRestoredState === undefined
-      ? {}
-      : { allowNonRestoredState: run.allowNonRestoredState }),
-    configuration: {
-      ...(run.parallelism === undefined ? {} : { 'parallelism.default': String(run.parallelism) }),
-      ...run.flinkConfiguration,
-    },
-  });
+    opened !== undefined ? { artifact: opened } : { text: sql.statements ?? '' };
+  try {
+    await submit(script);
+  } finally {
+    await opened?.release?.();
+  }
+  async function submit(script: SqlScript): Promise<void> {
+    await gateway.submit(script, {
+      jobId: run.jobId,
+      jobName: job.metadata.name,
+      ...(run.savepointPath === undefined ? {} : { savepointPath: run.savepointPath }),
+      ...(run.allowNonRestoredState === undefined
+        ? {}
+        : { allowNonRestoredState: run.allowNonRestoredState }),
+      configuration: {
+        ...(run.parallelism === undefined
+          ? {}
+          : { 'parallelism.default': String(run.parallelism) }),
+        ...run.flinkConfiguration,
+      },
+    });
+  }
 };

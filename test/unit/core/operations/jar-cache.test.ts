@@ -121,6 +121,27 @@ describe('runArtifact', () => {
     ]);
   });
 
+  it('releases what opening took once the bytes are handed over, after a failed upload too', async () => {
+    const release = vi.fn(() => Promise.resolve());
+    const staged: ArtifactSource = {
+      open: async (uri, sha256) => ({ ...(await artifacts.open(uri, sha256)), release }),
+    };
+    const run = await runArtifact(flink, staged, { uri: 'app.jar' }, request('4'.repeat(32)));
+    expect(run.uploads).toBe(1);
+    // The upload gets the bytes, never the release hook.
+    expect(flink.uploadJar.mock.calls[0]?.[0]).not.toHaveProperty('release');
+    expect(release).toHaveBeenCalledTimes(1);
+    // Kept by the cluster (unpinned: opened to learn its digest): released without an upload.
+    await runArtifact(flink, staged, { uri: 'app.jar' }, request('5'.repeat(32)));
+    expect(release).toHaveBeenCalledTimes(2);
+    flink.uploadJar.mockRejectedValueOnce(new Error('upload broke'));
+    await writeFile(join(dir, 'app.jar'), 'two');
+    await expect(
+      runArtifact(flink, staged, { uri: 'app.jar' }, request('6'.repeat(32))),
+    ).rejects.toThrow('upload broke');
+    expect(release).toHaveBeenCalledTimes(3);
+  });
+
   it('with a pinned digest the cluster keeps, does not even open the artifact', async () => {
     await runArtifact(flink, artifacts, { uri: 'app.jar' }, request('1'.repeat(32)));
     const opened = vi.fn<ArtifactSource['open']>(() => Promise.reject(new Error('not read')));
