@@ -5,13 +5,14 @@ import { startLeasedOperation } from './operations/start.js';
 import { leaseTtlMs } from './operations/advance.js';
 import type { ControlContext, ExecutionAction, StateMachinePort } from './ports/index.js';
 import { fleetFigures, type FleetFigures } from './plan/fleet.js';
-import { loadViews } from './plan/load-views.js';
+import { fullViews, loadViews } from './plan/load-views.js';
 import type { ClusterObservation } from './plan/observation.js';
 import {
   OPERATION_ACTIONS,
   planJob,
   type JobView,
   type OperationAction,
+  type PlanView,
   type PlannedAction,
 } from './plan/plan-actions.js';
 
@@ -157,7 +158,7 @@ export function emptyActingReport(skipped: ActingReport['skipped'] = []): Acting
  */
 export async function actAndStart(
   ctx: ControlContext & { stateMachine: StateMachinePort },
-  views: readonly JobView[],
+  views: readonly PlanView[],
   report: ActingReport,
   options: Pick<ReconcileOptions, 'maxOperationsPerCluster' | 'correlationId'>,
   now: Date,
@@ -175,7 +176,7 @@ export async function actAndStart(
  */
 export async function observeAndAct(
   ctx: ControlContext,
-  views: readonly JobView[],
+  views: readonly PlanView[],
   report: ActingReport,
   options: Pick<ReconcileOptions, 'maxOperationsPerCluster'>,
   now: Date,
@@ -192,10 +193,16 @@ export async function observeAndAct(
         report.unreadableEntries.push({ clusterRef: name, ...entry });
   }
 
+  const planned = await withFullViews(
+    ctx,
+    views.map((v) => ({ v, action: planJob(v, observations, now) })),
+    observations,
+    now,
+    report,
+  );
   const perCluster = new Map<string, number>();
   const limit = options.maxOperationsPerCluster ?? 5;
-  for (const v of views) {
-    const action = planJob(v, observations, now);
+  for (const { v, action } of planned) {
     report.planned.push(action);
     const record = v.record;
     try {
@@ -214,6 +221,8 @@ export async function observeAndAct(
       if (!(OPERATION_ACTIONS as readonly string[]).includes(action.kind)) continue;
       const used = perCluster.get(action.clusterRef) ?? 0;
       if (used >= limit) continue;
+      // withFullViews gave every operation its full view; a summary here would be a bug there.
+      if (v.summary === true) continue;
       const started = await startOperation(
         ctx,
         action as PlannedAction & { kind: OperationAction },
@@ -231,6 +240,40 @@ export async function observeAndAct(
       report.skipped.push({ jobName: record.name, reason: 'changed concurrently' });
     }
   }
+}
+
+/**
+ * The plans with a full view for every operation planned from a spec summary: an operation needs
+ * the whole spec to start. Their specs are read in one go and the jobs planned again from them,
+ * which gives the same plan (the planner reads only the summarized fields of an unchanged spec).
+ * A job whose spec changed since it was listed is skipped, as the cycle's loading would.
+ */
+async function withFullViews(
+  ctx: ControlContext,
+  planned: { v: PlanView; action: PlannedAction }[],
+  observations: Awaited<ReturnType<typeof observe>>,
+  now: Date,
+  report: ActingReport,
+): Promise<{ v: PlanView; action: PlannedAction }[]> {
+  const needed = planned.filter(({ v, action }) => v.summary === true && isOperation(action));
+  if (needed.length === 0) return planned;
+  const full = await fullViews(
+    ctx.store,
+    needed.map(({ v }) => v.record),
+  );
+  return planned.flatMap((p) => {
+    if (!(p.v.summary === true && isOperation(p.action))) return [p];
+    const v = full.get(p.v.record.name);
+    if (v === undefined || typeof v === 'string') {
+      report.skipped.push({ jobName: p.v.record.name, reason: v ?? 'changed concurrently' });
+      return [];
+    }
+    return [{ v, action: planJob(v, observations, now) }];
+  });
+}
+
+function isOperation(action: PlannedAction): boolean {
+  return (OPERATION_ACTIONS as readonly string[]).includes(action.kind);
 }
 
 /**

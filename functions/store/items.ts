@@ -12,6 +12,7 @@ import {
   type RecentAuditEntry,
   type SavepointRecord,
   type SpecSnapshot,
+  type SpecSummary,
 } from '../core/model/index.js';
 import {
   CLUSTERS_KIND_PK,
@@ -87,6 +88,60 @@ export const STATUS_FIELDS = {
     .optional(),
 };
 
+/**
+ * The stored spec summary (core/model/spec-summary.ts), as one compact JSON array string: every
+ * cycle reads it for every job, and an array of values is a third of the bytes of a DynamoDB map
+ * with its keys. It only caches what the spec says, so one that does not decode is dropped and
+ * the spec is read instead, rather than failing the whole item.
+ */
+const summaryTuple = z.tuple([
+  z.number(),
+  z.string(),
+  z.string(),
+  z.enum(['running', 'suspended']),
+  z.number(),
+  z.string(),
+  z.number(),
+]);
+
+export const specSummaryItem = z
+  .string()
+  .transform((text): SpecSummary | undefined => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const t = summaryTuple.safeParse(value);
+    if (!t.success) return undefined;
+    const [format, specHash, clusterRef, state, savepointNonce, intervalText, ms] = t.data;
+    return {
+      format,
+      specHash,
+      clusterRef,
+      state,
+      savepointNonce,
+      savepointInterval: intervalText === 'off' ? 'off' : { text: intervalText, ms },
+    };
+  })
+  .optional()
+  .catch(undefined);
+
+/** The stored form of a summary, decoded by {@link specSummaryItem}. */
+function encodeSpecSummary(s: SpecSummary): string {
+  const interval = s.savepointInterval;
+  return JSON.stringify([
+    s.format,
+    s.specHash,
+    s.clusterRef,
+    s.state,
+    s.savepointNonce,
+    interval === 'off' ? 'off' : interval.text,
+    interval === 'off' ? 0 : interval.ms,
+  ]);
+}
+
 const recentItem = z.object({
   version: z.number(),
   actor: z.string(),
@@ -127,6 +182,7 @@ const jobItem = z.object({
   /** Epoch ms; a number so the lease condition compares numerically. */
   leaseExpiresAt: z.number().optional(),
   recentHistory: z.array(recentItem).default([]),
+  specSummary: specSummaryItem,
 });
 
 function parse<T>(schema: z.ZodType<T>, item: Record<string, unknown>, what: string): T {
@@ -221,7 +277,13 @@ export function jobToItem(job: JobRecord): Record<string, unknown> {
     leaseOwner: job.lease?.owner,
     leaseExpiresAt: job.lease && Date.parse(job.lease.expiresAt),
     recentHistory: job.recentHistory.map(toRecentItem),
+    ...specSummaryAttribute(job),
   };
+}
+
+/** The summary attribute of a job item, when the record has one. */
+function specSummaryAttribute(job: JobRecord): { specSummary?: string } {
+  return job.specSummary === undefined ? {} : { specSummary: encodeSpecSummary(job.specSummary) };
 }
 
 /** Reads a job item back into a record. @throws CorruptItemError */
@@ -278,6 +340,7 @@ export function itemToJob(item: Record<string, unknown>): JobRecord {
       ? {}
       : { lease: { owner: i.leaseOwner, expiresAt: new Date(i.leaseExpiresAt).toISOString() } }),
     recentHistory: i.recentHistory.map(fromRecentItem),
+    ...(i.specSummary === undefined ? {} : { specSummary: i.specSummary }),
   };
 }
 

@@ -250,5 +250,7 @@ function pickDesired(job: DesiredJob): DesiredJob {
     clusterRef: job.clusterRef,
     spec: job.spec,
     specHash: job.specHash,
+    // Set even when absent, so a summary of the previous spec never outlives it in the item.
+    specSummary: job.specSummary,
   };
 }

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { PlanningRecord, StoredSpecs } from '../core/model/index.js';
 import { CorruptItemError } from '../core/ports/index.js';
 import type { DynamoTable, Item } from './dynamo/client.js';
-import { OPERATION_FIELDS, STATUS_FIELDS, jsonString } from './items.js';
+import { OPERATION_FIELDS, STATUS_FIELDS, jsonString, specSummaryItem } from './items.js';
 import { INDEX, INDEX_KEYS, JOB_SHARDS, jobKey, jobShardPk } from './keys.js';
 import { requireName } from './validate.js';
 
@@ -57,6 +57,7 @@ const NAMES = {
   '#savepointNonce': 'savepointNonce',
   '#backoff': 'backoff',
   '#specJson': 'specJson',
+  '#specSummary': 'specSummary',
 };
 
 /** A projection of `paths`; its placeholder names are exactly the `#name`s the paths use. */
@@ -97,6 +98,7 @@ export const PLANNING_PROJECTION = projectionOf([
   '#status.#rejected',
   '#status.#savepointNonce',
   '#status.#backoff',
+  '#specSummary',
 ]);
 
 const DESIRED_SPEC_PATHS = ['#name', '#specHash', '#specJson'];
@@ -119,6 +121,7 @@ const planningItem = z.object({
   updatedAt: z.string(),
   leaseOwner: z.string().optional(),
   leaseExpiresAt: z.number().optional(),
+  specSummary: specSummaryItem,
   status: z.object({
     ...STATUS_FIELDS,
     lastApplied: ref.optional(),
@@ -149,7 +152,7 @@ function corrupt(item: Item, error: z.ZodError): CorruptItemError {
 export function itemToPlanning(item: Item): PlanningRecord {
   const parsed = planningItem.safeParse(item);
   if (!parsed.success) throw corrupt(item, parsed.error);
-  const { leaseOwner, leaseExpiresAt, status, ...rest } = parsed.data;
+  const { leaseOwner, leaseExpiresAt, status, specSummary, ...rest } = parsed.data;
   const s: PlanningRecord['status'] = { phase: status.phase, attempt: status.attempt };
   // Only the keys present are copied: a record read whole (itemToJob) has no `undefined` members
   // either, and the planner's equivalence test compares the two.
@@ -169,6 +172,7 @@ export function itemToPlanning(item: Item): PlanningRecord {
   }
   return {
     ...rest,
+    ...(specSummary === undefined ? {} : { specSummary }),
     status: s,
     ...(leaseOwner === undefined || leaseExpiresAt === undefined
       ? {}

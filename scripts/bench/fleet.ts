@@ -9,6 +9,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { specHash } from '../../functions/core/change/index.js';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import type { ClusterJob } from '../../functions/core/ports/index.js';
+import { specSummaryOf } from '../../functions/core/plan/spec-summary.js';
 import { encodeSpecDocument, flinkJobSchema } from '../../functions/core/spec/index.js';
 import type { DynamoJobStore } from '../../functions/store/index.js';
 import { jobToItem } from '../../functions/store/items.js';
@@ -59,6 +60,8 @@ export function jobRecord(i: number, clusters: number): JobRecord {
     clusterRef: parsed.spec.clusterRef,
     spec,
     specHash: hash,
+    // As putDesired stores it (core/desired-job.ts).
+    specSummary: specSummaryOf(parsed, hash),
     generation: 3,
     version: 40,
     createdAt: at,

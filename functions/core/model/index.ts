@@ -8,6 +8,7 @@ export type * from './cluster.js';
 export type * from './credentials.js';
 export * from './job.js';
 export type * from './planning.js';
+export * from './spec-summary.js';
 export type * from './json.js';
 export type * from './page.js';
 export * from './savepoint.js';

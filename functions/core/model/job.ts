@@ -5,6 +5,7 @@
 import type { JsonObject } from './json.js';
 import type { RecentAuditEntry } from './audit.js';
 import type { SavepointRef } from './savepoint.js';
+import type { SpecSummary } from './spec-summary.js';
 
 /** Lifecycle phases of a job as the controller sees it. */
 export const JOB_PHASES = [
@@ -164,6 +165,8 @@ export interface JobRecord {
   updatedAt: string;
   /** Newest last. */
   recentHistory: RecentAuditEntry[];
+  /** What the planner reads of `spec` (absent on items written before summaries). */
+  specSummary?: SpecSummary;
 }
 
 /** The desired state submitted for a job. */
@@ -173,6 +176,8 @@ export interface DesiredJob {
   clusterRef: string;
   spec: JsonObject;
   specHash: string;
+  /** Stored with the spec, in the same write, for cheap planning (spec-summary.ts). */
+  specSummary?: SpecSummary;
 }
 
 /**

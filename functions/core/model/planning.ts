@@ -17,6 +17,7 @@ import type {
   SpecSnapshot,
 } from './job.js';
 import type { JsonObject } from './json.js';
+import type { SpecSummary } from './spec-summary.js';
 
 /** A spec snapshot without the spec: which spec, not what it says. */
 export type SnapshotRef = Pick<SpecSnapshot, 'specHash' | 'generation'>;
@@ -50,6 +51,8 @@ export interface PlanningRecord {
   version: number;
   /** ISO-8601 */
   updatedAt: string;
+  /** What the planner reads of the desired spec, when the item has it (spec-summary.ts). */
+  specSummary?: SpecSummary;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { JobView } from './plan-actions.js';
+import type { PlanView } from './plan-actions.js';
 
 /** Fleet-wide figures a reconcile cycle reports (the dashboard and alarms read them). */
 export interface FleetFigures {
@@ -26,7 +26,7 @@ const HEALTHY = new Set(['RUNNING', 'STABLE', 'SUSPENDED']);
 
 /** Pure: computed from the records reconcile already loaded, no extra reads. */
 export function fleetFigures(
-  views: readonly JobView[],
+  views: readonly PlanView[],
   now: Date,
   notRunningLimitMs: number,
 ): FleetFigures {

@@ -2,17 +2,22 @@
  * What a reconcile cycle plans from, loaded lean: the planning projection of every job
  * (`JobStore.listJobsForPlanning`), and the specs it names by hash, parsed once per hash and
  * cached across the cycles of a warm process ({@link SpecCache}). Only specs not cached yet are
- * read (`JobStore.getStoredSpecs`): in a steady fleet, after the first cycle, none.
+ * read (`JobStore.getStoredSpecs`): in a steady fleet, after the first cycle, none. A job whose
+ * desired spec is its applied one and carries a spec summary is planned from the summary
+ * ({@link SummaryView}) when its spec is not cached: so even the first cycle of a cold process
+ * reads and parses only the specs of jobs that changed, and of jobs whose plan is an operation
+ * ({@link fullViews}).
  */
 import type { JobRecord, PlanningRecord, StoredSpecs } from '../model/index.js';
 import type { FlinkJob } from '../spec/index.js';
 import type { JobStore } from '../ports/index.js';
-import type { JobView } from './plan-actions.js';
+import type { JobView, PlanView, SummaryView } from './plan-actions.js';
 import { processSpecCache, type ParsedSpec, type SpecCache } from './spec-cache.js';
+import { planSpecOf, usableSummary } from './spec-summary.js';
 
 /** The views a cycle plans, and the jobs it cannot plan this cycle, with the reason. */
 export interface LoadedViews {
-  views: JobView[];
+  views: PlanView[];
   skipped: { jobName: string; reason: string }[];
 }
 
@@ -33,8 +38,9 @@ export async function loadViews(
     return { record, hit };
   });
   const complete = (record: PlanningRecord, hit: Hits) =>
-    hit.desired !== undefined &&
-    (record.status.lastApplied === undefined || hit.applied !== undefined);
+    summaryViewOf(record, hit) !== undefined ||
+    (hit.desired !== undefined &&
+      (record.status.lastApplied === undefined || hit.applied !== undefined));
   // The last applied spec is read only when it is another spec than the desired one and not
   // cached: at rest they are the same, and reading it too would double the bytes.
   const needsApplied = (record: PlanningRecord, hit: Hits) => {
@@ -54,14 +60,57 @@ export async function loadViews(
   const read = new Map<string, StoredSpecs>();
   for (const specs of answers.flat()) read.set(specs.name, specs);
 
-  const views: JobView[] = [];
+  const views: PlanView[] = [];
   const skipped: LoadedViews['skipped'] = [];
   jobs.forEach(({ record, hit }) => {
-    const v = viewOf(record, hit, read.get(record.name), cache);
+    const v = summaryViewOf(record, hit) ?? viewOf(record, hit, read.get(record.name), cache);
     if (typeof v === 'string') skipped.push({ jobName: record.name, reason: v });
     else views.push(v);
   });
   return { views, skipped };
+}
+
+/**
+ * The summary view of a job whose desired spec is not cached, is its last applied one (or none
+ * was applied) and has a usable summary; otherwise undefined. A cached spec is used as it is.
+ */
+function summaryViewOf(record: PlanningRecord, hit: Hits): SummaryView | undefined {
+  if (hit.desired !== undefined) return undefined;
+  const appliedHash = record.status.lastApplied?.specHash;
+  if (appliedHash !== undefined && appliedHash !== record.specHash) return undefined;
+  const summary = usableSummary(record);
+  if (summary === undefined) return undefined;
+  const desired = planSpecOf(summary);
+  return {
+    record,
+    summary: true,
+    desired,
+    lastApplied: appliedHash === undefined ? undefined : desired,
+  };
+}
+
+/**
+ * The full views of jobs planned from a summary, for the operations their plans start: their
+ * desired specs read (only those not cached) and parsed through the cycle's cache. A job whose
+ * spec changed since it was listed maps to the reason it is skipped, as in {@link loadViews}.
+ */
+export async function fullViews(
+  store: Pick<JobStore, 'getStoredSpecs'>,
+  records: readonly PlanningRecord[],
+  cache: SpecCache = processSpecCache,
+): Promise<Map<string, JobView | string>> {
+  // Held before reading, so parsing the misses cannot evict them (as in loadViews).
+  const hits = new Map(records.map((r) => [r.name, cache.get(r.specHash)]));
+  const misses = records.filter((r) => hits.get(r.name) === undefined).map((r) => r.name);
+  // A summary view's last applied spec, when it has one, is its desired spec: one read is enough.
+  const answers = misses.length > 0 ? await store.getStoredSpecs(misses) : [];
+  const read = new Map(answers.map((specs) => [specs.name, specs]));
+  return new Map(
+    records.map((r) => {
+      const hit: Hits = { desired: hits.get(r.name), applied: undefined };
+      return [r.name, viewOf(r, hit, read.get(r.name), cache)];
+    }),
+  );
 }
 
 /** What the cache held for a job before anything was parsed. */

@@ -1,7 +1,9 @@
+import { FjcError } from '../../commons/errors.js';
 import { classifyChange } from '../change/index.js';
 import type { FlinkJob } from '../spec/index.js';
 import type { PlanningRecord } from '../model/index.js';
 import { TERMINAL_STATES, type ClusterObservation } from './observation.js';
+import type { PlanSpec } from './spec-summary.js';
 
 /**
  * What a reconcile cycle decides for one job. Operation kinds run through the state machine as
@@ -55,7 +57,26 @@ export interface JobView<R extends PlanningRecord = PlanningRecord> {
    * given, the observation says (Flink 2.x reports it per job); otherwise a savepoint upgrade.
    */
   adaptiveScheduler?: boolean;
+  /** Not a {@link SummaryView}. */
+  summary?: false;
 }
+
+/**
+ * A job whose desired spec is its last applied one (or that has none applied), planned from the
+ * stored spec summary instead of the parsed spec: the planner reads only {@link PlanSpec} of a
+ * spec unless the spec changed, which such a job's has not. Its plan equals the plan of the full
+ * view; an operation it plans needs the full spec to start (load-views.ts `fullViews`).
+ */
+export interface SummaryView<R extends PlanningRecord = PlanningRecord> {
+  record: R;
+  summary: true;
+  desired: PlanSpec;
+  /** The desired spec's summary when it is the last applied spec, else undefined. */
+  lastApplied: PlanSpec | undefined;
+}
+
+/** What the planner plans from: a job with its specs parsed, or with their summary. */
+export type PlanView<R extends PlanningRecord = PlanningRecord> = JobView<R> | SummaryView<R>;
 
 const WAITING_STATES = new Set([
   'INITIALIZING',
@@ -73,7 +94,7 @@ const WAITING_STATES = new Set([
  * showed and the time, so every decision can be tested without I/O.
  */
 export function planJob(
-  view: JobView,
+  view: PlanView,
   observations: ReadonlyMap<string, ClusterObservation>,
   now: Date,
 ): PlannedAction {
@@ -185,7 +206,16 @@ export function planJob(
     return act('none', `job is ${liveState}: waiting`, { observedState: liveState });
 
   if (changed) {
-    const change = classifyChange(lastApplied, desired);
+    // A summary view is only made when nothing changed (load-views.ts): reaching here with one
+    // is a bug in its caller, and planning it from a guess would be worse than stopping.
+    if (view.summary === true)
+      throw new FjcError(
+        `Job ${record.name} was planned from a spec summary, but its spec changed.`,
+        {
+          remedy: 'Report this as a bug in fjc; the next cycle plans the job again.',
+        },
+      );
+    const change = classifyChange(view.lastApplied, view.desired);
     const fields = change.fields;
     switch (change.kind) {
       case 'IGNORE':
@@ -228,7 +258,7 @@ export function planJob(
 
 /** Plans every job; the order of the result is the order of `views`. */
 export function planActions(
-  views: readonly JobView[],
+  views: readonly PlanView[],
   observations: ReadonlyMap<string, ClusterObservation>,
   now: Date,
 ): PlannedAction[] {

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LEASE_TTL_MS } from '../../../functions/core/operations/advance.js';
+import { desiredJobOf } from '../../../functions/core/desired-job.js';
+import { processSpecCache } from '../../../functions/core/plan/spec-cache.js';
 import { reconcile } from '../../../functions/core/reconcile.js';
 import type {
   ClusterJob,
@@ -303,5 +305,70 @@ describe('reconcile', () => {
     // Suspended as asked: the fault of the job it no longer runs is not its state any more.
     expect((await b.store.getJob('suspending'))?.status.lastError).toBeUndefined();
     expect(report.fleet.byPhase).toMatchObject({ UNKNOWN: 1, STABLE: 2 });
+  });
+});
+
+describe('reconcile in a cold process (spec summaries)', () => {
+  /** Stored as the doors store it (with its summary), then made steady: applied and RUNNING. */
+  async function steady(name: string, desired: ReturnType<typeof job>, savepointAt: string) {
+    const put = await b.store.putDesired(
+      { ...desiredJobOf(desired), name },
+      { actor: 'test', now: b.now() },
+    );
+    await b.store.transition(
+      name,
+      put.record.version,
+      {
+        phase: 'STABLE',
+        jobId: JOB_ID,
+        attempt: 1,
+        lastApplied: snap(desired, 1),
+        lastStable: snap(desired, 1),
+        jobStartedAt: savepointAt,
+        newestSavepoint: { path: 's3://sp/1', at: savepointAt },
+      },
+      { actor: 'test', action: 'seeded' },
+      b.now(),
+    );
+  }
+
+  it('reads only the specs of jobs it starts an operation for, and plans them the same', async () => {
+    processSpecCache.clear();
+    const due = job({ savepointPolicy: { interval: '1m' }, args: ['--cold', 'due'] });
+    const calm = job({ savepointPolicy: { interval: '1d' }, args: ['--cold', 'calm'] });
+    const old = new Date(b.now().getTime() - 3_600_000).toISOString();
+    await steady('job-due', due, old);
+    await steady('job-calm', calm, old);
+    b.flink.listJobs.mockResolvedValue(listed(overview('RUNNING')));
+    const reads = vi.spyOn(b.store, 'getStoredSpecs');
+
+    const report = await cycle();
+    expect(report.skipped).toEqual([]);
+    expect(report.planned).toMatchObject([
+      { jobName: 'job-calm', kind: 'none', reason: 'in desired state' },
+      { jobName: 'job-due', kind: 'savepoint', savepointKind: 'periodic' },
+    ]);
+    expect(report.started).toMatchObject([{ jobName: 'job-due', kind: 'savepoint' }]);
+    expect(reads.mock.calls.map(([names]) => names)).toEqual([['job-due']]);
+    expect(processSpecCache.has(desiredJobOf(calm).specHash)).toBe(false);
+  });
+
+  it('skips an operation whose spec changed between the listing and its read', async () => {
+    processSpecCache.clear();
+    const due = job({ savepointPolicy: { interval: '1m' }, args: ['--cold', 'moved'] });
+    await steady('job-moved', due, new Date(b.now().getTime() - 3_600_000).toISOString());
+    b.flink.listJobs.mockResolvedValue(listed(overview('RUNNING')));
+    const read = b.store.getStoredSpecs.bind(b.store);
+    vi.spyOn(b.store, 'getStoredSpecs').mockImplementation(async (names, options) => {
+      await b.store.putDesired(
+        { ...desiredJobOf(job({ args: ['--cold', 'moved', '--again'] })), name: 'job-moved' },
+        { actor: 'test', now: b.now() },
+      );
+      return read(names, options);
+    });
+    const report = await cycle();
+    expect(report.planned).toEqual([]);
+    expect(report.started).toEqual([]);
+    expect(report.skipped).toEqual([{ jobName: 'job-moved', reason: 'changed concurrently' }]);
   });
 });

@@ -1,4 +1,4 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { JobRecord, PlanningRecord } from '../../../functions/core/model/index.js';
 import { CorruptItemError } from '../../../functions/core/ports/index.js';
@@ -29,6 +29,7 @@ function lean(record: JobRecord): PlanningRecord {
     version: record.version,
     updatedAt: record.updatedAt,
     lease: record.lease,
+    specSummary: record.specSummary,
     status: present({
       phase: s.phase,
       attempt: s.attempt,
@@ -138,6 +139,68 @@ describe('listJobsForPlanning', () => {
       }),
     );
     await expect(store.listJobsForPlanning()).rejects.toBeInstanceOf(CorruptItemError);
+  });
+});
+
+describe('spec summaries', () => {
+  const summary = (specHash: string) => ({
+    format: 1,
+    specHash,
+    clusterRef: 'eu-1',
+    state: 'running' as const,
+    savepointNonce: 2,
+    savepointInterval: { text: '6h', ms: 21_600_000 },
+  });
+
+  it('are stored with the desired spec, kept by transitions, and listed for planning', async () => {
+    await store.putDesired(
+      { ...desired('a', { specHash: 'h1' }), specSummary: summary('h1') },
+      { actor: 'alice' },
+    );
+    await store.transition('a', 1, { phase: 'RUNNING' }, { actor: 'fjc', action: 't' }, T0);
+    expect((await store.getJob('a'))?.specSummary).toEqual(summary('h1'));
+    const [listed] = await store.listJobsForPlanning();
+    expect(listed?.specSummary).toEqual(summary('h1'));
+
+    // A desired spec stored without one (an older door) does not keep the previous spec's.
+    await store.putDesired(desired('a', { specHash: 'h2' }), { actor: 'alice' });
+    expect((await store.getJob('a'))?.specSummary).toBeUndefined();
+    const [relisted] = await store.listJobsForPlanning();
+    expect(relisted).not.toHaveProperty('specSummary');
+  });
+
+  it('"off" intervals survive the round trip', async () => {
+    const off = { ...summary('h1'), savepointInterval: 'off' as const };
+    await store.putDesired(
+      { ...desired('a', { specHash: 'h1' }), specSummary: off },
+      {
+        actor: 'alice',
+      },
+    );
+    expect((await store.getJob('a'))?.specSummary).toEqual(off);
+  });
+
+  it('one that does not decode is dropped, and the item still reads', async () => {
+    for (const [name, bad] of [
+      ['a', 'not json'],
+      ['b', '[1, "h"]'],
+    ] as const) {
+      await store.putDesired(
+        { ...desired(name, { specHash: 'h1' }), specSummary: summary('h1') },
+        { actor: 'alice' },
+      );
+      await dynamo.client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: `JOB#${name}` }, sk: { S: 'JOB' } },
+          UpdateExpression: 'SET specSummary = :s',
+          ExpressionAttributeValues: { ':s': { S: bad } },
+        }),
+      );
+      expect((await store.getJob(name))?.specSummary).toBeUndefined();
+    }
+    const listed = await store.listJobsForPlanning();
+    expect(listed.map((r) => r.specSummary)).toEqual([undefined, undefined]);
   });
 });
 

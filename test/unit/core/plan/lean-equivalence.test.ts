@@ -1,8 +1,9 @@
 /**
  * The lean reads plan exactly as the whole records did: random fleets are written to the table as
- * whole items, then planned twice — from `listJobs` with every spec parsed (as reconcile did
- * before lean reads) and from `loadViews` (the planning projection and cached specs) — and every
- * planned action and the fleet figures must be equal.
+ * whole items, then planned — from `listJobs` with every spec parsed (as reconcile did before
+ * lean reads), from `loadViews` with a warm cache (the planning projection and cached specs) and
+ * from `loadViews` with a cold one (spec summaries where the items have usable ones) — and every
+ * planned action and the fleet figures must be equal, at a random time.
  */
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -17,8 +18,13 @@ import {
 import { fleetFigures } from '../../../../functions/core/plan/fleet.js';
 import { loadViews } from '../../../../functions/core/plan/load-views.js';
 import type { ClusterObservation } from '../../../../functions/core/plan/observation.js';
-import { planJob, type JobView } from '../../../../functions/core/plan/plan-actions.js';
+import {
+  planJob,
+  type JobView,
+  type PlanView,
+} from '../../../../functions/core/plan/plan-actions.js';
 import { SpecCache } from '../../../../functions/core/plan/spec-cache.js';
+import { specSummaryOf } from '../../../../functions/core/plan/spec-summary.js';
 import { flinkJobSchema } from '../../../../functions/core/spec/index.js';
 import { DynamoJobStore } from '../../../../functions/store/index.js';
 import { jobToItem } from '../../../../functions/store/items.js';
@@ -43,11 +49,19 @@ const SPECS = [
   // A stored spec that no longer parses: skipped as desired, "none" as last applied.
   { spec: { kind: 'FlinkJob' }, specHash: 'broken', generation: 7 },
 ];
+/** The summary the store would hold next to each valid spec (none for the broken one). */
+const SUMMARIES = SPECS.flatMap((s) => {
+  const parsed = flinkJobSchema.safeParse(s.spec);
+  return parsed.success ? [specSummaryOf(parsed.data, s.specHash)] : [];
+});
 const JOB_IDS = ['a'.repeat(32), 'b'.repeat(32), 'c'.repeat(32)];
 const STATES = ['RUNNING', 'FAILED', 'CANCELED', 'RESTARTING', 'FINISHED', 'SUSPENDED'];
 const iso = (offsetMs: number) => new Date(NOW.getTime() + offsetMs).toISOString();
 const time = fc.integer({ min: -3_600_000, max: 3_600_000 }).map(iso);
 const spec = fc.constantFrom(...SPECS);
+const at = fc
+  .integer({ min: -7_200_000, max: 7_200_000 })
+  .map((ms) => new Date(NOW.getTime() + ms));
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
 const status: fc.Arbitrary<JobStatus> = fc
@@ -100,8 +114,11 @@ const jobRecord = (name: string): fc.Arbitrary<JobRecord> =>
       version: fc.integer({ min: 1, max: 50 }),
       updatedAt: time,
       lease: opt(fc.record({ owner: fc.constant('w'), expiresAt: time })),
+      // Its own spec's summary, none (written before summaries), another spec's (stale: must be
+      // ignored) or one of another format (ignored too).
+      summary: fc.constantFrom('own', 'none', 'stale', 'format'),
     })
-    .map(({ desired, status, version, updatedAt, lease }) => ({
+    .map(({ desired, status, version, updatedAt, lease, summary }) => ({
       name,
       team: 'platform',
       clusterRef: 'local',
@@ -114,7 +131,17 @@ const jobRecord = (name: string): fc.Arbitrary<JobRecord> =>
       updatedAt,
       ...(lease ? { lease } : {}),
       recentHistory: [{ version, actor: 'fjc', action: 'x', at: updatedAt }],
+      ...summaryOf(desired.specHash, summary),
     }));
+
+function summaryOf(hash: string, kind: string): Pick<JobRecord, 'specSummary'> {
+  const own = SUMMARIES.find((s) => s.specHash === hash);
+  const other = SUMMARIES.find((s) => s.specHash !== hash);
+  if (kind === 'own' && own) return { specSummary: own };
+  if (kind === 'stale' && other) return { specSummary: other };
+  if (kind === 'format' && own) return { specSummary: { ...own, format: own.format + 1 } };
+  return {};
+}
 
 const fleet = fc
   .integer({ min: 1, max: 12 })
@@ -162,7 +189,7 @@ describe('lean reads', () => {
     // One cache across runs, as in a warm process: hits and misses both get exercised.
     const cache = new SpecCache(4);
     await fc.assert(
-      fc.asyncProperty(fleet, observation, async (records, observations) => {
+      fc.asyncProperty(fleet, observation, at, async (records, observations, now) => {
         const tableName = `fjc-${randomUUID()}`;
         await createTable(dynamo.client, tableName);
         await doc.send(
@@ -177,18 +204,33 @@ describe('lean reads', () => {
           .map(wholeView)
           .filter((v): v is JobView => v !== undefined);
         const lean = await loadViews(store, cache);
+        // A cold process: every usable summary is planned from, no spec of those is read.
+        const cold = await loadViews(store, new SpecCache());
+        expect(cold.views.some((v) => v.summary === true)).toBe(
+          records.some((r) => {
+            const s = r.specSummary;
+            const applied = r.status.lastApplied?.specHash;
+            return (
+              s?.specHash === r.specHash &&
+              s.format === SUMMARIES[0]?.format &&
+              (applied === undefined || applied === r.specHash)
+            );
+          }),
+        );
 
-        const byName = (views: JobView[]) =>
+        const byName = (views: PlanView[]) =>
           [...views].sort((a, b) => a.record.name.localeCompare(b.record.name));
-        expect(byName(lean.views).map((v) => v.record.name)).toEqual(
-          byName(whole).map((v) => v.record.name),
-        );
-        expect(byName(lean.views).map((v) => planJob(v, observations, NOW))).toEqual(
-          byName(whole).map((v) => planJob(v, observations, NOW)),
-        );
-        expect(fleetFigures(lean.views, NOW, 15 * 60_000)).toEqual(
-          fleetFigures(whole, NOW, 15 * 60_000),
-        );
+        const plans = (views: PlanView[]) =>
+          byName(views).map((v) => planJob(v, observations, now));
+        const names = (views: PlanView[]) => byName(views).map((v) => v.record.name);
+        expect(names(lean.views)).toEqual(names(whole));
+        expect(names(cold.views)).toEqual(names(whole));
+        expect(plans(lean.views)).toEqual(plans(whole));
+        expect(plans(cold.views)).toEqual(plans(whole));
+        for (const views of [lean.views, cold.views])
+          expect(fleetFigures(views, now, 15 * 60_000)).toEqual(
+            fleetFigures(whole, now, 15 * 60_000),
+          );
       }),
       { numRuns: 25 },
     );

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanningRecord, StoredSpecs } from '../../../../functions/core/model/index.js';
-import { loadViews } from '../../../../functions/core/plan/load-views.js';
+import { fullViews, loadViews } from '../../../../functions/core/plan/load-views.js';
+import type { JobView, PlanView } from '../../../../functions/core/plan/plan-actions.js';
 import { SpecCache } from '../../../../functions/core/plan/spec-cache.js';
+import { specSummaryOf } from '../../../../functions/core/plan/spec-summary.js';
+import { flinkJobSchema } from '../../../../functions/core/spec/index.js';
 import { NOW, job, snapshot } from './fixtures.js';
 
 const v1 = snapshot(job({ parallelism: 1 }), 1);
@@ -64,11 +67,12 @@ describe('loadViews', () => {
     const cache = new SpecCache(10);
     const first = await loadViews(store, cache);
     expect(first.skipped).toEqual([]);
+    const views = first.views as JobView[];
     expect(first.views.map((v) => v.record.name)).toEqual(['a', 'b', 'c']);
-    expect(first.views[0]?.desired.spec.parallelism).toBe(1);
-    expect(first.views[0]?.lastApplied?.spec.parallelism).toBe(1);
-    expect(first.views[1]?.desired.spec.parallelism).toBe(2);
-    expect(first.views[1]?.lastApplied?.spec.parallelism).toBe(1);
+    expect(views[0]?.desired.spec.parallelism).toBe(1);
+    expect(views[0]?.lastApplied?.spec.parallelism).toBe(1);
+    expect(views[1]?.desired.spec.parallelism).toBe(2);
+    expect(views[1]?.lastApplied?.spec.parallelism).toBe(1);
     expect(first.views[2]?.lastApplied).toBeUndefined();
     // The last applied spec is asked for only where it differs from the desired one.
     expect(store.reads).toEqual([
@@ -127,9 +131,100 @@ describe('loadViews', () => {
     for (let cycle = 0; cycle < 3; cycle++) {
       const loaded = await loadViews(store, cache);
       expect(loaded.skipped).toEqual([]);
-      expect(loaded.views.map((v) => v.desired.spec.parallelism)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect(loaded.views.map((v) => v.lastApplied?.spec.parallelism)).toEqual([2, 3, 4, 5, 6, 1]);
+      const views = loaded.views as JobView[];
+      expect(views.map((v) => v.desired.spec.parallelism)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(views.map((v) => v.lastApplied?.spec.parallelism)).toEqual([2, 3, 4, 5, 6, 1]);
     }
     expect(cache.size).toBe(2);
+  });
+});
+
+const summaryOf = (s: typeof v1) => specSummaryOf(flinkJobSchema.parse(s.spec), s.specHash);
+const withSummary = (r: PlanningRecord, s: typeof v1): PlanningRecord => ({
+  ...r,
+  specSummary: summaryOf(s),
+});
+
+describe('loadViews with spec summaries', () => {
+  it('plans unchanged jobs from their summary on a cold cache, reading only changed jobs', async () => {
+    const store = fakeStore(
+      [
+        withSummary(record('steady', v1, v1), v1),
+        withSummary(record('new', v1), v1),
+        withSummary(record('changed', v2, v1), v2),
+        // A summary of another spec than the stored one is not trusted.
+        withSummary(record('stale', v2, v2), v1),
+        record('old', v1, v1),
+      ],
+      new Map([
+        ['changed', stored('changed', v2, v1)],
+        ['stale', stored('stale', v2, v2)],
+        ['old', stored('old', v1, v1)],
+      ]),
+    );
+    const loaded = await loadViews(store, new SpecCache(10));
+    expect(loaded.skipped).toEqual([]);
+    const kinds = (views: PlanView[]) =>
+      views.map((v) => [v.record.name, v.summary === true ? 'summary' : 'full']);
+    expect(kinds(loaded.views)).toEqual([
+      ['steady', 'summary'],
+      ['new', 'summary'],
+      ['changed', 'full'],
+      ['stale', 'full'],
+      ['old', 'full'],
+    ]);
+    const [steady, fresh] = loaded.views;
+    expect(steady?.desired.spec).toEqual({
+      clusterRef: 'local',
+      state: 'running',
+      savepointNonce: 0,
+      savepointPolicy: { interval: 'off' },
+    });
+    expect(steady?.lastApplied).toBe(steady?.desired);
+    expect(fresh?.lastApplied).toBeUndefined();
+    expect(store.reads).toEqual([
+      { names: ['changed'], lastApplied: true },
+      { names: ['stale', 'old'], lastApplied: false },
+    ]);
+  });
+
+  it('uses a cached spec rather than the summary', async () => {
+    const store = fakeStore(
+      [withSummary(record('a', v1, v1), v1)],
+      new Map([['a', stored('a', v1, v1)]]),
+    );
+    const cache = new SpecCache(10);
+    cache.parse(v1.specHash, v1.spec);
+    const loaded = await loadViews(store, cache);
+    expect(loaded.views[0]?.summary).not.toBe(true);
+    expect(store.reads).toEqual([]);
+  });
+});
+
+describe('fullViews', () => {
+  it('reads the specs not cached and parses them; a spec changed since listing is skipped', async () => {
+    const cached = withSummary(record('cached', v2, v2), v2);
+    const listed = withSummary(record('listed', v1, v1), v1);
+    const moved = withSummary(record('moved', v1), v1);
+    const gone = withSummary(record('gone', v1), v1);
+    const store = fakeStore(
+      [],
+      new Map([
+        ['listed', stored('listed', v1, v1)],
+        // Changed after the listing: its hash is not the listed one.
+        ['moved', stored('moved', v2)],
+      ]),
+    );
+    const cache = new SpecCache(10);
+    cache.parse(v2.specHash, v2.spec);
+    const views = await fullViews(store, [cached, listed, moved, gone], cache);
+    expect(store.reads).toEqual([{ names: ['listed', 'moved', 'gone'], lastApplied: false }]);
+    const view = (name: string) => views.get(name) as JobView;
+    expect(view('cached').desired.spec.parallelism).toBe(2);
+    expect(view('cached').lastApplied).toBe(view('cached').desired);
+    expect(view('listed').desired.spec.parallelism).toBe(1);
+    expect(view('listed').summary).toBeUndefined();
+    expect(views.get('moved')).toBe('changed concurrently');
+    expect(views.get('gone')).toBe('changed concurrently');
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { beginOperation } from '../../../../functions/core/operations/begin.js';
-import { planJob } from '../../../../functions/core/plan/plan-actions.js';
+import { planJob, type JobView } from '../../../../functions/core/plan/plan-actions.js';
 import { effectOf, previewDocuments } from '../../../../functions/core/plan/preview.js';
 import { flinkJobSchema, type FlinkJob } from '../../../../functions/core/spec/index.js';
 
@@ -36,7 +36,9 @@ describe('the plan preview asks the planner', () => {
     });
     expect(preview.ok).toBe(true);
     expect(planJob).toHaveBeenCalled();
-    expect(vi.mocked(planJob).mock.calls[0]?.[0].desired.spec.parallelism).toBe(2);
+    // The preview plans parsed documents, never summaries.
+    const view = vi.mocked(planJob).mock.calls[0]?.[0] as JobView | undefined;
+    expect(view?.desired.spec.parallelism).toBe(2);
     expect(vi.mocked(beginOperation).mock.results[0]?.value).toMatchObject({ kind: 'deploy' });
   });
 
