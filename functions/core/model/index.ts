@@ -6,6 +6,7 @@ export * from './audit.js';
 export type * from './cluster.js';
 export type * from './credentials.js';
 export * from './job.js';
+export type * from './gate.js';
 export type * from './planning.js';
 export type * from './json.js';
 export type * from './page.js';
