@@ -3,6 +3,7 @@
  */
 import { stringify } from 'yaml';
 import type { JobSummary, JobView } from '../api-types.js';
+import { renderGateDetail } from './gate.js';
 import { renderTable } from './table.js';
 import { age, instant } from './time.js';
 
@@ -92,6 +93,7 @@ export function renderJobDetail(job: JobView, now: Date): string {
       s.rejected &&
         `spec ${s.rejected.specHash.slice(0, 12)}: ${s.rejected.reason} (${instant(s.rejected.at, now)})`,
     ),
+    ...(s.gate ? renderGateDetail(s.gate) : []),
     ...field('Created', instant(job.createdAt, now)),
     ...field('Updated', instant(job.updatedAt, now)),
     'Spec:',
