@@ -1,4 +1,5 @@
 import type { JobRecord } from '../../functions/core/model/index.js';
+import { renderGateRequirements } from '../cli/render/gate.js';
 
 function ago(iso: string | undefined, now: Date): string {
   if (iso === undefined) return '';
@@ -22,8 +23,14 @@ export function renderStatusTable(jobs: readonly JobRecord[], now: Date): string
   const rows = jobs.map((job) => {
     const last = job.recentHistory[job.recentHistory.length - 1];
     const operation = job.status.operation;
+    const gate = job.status.gate;
+    // While the stability gate soaks, what it waits for says more than the step's name.
+    const soaking =
+      operation?.step === 'await-stable' && gate?.verdict === 'pending'
+        ? ` (${renderGateRequirements(gate)})`
+        : '';
     const action = operation
-      ? `${operation.kind}: ${operation.step}`
+      ? `${operation.kind}: ${operation.step}${soaking}`
       : last
         ? `${last.action} (${ago(last.at, now)})`
         : '';

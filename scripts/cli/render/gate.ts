@@ -25,15 +25,19 @@ export function renderGateCondition(c: ConditionView): string {
   return `${c.name} ${value} (need ${op} ${conditionValue(c.name, c.bound)}) ${mark(c.met)}`;
 }
 
-/** The whole gate on one line: `pending: soak 12s/60s, checkpoints 1/2, restarts 0/0, …`. */
-export function renderGateLine(gate: GateView): string {
-  const parts = [
+/** The gate's requirements on one line: `soak 12s/60s, checkpoints 1/2, restarts 0/0, …`. */
+export function renderGateRequirements(gate: GateView): string {
+  return [
     `soak ${seconds(gate.soakMs.done)}/${seconds(gate.soakMs.required)}`,
     `checkpoints ${gate.checkpoints.done}/${gate.checkpoints.required}`,
     `restarts ${gate.restarts.done}/${gate.restarts.required}`,
     ...gate.conditions.map(renderGateCondition),
-  ];
-  return `${gate.verdict} (${gate.state}): ${parts.join(', ')}`;
+  ].join(', ');
+}
+
+/** The whole gate on one line: `pending (RUNNING): soak 12s/60s, checkpoints 1/2, …`. */
+export function renderGateLine(gate: GateView): string {
+  return `${gate.verdict} (${gate.state}): ${renderGateRequirements(gate)}`;
 }
 
 /** The gate as detail lines (label, then one requirement per line). */
