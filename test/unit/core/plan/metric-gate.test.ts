@@ -7,7 +7,8 @@ import {
   keepSamples,
   type MetricSample,
 } from '../../../../functions/core/plan/metric-gate.js';
-import { validateSpecDocuments } from '../../../../functions/core/spec/index.js';
+import { flinkJobSchema, validateSpecDocuments } from '../../../../functions/core/spec/index.js';
+import { specWarnings } from '../../../../functions/core/spec/warnings.js';
 import { minimalJob } from '../../spec/fixtures.js';
 import {
   judgeStability,
@@ -54,6 +55,25 @@ describe('metric conditions in the spec', () => {
       'documents[0].spec.stabilityGate.maxBackpressuredTimeRatio',
       'documents[0].spec.stabilityGate.maxCheckpointDuration',
     ]);
+  });
+});
+
+describe('a metric gate whose soak is shorter than Flink refreshes metrics', () => {
+  it('is warned about, naming the field; a longer soak or no metric condition is not', () => {
+    const job = minimalJob();
+    const parsed = (stabilityGate: Record<string, unknown>) =>
+      flinkJobSchema.parse({
+        ...job,
+        spec: { ...(job.spec as Record<string, unknown>), stabilityGate },
+      });
+    expect(specWarnings(parsed({ soakWindow: '5s', minRecordsOut: 1 }))).toEqual([
+      {
+        path: 'spec.stabilityGate.soakWindow',
+        message: expect.stringContaining('"5s" is not longer than the 10s') as string,
+      },
+    ]);
+    expect(specWarnings(parsed({ soakWindow: '15s', minRecordsOut: 1 }))).toEqual([]);
+    expect(specWarnings(parsed({ soakWindow: '5s' }))).toEqual([]);
   });
 });
 
