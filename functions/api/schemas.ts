@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { teamQuotaSchema } from '../core/apply/team-quota.js';
 import { CHANGE_KINDS } from '../core/change/index.js';
+import { gateProgressSchema } from './gate-schema.js';
 import { SPEC_KINDS, flinkClusterSchema, flinkJobSchema } from '../core/spec/index.js';
 import {
   HISTORY_OUTCOMES,
@@ -159,6 +160,7 @@ export const jobStatusViewSchema = z.object({
     })
     .optional()
     .describe('The snapshot the last restart restored, and why fjc chose it.'),
+  gate: gateProgressSchema.optional(),
 });
 
 /** A job: its desired spec as stored and its status. */

@@ -54,6 +54,7 @@ function statusView(record: JobRecord): JobStatusView {
     ...(s.rejected ? { rejected: s.rejected } : {}),
     ...(s.backoff ? { backoff: s.backoff } : {}),
     ...(s.restorePoint ? { restorePoint: s.restorePoint } : {}),
+    ...(s.gate ? { gate: s.gate } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type JobFailure,
   type JobGraphPlan,
   type PlanRequest,
+  type JobMetrics,
   type JobState,
   type PollRequest,
   type SavepointHistory,
@@ -36,6 +37,7 @@ import { summarizeThrowable } from './flink-message.js';
 import type { FlinkRestClient } from './flink-rest-client.js';
 import type { JobPlan } from './schemas.js';
 import { awaitDisposal } from './waits.js';
+import { readJobMetrics } from './job-metrics.js';
 
 /**
  * A refusal or a transient fault in the core's terms (unreachable, timeouts and 5xx without a
@@ -131,6 +133,9 @@ export class FlinkClusterPort implements FlinkPort {
             latest: {
               ...(latest.external_path ? { path: latest.external_path } : {}),
               completedAt: latest.latest_ack_timestamp ?? 0,
+              ...(latest.end_to_end_duration === undefined
+                ? {}
+                : { durationMs: latest.end_to_end_duration }),
             },
           }
         : {}),
@@ -166,6 +171,10 @@ export class FlinkClusterPort implements FlinkPort {
         return false;
       throw translated(error);
     }
+  }
+
+  getJobMetrics(jobId: string): Promise<JobMetrics> {
+    return refusalsTranslated(readJobMetrics(this.client, jobId));
   }
 
   uploadJar(source: ArtifactStream): Promise<{ jarId: string }> {

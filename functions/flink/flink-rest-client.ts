@@ -17,6 +17,7 @@ import { DEFAULT_RETRY } from './retry.js';
 import { jarPlanBody, jarRunBody, type PlanJarOptions, type RunJarOptions } from './run-request.js';
 import {
   accumulatorsSchema,
+  aggregatedMetricsSchema,
   jobManagerConfigSchema,
   asyncOperationSchema,
   checkpointConfigSchema,
@@ -34,6 +35,7 @@ import {
   readJobList,
   resourceRequirementsSchema,
   triggerSchema,
+  type AggregatedMetrics,
   type AsyncOperation,
   type CheckpointConfig,
   type CheckpointingStats,
@@ -203,6 +205,27 @@ export class FlinkRestClient {
       idempotent: true,
       jobId,
     });
+  }
+
+  /**
+   * `GET /jobs/:id/vertices/:vid/subtasks/metrics`: the vertex's metrics aggregated over its
+   * subtasks; with no `names`, only the ids of the metrics it reports.
+   */
+  async getVertexMetrics(
+    jobId: string,
+    vertexId: string,
+    names: readonly string[] = [],
+  ): Promise<AggregatedMetrics> {
+    const query =
+      names.length === 0
+        ? ''
+        : `?get=${names.map((n) => encodeURIComponent(n)).join(',')}&agg=sum,max`;
+    return this.read(
+      `/jobs/${requireId('jobId', jobId)}/vertices/${requireId('vertexId', vertexId)}/subtasks/metrics${query}`,
+      'vertex metrics',
+      aggregatedMetricsSchema,
+      jobId,
+    );
   }
 
   /** User accumulators of the job, by name. */

@@ -126,6 +126,19 @@ export const jobDetailSchema = z.looseObject({
       }),
     )
     .default([]),
+  // Which vertex feeds which: read to find the sink-side vertices (no vertex consumes them).
+  plan: z
+    .looseObject({
+      nodes: z
+        .array(
+          z.looseObject({
+            id: z.string(),
+            inputs: z.array(z.looseObject({ id: z.string() })).optional(),
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 
@@ -150,6 +163,7 @@ const completedCheckpointSchema = z.looseObject({
   latest_ack_timestamp: z.number().optional(),
   is_savepoint: z.boolean().optional(),
   trigger_timestamp: z.number().optional(),
+  end_to_end_duration: z.number().optional(),
 });
 
 const failedCheckpointSchema = z.looseObject({
@@ -182,6 +196,20 @@ export const checkpointingStatsSchema = z.looseObject({
   }),
 });
 export type CheckpointingStats = z.infer<typeof checkpointingStatsSchema>;
+
+/**
+ * `GET /jobs/:id/vertices/:vid/subtasks/metrics[?get=…&agg=…]`: metric ids, and with `get` their
+ * aggregates over the subtasks. A gauge Flink cannot compute comes as a non-number (e.g. NaN):
+ * read as absent, never as zero.
+ */
+export const aggregatedMetricsSchema = z.array(
+  z.looseObject({
+    id: z.string(),
+    sum: z.unknown().optional(),
+    max: z.unknown().optional(),
+  }),
+);
+export type AggregatedMetrics = z.infer<typeof aggregatedMetricsSchema>;
 
 /** `GET /jobmanager/config`: the cluster's effective configuration, key by key. */
 export const jobManagerConfigSchema = z.array(

@@ -131,6 +131,16 @@ export class DynamoJobStore implements JobStore {
     return this.jobs.transition(name, expectedVersion, change, audit, now, options);
   }
 
+  recordProgress(
+    name: string,
+    expectedVersion: number,
+    patch: JobStatusPatch,
+    lease: { owner: string; ttlMs: number },
+    now: Date = this.clock(),
+  ): Promise<JobRecord> {
+    return this.jobs.recordProgress(name, expectedVersion, patch, lease, now);
+  }
+
   acquireLease(
     name: string,
     owner: string,

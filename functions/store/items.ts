@@ -7,6 +7,7 @@ import {
   SAVEPOINT_TRIGGER_KINDS,
   type AuditEntry,
   type ClusterRecord,
+  type GateProgress,
   type JobRecord,
   type JsonObject,
   type RecentAuditEntry,
@@ -177,6 +178,8 @@ const jobItem = z.object({
         reason: z.string(),
       })
       .optional(),
+    // The stability gate's progress (model/gate.ts), written and read only by fjc.
+    gateJson: jsonString.optional(),
   }),
   leaseOwner: z.string().optional(),
   /** Epoch ms; a number so the lease condition compares numerically. */
@@ -266,6 +269,7 @@ export function jobToItem(job: JobRecord): Record<string, unknown> {
       backoff: status.backoff,
       checkpointLocation: status.checkpointLocation,
       restorePoint: status.restorePoint,
+      gateJson: status.gate && JSON.stringify(status.gate),
     },
     // The listing index's copy of the status fields a listing shows (keys.ts LISTING_ATTRIBUTES).
     listing: {
@@ -335,6 +339,7 @@ export function itemToJob(item: Record<string, unknown>): JobRecord {
       ...(s.backoff === undefined ? {} : { backoff: s.backoff }),
       ...(s.checkpointLocation === undefined ? {} : { checkpointLocation: s.checkpointLocation }),
       ...(s.restorePoint === undefined ? {} : { restorePoint: s.restorePoint }),
+      ...(s.gateJson === undefined ? {} : { gate: s.gateJson as unknown as GateProgress }),
     },
     ...(i.leaseOwner === undefined || i.leaseExpiresAt === undefined
       ? {}

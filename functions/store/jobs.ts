@@ -158,9 +158,31 @@ export class Jobs {
     now: Date,
     options: TransitionOptions,
   ): Promise<JobRecord> {
+    validateAudit(audit);
+    return this.changeStatus(name, expectedVersion, change, audit, now, options);
+  }
+
+  /** Records what a check saw, without an audit entry (the port's `recordProgress`). */
+  async recordProgress(
+    name: string,
+    expectedVersion: number,
+    patch: JobStatusPatch,
+    lease: { owner: string; ttlMs: number },
+    now: Date,
+  ): Promise<JobRecord> {
+    return this.changeStatus(name, expectedVersion, patch, undefined, now, { lease });
+  }
+
+  private async changeStatus(
+    name: string,
+    expectedVersion: number,
+    change: JobStatusPatch | ((current: JobRecord) => JobStatusPatch),
+    audit: AuditInput | undefined,
+    now: Date,
+    options: TransitionOptions,
+  ): Promise<JobRecord> {
     requireName(name, 'name');
     requireCount(expectedVersion, 'expectedVersion', 1);
-    validateAudit(audit);
     if (options.lease) {
       requireName(options.lease.owner, 'lease.owner');
       requireTtl(options.lease.ttlMs, 'lease.ttlMs');
@@ -175,13 +197,13 @@ export class Jobs {
     const patch = typeof change === 'function' ? change(current) : change;
     const at = now.toISOString();
     const version = current.version + 1;
-    const entry = auditEntry(version, at, audit);
+    const entry = audit && auditEntry(version, at, audit);
     const record: JobRecord = {
       ...current,
       status: applyPatch(current.status, patch),
       version,
       updatedAt: at,
-      recentHistory: appendRecent(current.recentHistory, entry),
+      recentHistory: entry ? appendRecent(current.recentHistory, entry) : current.recentHistory,
     };
     if (options.lease === null) {
       delete record.lease;
@@ -194,7 +216,7 @@ export class Jobs {
         await this.records.currentVersion(name),
       );
     }
-    await this.audit.copy(name, [entry]);
+    if (entry) await this.audit.copy(name, [entry]);
     return record;
   }
 

@@ -53,5 +53,7 @@ export function applyPatch(status: JobStatus, patch: JobStatusPatch): JobStatus 
     next.checkpointLocation = patch.checkpointLocation;
   if (patch.restorePoint === null) delete next.restorePoint;
   else if (patch.restorePoint) next.restorePoint = patch.restorePoint;
+  if (patch.gate === null) delete next.gate;
+  else if (patch.gate) next.gate = patch.gate;
   return next;
 }

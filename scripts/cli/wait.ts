@@ -11,6 +11,7 @@ import type { CommandContext } from './context.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
 import { formatDuration } from './duration.js';
 import { writeLines } from './io.js';
+import { renderGateLine } from './render/gate.js';
 
 /** A job as it was applied (or found already stored by `apply`). */
 export interface AppliedJob {
@@ -81,6 +82,9 @@ export function progressOf(job: JobView, goal: string): string {
   const s = job.status;
   let line: string = s.phase;
   if (s.operation !== undefined) line += ` (${s.operation.kind}: ${s.operation.step})`;
+  // While the stability gate soaks, say what it waits for rather than a bare step name.
+  if (s.operation?.step === 'await-stable' && s.gate?.verdict === 'pending')
+    line += `, gate ${renderGateLine(s.gate)}`;
   if (s.lastStable !== undefined) line += `, stable at generation ${s.lastStable.generation}`;
   if (s.lastError !== undefined) line += `, last error ${s.lastError.code}: ${s.lastError.message}`;
   return `${line} — waiting for ${goal}`;

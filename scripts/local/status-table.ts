@@ -2,6 +2,7 @@ import { describeHistoryEntry, type JobRecord } from '../../functions/core/model
 import { renderTable } from '../cli/render/table.js';
 import { age } from '../cli/render/time.js';
 import { wrapText } from '../cli/render/wrap.js';
+import { renderGateRequirements } from '../cli/render/gate.js';
 
 /** `5m ago`, or nothing for a missing instant. */
 function ago(iso: string | undefined, now: Date): string {
@@ -17,7 +18,13 @@ function shortPath(path: string | undefined): string {
 /** What the job is doing, or the last thing that happened to it. */
 function lastEvent(job: JobRecord, now: Date): string {
   const operation = job.status.operation;
-  if (operation) return `${operation.kind}, at step ${operation.step}`;
+  const gate = job.status.gate;
+  // While the stability gate soaks, what it waits for says more than the step's name.
+  const soaking =
+    operation?.step === 'await-stable' && gate?.verdict === 'pending'
+      ? ` (${renderGateRequirements(gate)})`
+      : '';
+  if (operation) return `${operation.kind}, at step ${operation.step}${soaking}`;
   const last = job.recentHistory[job.recentHistory.length - 1];
   if (!last) return '';
   return `${describeHistoryEntry(last).event} (${ago(last.at, now)})`;

@@ -89,6 +89,10 @@ export const JOB_FIELD_RULES = {
   'spec.stabilityGate.maxRestarts': { class: 'IGNORE', why: IGNORE_POLICY },
   'spec.stabilityGate.soakWindow': { class: 'IGNORE', why: IGNORE_POLICY },
   'spec.stabilityGate.readinessTimeout': { class: 'IGNORE', why: IGNORE_POLICY },
+  'spec.stabilityGate.minRecordsOut': { class: 'IGNORE', why: IGNORE_POLICY },
+  'spec.stabilityGate.maxBusyTimeRatio': { class: 'IGNORE', why: IGNORE_POLICY },
+  'spec.stabilityGate.maxBackpressuredTimeRatio': { class: 'IGNORE', why: IGNORE_POLICY },
+  'spec.stabilityGate.maxCheckpointDuration': { class: 'IGNORE', why: IGNORE_POLICY },
   'spec.rollback.enabled': { class: 'IGNORE', why: IGNORE_POLICY },
   'spec.deletionPolicy': { class: 'IGNORE', why: 'applies only when the spec is deleted' },
   'spec.restartNonce': {

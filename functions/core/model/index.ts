@@ -7,6 +7,7 @@ export * from './history-events.js';
 export type * from './cluster.js';
 export type * from './credentials.js';
 export * from './job.js';
+export type * from './gate.js';
 export type * from './planning.js';
 export * from './spec-summary.js';
 export type * from './json.js';

@@ -6,6 +6,7 @@ import type { JsonObject } from './json.js';
 import type { RecentAuditEntry } from './audit.js';
 import type { SavepointRef } from './savepoint.js';
 import type { SpecSummary } from './spec-summary.js';
+import type { GateProgress } from './gate.js';
 
 /** Lifecycle phases of a job as the controller sees it. */
 export const JOB_PHASES = [
@@ -114,6 +115,8 @@ export interface JobStatus {
   checkpointLocation?: string;
   /** The restore point the last restart chose, and why. */
   restorePoint?: RestorePoint;
+  /** The stability gate's progress for the version last judged (kept after its verdict). */
+  gate?: GateProgress;
 }
 
 /** Per-job backoff after operations that ended on faults (not rejections), for this spec. */
@@ -200,4 +203,5 @@ export interface JobStatusPatch {
   backoff?: RetryBackoff | null;
   checkpointLocation?: string | null;
   restorePoint?: RestorePoint | null;
+  gate?: GateProgress | null;
 }

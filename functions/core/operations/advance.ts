@@ -217,8 +217,17 @@ async function record_(
   const actor = `fjc:${operation.kind}`;
   const ttlMs = leaseTtlMs(ctx);
   if (result.type === 'wait') {
-    // Waiting writes nothing, except to keep the lease alive through a long soak.
-    if (renewalDue(record.lease?.expiresAt, now, ttlMs))
+    // Waiting writes nothing, except what a look saw (with the lease renewed in the same write)
+    // or, failing that, to keep the lease alive through a long soak.
+    if (result.progress)
+      await ctx.store.recordProgress(
+        record.name,
+        record.version,
+        { ...result.progress.change, operation: { ...operation, data: result.progress.data } },
+        { owner, ttlMs },
+        now,
+      );
+    else if (renewalDue(record.lease?.expiresAt, now, ttlMs))
       await ctx.store.acquireLease(record.name, owner, ttlMs, now);
     // Never pause past the next renewal: the lease must not run out while nobody looks.
     const seconds = Math.min(result.seconds, Math.max(1, Math.floor(ttlMs / 3000)));

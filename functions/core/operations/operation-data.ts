@@ -65,6 +65,24 @@ export const operationDataSchema = z.object({
   stepStartedAt: z.string().optional(),
   /** Steps that failed after all retries; the operation ends FAILED at {@link MAX_STEP_FAILURES}. */
   failures: z.number().int().optional(),
+  /**
+   * The stability gate's metric samples of the soak window for the Flink job `jobId` (bounded:
+   * plan/metric-gate.ts MAX_METRIC_SAMPLES), so that "sustained" is judged from the record.
+   */
+  gateSamples: z
+    .object({
+      jobId: z.string(),
+      samples: z.array(
+        z.object({
+          at: z.number(),
+          recordsOut: z.number().optional(),
+          busyRatio: z.number().optional(),
+          backpressuredRatio: z.number().optional(),
+          checkpointDurationMs: z.number().optional(),
+        }),
+      ),
+    })
+    .optional(),
 });
 
 /** A step that keeps failing after the state machine's retries ends its operation. */

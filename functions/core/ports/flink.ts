@@ -51,6 +51,8 @@ export interface CheckpointSummary {
     path?: string;
     /** Epoch ms at which it completed (0 when Flink did not say). */
     completedAt: number;
+    /** How long it took end to end (ms), when Flink said. */
+    durationMs?: number;
   };
 }
 
@@ -62,6 +64,23 @@ export interface CheckpointSummary {
 export interface SavepointHistory {
   completed?: { path: string; triggeredAt: number };
   failed?: { triggeredAt: number; cause: string };
+}
+
+/**
+ * A job's health metrics now (docs/upgrades.md "Metric conditions"); a value Flink has not
+ * reported yet is absent, never zero.
+ */
+export interface JobMetrics {
+  /**
+   * Records that reached the job's sinks since it started: for each sink-side vertex (one no
+   * vertex consumes), the fewest records any of its chained operators received
+   * (operator `numRecordsIn`, summed over subtasks), summed over those vertices.
+   */
+  recordsToSinks?: number;
+  /** The highest `busyTimeMsPerSecond` of any subtask, as a share of a second. */
+  busyRatio?: number;
+  /** The highest `backPressuredTimeMsPerSecond` of any subtask, as a share of a second. */
+  backpressuredRatio?: number;
 }
 
 /** A failure of a job, newest first in lists. */
@@ -196,6 +215,8 @@ export interface FlinkPort {
   rescale(jobId: string, parallelism: number): Promise<void>;
   /** Whether the job takes periodic checkpoints (its checkpoint interval is set). */
   isCheckpointingEnabled(jobId: string): Promise<boolean>;
+  /** The job's health metrics now, for the stability gate's metric conditions. */
+  getJobMetrics(jobId: string): Promise<JobMetrics>;
 }
 
 /** The cluster understood a request and refused it (as opposed to a transient fault). */

@@ -106,6 +106,18 @@ export interface JobStore {
     options?: TransitionOptions,
   ): Promise<JobRecord>;
   /**
+   * Records what a check saw (the stability gate's progress, its metric samples) in one
+   * conditional write at `expectedVersion` that also renews `lease`, WITHOUT an audit entry: an
+   * observation, not a change, which would otherwise flush the useful entries out of the history.
+   */
+  recordProgress(
+    name: string,
+    expectedVersion: number,
+    patch: JobStatusPatch,
+    lease: { owner: string; ttlMs: number },
+    now?: Date,
+  ): Promise<JobRecord>;
+  /**
    * Takes (or renews, for the same owner) the lease of a job. Succeeds when there is no lease, it
    * has expired (takeover) or `owner` already holds it. The returned record contains the
    * operation in flight, for the new owner to resume.

@@ -142,6 +142,39 @@ export const savepointPolicySchema = z
  * What "the new version is healthy" means. Flink reporting RUNNING once proves little, so a
  * deployment counts as stable only after completed checkpoints and a quiet soak window.
  */
+const ratio = () =>
+  z
+    .number({ error: 'must be a number from 0 to 1 (a share of each second)' })
+    .min(0, { error: 'must be at least 0' })
+    .max(1, { error: 'must be at most 1' });
+
+/**
+ * Health conditions read from Flink's metrics during the soak window; each is off unless set
+ * (docs/upgrades.md "Metric conditions" says exactly what each one reads).
+ */
+const metricConditionFields = {
+  minRecordsOut: boundedInt(0, Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe(
+      'Records the job must have emitted toward its sinks (numRecordsOut of the operators feeding each sink vertex, summed) by the end of the soak window; off unless set.',
+    ),
+  maxBusyTimeRatio: ratio()
+    .optional()
+    .describe(
+      'Busiest vertex busyTimeMsPerSecond / 1000 that must not be exceeded by every sample of the soak window (sustained); off unless set.',
+    ),
+  maxBackpressuredTimeRatio: ratio()
+    .optional()
+    .describe(
+      'Most backpressured vertex backPressuredTimeMsPerSecond / 1000 that must not be exceeded by every sample of the soak window (sustained); off unless set.',
+    ),
+  maxCheckpointDuration: duration()
+    .optional()
+    .describe(
+      'Longest end-to-end duration of a checkpoint completed during the soak window; off unless set.',
+    ),
+};
+
 export const stabilityGateSchema = z
   .strictObject({
     minCompletedCheckpoints: boundedInt(0, 1000)
@@ -158,6 +191,7 @@ export const stabilityGateSchema = z
       .describe(
         'How long the job may take to become RUNNING and pass the gate before it counts as failed.',
       ),
+    ...metricConditionFields,
   })
   .prefault({});
 

@@ -28,5 +28,27 @@ export function specWarnings(job: FlinkJob): SpecWarning[] {
       path: `spec.flinkConfiguration.${INTERVAL_KEY}`,
       message: `"${interval}" disables checkpointing, but stabilityGate.minCompletedCheckpoints is ${needed}: no version of this job can pass its stability gate; set a positive interval or stabilityGate.minCompletedCheckpoints: 0`,
     });
+  warnings.push(...metricGateWarnings(job));
   return warnings;
+}
+
+/** Flink's default `metrics.fetcher.update-interval`: how stale its REST metrics may be. */
+const METRIC_REFRESH_MS = 10_000;
+
+/** A gate with metric conditions whose soak window ends before Flink may have any reading. */
+function metricGateWarnings(job: FlinkJob): SpecWarning[] {
+  const gate = job.spec.stabilityGate;
+  const metrics = [
+    gate.minRecordsOut,
+    gate.maxBusyTimeRatio,
+    gate.maxBackpressuredTimeRatio,
+    gate.maxCheckpointDuration,
+  ].some((condition) => condition !== undefined);
+  if (!metrics || gate.soakWindow.ms > METRIC_REFRESH_MS) return [];
+  return [
+    {
+      path: 'spec.stabilityGate.soakWindow',
+      message: `"${gate.soakWindow.text}" is not longer than the 10s in which Flink refreshes the metrics its REST API serves (metrics.fetcher.update-interval): the soak may end before the metric conditions have a reading, and the gate then waits up to readinessTimeout; use a soakWindow above 10s`,
+    },
+  ];
 }

@@ -3,6 +3,7 @@
  */
 import { stringify } from 'yaml';
 import type { AuditEntryView, JobSummary, JobView } from '../api-types.js';
+import { renderGateDetail } from './gate.js';
 import { renderTable } from './table.js';
 import { age, instant } from './time.js';
 import { renderEventTable } from './trail.js';
@@ -118,6 +119,7 @@ export function renderJobDetail(
         `spec ${s.rejected.specHash.slice(0, 12)} at ${instant(s.rejected.at, now)}: ${s.rejected.reason}`,
       width,
     ),
+    ...(s.gate ? renderGateDetail(s.gate) : []),
     ...field('Created', instant(job.createdAt, now), width),
     ...field('Updated', instant(job.updatedAt, now), width),
     'Spec:',

@@ -90,4 +90,35 @@ describe('renderStatusTable', () => {
       `SUBMIT_FAILED: ${message.trim()}`.replace(/\s+/g, ' '),
     );
   });
+
+  it('shows what the stability gate waits for while a version soaks', () => {
+    const soaking = renderStatusTable(
+      [
+        record({
+          phase: 'UPGRADING',
+          operation: {
+            id: 'o',
+            kind: 'upgrade',
+            step: 'await-stable',
+            startedAt: now.toISOString(),
+          },
+          gate: {
+            specHash: 'h',
+            jobId: 'b'.repeat(32),
+            verdict: 'pending',
+            at: now.toISOString(),
+            state: 'RUNNING',
+            soakMs: { done: 12_400, required: 60_000 },
+            checkpoints: { done: 1, required: 2 },
+            restarts: { done: 0, required: 1 },
+            conditions: [{ name: 'minRecordsOut', bound: 1 }],
+          },
+        }),
+      ],
+      now,
+    );
+    expect(soaking).toContain(
+      'upgrade, at step await-stable (soak 12s/60s, checkpoints 1/2, restarts 0/1, minRecordsOut not reported yet (need ≥ 1) …)',
+    );
+  });
 });

@@ -28,11 +28,15 @@ export interface Exits {
 }
 export type Exit = keyof Exits;
 
-/** Not yet: look again after `seconds`, writing nothing. */
+/**
+ * Not yet: look again after `seconds`, writing nothing, or with `progress` what the look saw (the
+ * stability gate's progress and samples), recorded without an audit entry.
+ */
 export interface Wait {
   type: 'wait';
   seconds: number;
   summary: string;
+  progress?: { change: StatusChange; data: OperationData };
 }
 
 export type StepResult<E extends Exit = Exit> = Exits[E] | Wait;

@@ -94,6 +94,7 @@ export function flinkStub(): FlinkStub {
     awaitDisposal: vi.fn(() => Promise.resolve()),
     rescale: vi.fn(() => Promise.resolve()),
     isCheckpointingEnabled: vi.fn(() => Promise.resolve(true)),
+    getJobMetrics: unscripted('getJobMetrics'),
   };
 }
 

@@ -70,7 +70,7 @@ describe('judgeStability', () => {
       t0,
       t0 + 10_000,
     );
-    expect(verdict).toEqual({
+    expect(verdict).toMatchObject({
       verdict: 'unstable',
       reason: '1 restart(s) in the soak window, 0 allowed: RuntimeException: boom',
     });
@@ -81,10 +81,12 @@ describe('judgeStability', () => {
     );
   });
   it('fails a terminal or vanished job at once', () => {
-    expect(judgeStability(gate, ev({ state: 'FAILED', latestFailure: 'x' }), t0, t0)).toEqual({
-      verdict: 'unstable',
-      reason: 'the job ended FAILED: x',
-    });
+    expect(judgeStability(gate, ev({ state: 'FAILED', latestFailure: 'x' }), t0, t0)).toMatchObject(
+      {
+        verdict: 'unstable',
+        reason: 'the job ended FAILED: x',
+      },
+    );
     expect(judgeStability(gate, ev({ state: 'MISSING' }), t0, t0).verdict).toBe('unstable');
   });
   it('fails when not stable within the readiness timeout', () => {

@@ -32,6 +32,8 @@ import org.apache.flink.util.Collector;
  *       (default 1)
  *   <li>{@code --counter-uid X}: the counter operator's uid (default counter); another uid is
  *       another operator to Flink, so the old counter's state has no operator to go to
+ *   <li>{@code --emit false}: the counter counts but emits nothing downstream (a job that runs
+ *       but does nothing useful, for the metric stability gate)
  * </ul>
  */
 public final class StatefulCounter {
@@ -45,6 +47,14 @@ public final class StatefulCounter {
     long failAfterSeconds = -1;
     int restartAttempts = 1;
     String counterUid = "counter";
+    // --emit: a separate block, kept apart from other flags to ease merges.
+    boolean emit = true;
+    for (int i = 0; i + 1 < args.length; i++) {
+      if ("--emit".equals(args[i])) {
+        emit = Boolean.parseBoolean(args[i + 1]);
+      }
+    }
+    args = withoutEmitFlag(args);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rate" -> rate = Long.parseLong(value(args, ++i, "--rate"));
@@ -85,7 +95,7 @@ public final class StatefulCounter {
         .uid("rate-limiter")
         .name("rate-limiter")
         .keyBy(new ModKey(), Types.LONG)
-        .process(new Counter(failAfterSeconds))
+        .process(new Counter(failAfterSeconds, emit))
         .uid(counterUid)
         .name("counter")
         .sinkTo(new DiscardingSink<>())
@@ -93,6 +103,19 @@ public final class StatefulCounter {
         .name("discard");
 
     env.execute(name);
+  }
+
+  /** The arguments without {@code --emit X}, which is read before the others. */
+  private static String[] withoutEmitFlag(String[] args) {
+    java.util.List<String> rest = new java.util.ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if ("--emit".equals(args[i])) {
+        value(args, ++i, "--emit");
+      } else {
+        rest.add(args[i]);
+      }
+    }
+    return rest.toArray(new String[0]);
   }
 
   private static String value(String[] args, int index, String flag) {
@@ -142,13 +165,15 @@ public final class StatefulCounter {
   static final class Counter extends KeyedProcessFunction<Long, Long, Long> {
     private static final long serialVersionUID = 1L;
     private final long failAfterSeconds;
+    private final boolean emit;
     // Initialised lazily rather than in open(): open's signature differs between 1.20 and 2.x.
     private transient ValueState<Long> count;
     private transient LongMaximum maxCount;
     private transient long startedAt;
 
-    Counter(long failAfterSeconds) {
+    Counter(long failAfterSeconds, boolean emit) {
       this.failAfterSeconds = failAfterSeconds;
+      this.emit = emit;
     }
 
     @Override
@@ -167,7 +192,9 @@ public final class StatefulCounter {
       long next = (current == null ? 0L : current) + 1;
       count.update(next);
       maxCount.add(next);
-      out.collect(next);
+      if (emit) {
+        out.collect(next);
+      }
     }
   }
 }
