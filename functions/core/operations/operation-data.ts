@@ -4,6 +4,7 @@ import { FjcError } from '../../commons/errors.js';
 /** Steps that act on Flink (the Step function runs them). */
 export const ACT_STEPS = [
   'locate-restore-point',
+  'resolve-chosen-savepoint',
   'stop-with-savepoint',
   'trigger-savepoint',
   'read-checkpoint',
