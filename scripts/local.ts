@@ -216,6 +216,7 @@ async function main(): Promise<void> {
     tokens: { [token]: 'local-admin' },
     port: Number(process.env.FJC_API_PORT ?? '0'),
     reconcile: runtime.trigger,
+    checkpoints: runtime.context.checkpoints,
   });
   services.push({ name: 'API', stop: () => api.stop() });
   await writeFile(join(localDir, 'api.json'), JSON.stringify({ url: api.url, token }, null, 2), {

@@ -23,7 +23,9 @@ import {
   nameSchema,
   openApiDocumentSchema,
   planResultSchema,
+  registerSavepointBodySchema,
   savepointListSchema,
+  savepointSchema,
 } from './schemas.js';
 
 /** Named schemas: each becomes `#/components/schemas/<name>` and is referenced from there. */
@@ -32,6 +34,8 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   FlinkCluster: flinkClusterSchema,
   SpecFile: z.union([specDocumentSchema, z.array(specDocumentSchema)]),
   ActionBody: actionBodySchema,
+  RegisterSavepointBody: registerSavepointBodySchema,
+  Savepoint: savepointSchema,
   Error: errorBodySchema,
   JobSummary: jobSummarySchema,
   JobList: jobListSchema,

@@ -39,7 +39,11 @@ import {
 } from '../../functions/api/team-directory.js';
 import { ConfigurationError } from '../../functions/commons/errors.js';
 import { createObservability } from '../../functions/commons/observability.js';
-import type { JobStore, ReconcileTrigger } from '../../functions/core/ports/index.js';
+import type {
+  CheckpointStorage,
+  JobStore,
+  ReconcileTrigger,
+} from '../../functions/core/ports/index.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
@@ -61,6 +65,8 @@ export interface ApiServerOptions {
   clock?: () => Date;
   /** The event path: a targeted reconcile of each job a request changed (the local runtime's). */
   reconcile?: ReconcileTrigger;
+  /** Savepoint storage, to check a registered savepoint's `_metadata`. */
+  checkpoints?: CheckpointStorage;
 }
 
 /** A running local API. */
@@ -145,6 +151,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     logger: options.logger ?? createObservability('api').logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
+    ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
     ...(options.rateLimit === undefined
       ? {}
       : { rateLimiter: new TokenBucketLimiter(options.rateLimit) }),

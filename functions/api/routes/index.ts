@@ -11,6 +11,7 @@ import { clusterRoutes } from './clusters.js';
 import { jobActionRoutes } from './job-actions.js';
 import { jobRoutes } from './jobs.js';
 import { planRoutes } from './plan.js';
+import { savepointRoutes } from './savepoints.js';
 
 let document: Record<string, unknown> | undefined;
 
@@ -37,6 +38,7 @@ const openApi: Route = {
 export const ROUTES: readonly Route[] = [
   ...jobRoutes,
   ...jobActionRoutes,
+  ...savepointRoutes,
   ...planRoutes,
   ...clusterRoutes,
   openApi,
