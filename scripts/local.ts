@@ -224,6 +224,7 @@ async function main(): Promise<void> {
     port: Number(process.env.FJC_API_PORT ?? '0'),
     reconcile: runtime.trigger,
     preflight: (job, record) => previewPreflight(runtime.context, job, record),
+    checkpoints: runtime.context.checkpoints,
   });
   services.push({ name: 'API', stop: () => api.stop() });
   await writeFile(join(localDir, 'api.json'), JSON.stringify({ url: api.url, token }, null, 2), {

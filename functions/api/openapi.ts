@@ -23,8 +23,10 @@ import {
   nameSchema,
   openApiDocumentSchema,
   planResultSchema,
+  registerSavepointBodySchema,
   savepointListSchema,
   whoamiSchema,
+  savepointSchema,
 } from './schemas.js';
 
 /** Where the generated document is committed, relative to the repository root. */
@@ -36,6 +38,8 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   FlinkCluster: flinkClusterSchema,
   SpecFile: z.union([specDocumentSchema, z.array(specDocumentSchema)]),
   ActionBody: actionBodySchema,
+  RegisterSavepointBody: registerSavepointBodySchema,
+  Savepoint: savepointSchema,
   Error: errorBodySchema,
   JobSummary: jobSummarySchema,
   JobList: jobListSchema,

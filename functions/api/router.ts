@@ -4,7 +4,7 @@
  * document cannot list a route that does not exist or miss one that does.
  */
 import type { z } from 'zod';
-import type { JobStore, ReconcileTrigger } from '../core/ports/index.js';
+import type { CheckpointStorage, JobStore, ReconcileTrigger } from '../core/ports/index.js';
 import type { AccessRequest, AuditLog, Caller, Principal } from '../core/authorization.js';
 import { HttpError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './http.js';
@@ -53,6 +53,11 @@ export interface ApiDeps {
   preflight?: PreflightRunner;
   /** Per-team quotas (the team directory's `quotas`); absent: none. */
   quotas?: TeamQuotas;
+  /**
+   * Savepoint storage the API may read to check a registered savepoint's `_metadata`. Absent:
+   * registration takes the path as given (the restore checks it before anything stops).
+   */
+  checkpoints?: CheckpointStorage;
 }
 
 /** Everything a route handler gets. */
@@ -70,7 +75,8 @@ export interface RouteContext {
 }
 
 /** Request bodies the OpenAPI document describes, by component name. */
-export type BodyComponent = 'FlinkJob' | 'FlinkCluster' | 'SpecFile' | 'ActionBody';
+export type BodyComponent =
+  'FlinkJob' | 'FlinkCluster' | 'SpecFile' | 'ActionBody' | 'RegisterSavepointBody';
 
 /** Documentation of a route, turned into the OpenAPI document. */
 export interface RouteDoc {

@@ -9,11 +9,13 @@ import { teamQuotaSchema } from '../core/apply/team-quota.js';
 import { CHANGE_KINDS } from '../core/change/index.js';
 import { gateProgressSchema } from './gate-schema.js';
 import { SPEC_KINDS, flinkClusterSchema, flinkJobSchema } from '../core/spec/index.js';
+import { restoreFromSchema } from '../core/spec/job.js';
 import {
   HISTORY_OUTCOMES,
   JOB_PHASES,
   OPERATION_KINDS,
   SAVEPOINT_STATUSES,
+  SAVEPOINT_JOB_TYPES,
   SAVEPOINT_TRIGGER_KINDS,
 } from '../core/model/index.js';
 
@@ -77,10 +79,34 @@ export const actionBodySchema = z.strictObject({
     .max(500, { error: 'must be at most 500 characters' })
     .optional()
     .describe('Why, recorded in the audit trail.'),
+  savepointId: restoreFromSchema.shape.savepointId.describe(
+    'restore only: the catalog id of the savepoint to restore (give it or path).',
+  ),
+  path: restoreFromSchema.shape.path.describe(
+    'restore only: a savepoint location to restore (give it or savepointId).',
+  ),
 });
 
+/** `POST /v1/jobs/{name}/savepoints`: a savepoint made elsewhere, to add to the job's catalog. */
+export const registerSavepointBodySchema = z.strictObject({
+  path: restoreFromSchema.shape.path
+    .unwrap()
+    .describe('Where the savepoint is (its directory, holding `_metadata`).'),
+  reason: actionBodySchema.shape.reason,
+});
+
+/** `POST /v1/jobs/{name}/savepoints/{id}/pin|unpin` and `DELETE …/{id}` take no body. */
+export const SAVEPOINT_CHANGES = ['pin', 'unpin'] as const;
+
 /** The actions a caller can ask of a job. */
-export const JOB_ACTIONS = ['savepoint', 'suspend', 'resume', 'rollback', 'redeploy'] as const;
+export const JOB_ACTIONS = [
+  'savepoint',
+  'suspend',
+  'resume',
+  'rollback',
+  'redeploy',
+  'restore',
+] as const;
 /** One of {@link JOB_ACTIONS}. */
 export type JobAction = (typeof JOB_ACTIONS)[number];
 
@@ -235,11 +261,21 @@ export const savepointSchema = z.object({
   path: z.string().optional(),
   triggerKind: z.enum(SAVEPOINT_TRIGGER_KINDS),
   generation: z.number().int(),
-  flinkJobId: z.string(),
-  restoredFrom: z.string().optional(),
-  parentId: z.string().optional(),
+  flinkJobId: z.string().optional().describe('Unknown for a registered savepoint.'),
+  artifactDigest: z.string().optional().describe('sha256 of the program that wrote it, if pinned.'),
+  flinkVersion: z.string().optional().describe('Flink version of the cluster that wrote it.'),
+  jobType: z.enum(SAVEPOINT_JOB_TYPES).optional(),
+  restoredFrom: z
+    .string()
+    .optional()
+    .describe('The savepoint or checkpoint the writing job started from.'),
+  parentId: z.string().optional().describe('Catalog id of restoredFrom, when catalogued.'),
   status: z.enum(SAVEPOINT_STATUSES),
   failureCause: z.string().optional(),
+  pinned: z.boolean().optional().describe('Kept by retention and refused for deletion.'),
+  deleteRequestedAt: iso
+    .optional()
+    .describe('Deletion asked for: the next retention round disposes of it.'),
   createdAt: iso,
   updatedAt: iso,
 });

@@ -108,6 +108,10 @@ export class FlinkClusterPort implements FlinkPort {
     };
   }
 
+  async flinkVersion(): Promise<string> {
+    return (await this.client.getVersion()).raw;
+  }
+
   async checkpointDirectory(): Promise<string | undefined> {
     const config = await this.client.getJobManagerConfig();
     // 2.x reads execution.checkpointing.dir; 1.x state.checkpoints.dir (2.x still accepts it).

@@ -200,6 +200,27 @@ export class DynamoJobStore implements JobStore {
     return this.updateSavepoint(jobName, id, { status: 'DISPOSED' }, now);
   }
 
+  getSavepoint(jobName: string, id: string): Promise<SavepointRecord | undefined> {
+    return this.savepoints.get(jobName, id);
+  }
+
+  setSavepointPinned(
+    jobName: string,
+    id: string,
+    pinned: boolean,
+    now: Date = this.clock(),
+  ): Promise<SavepointRecord> {
+    return this.savepoints.setPinned(jobName, id, pinned, now);
+  }
+
+  requestSavepointDeletion(
+    jobName: string,
+    id: string,
+    now: Date = this.clock(),
+  ): Promise<SavepointRecord> {
+    return this.savepoints.requestDeletion(jobName, id, now);
+  }
+
   listSavepoints(jobName: string, page: PageRequest = {}): Promise<Page<SavepointRecord>> {
     return this.savepoints.list(jobName, page);
   }

@@ -4,6 +4,7 @@ import {
   JOB_PHASES,
   OPERATION_KINDS,
   SAVEPOINT_STATUSES,
+  SAVEPOINT_JOB_TYPES,
   SAVEPOINT_TRIGGER_KINDS,
   type AuditEntry,
   type ClusterRecord,
@@ -377,11 +378,14 @@ const savepointItem = z.object({
   generation: z.number(),
   artifactDigest: z.string().optional(),
   flinkVersion: z.string().optional(),
-  flinkJobId: z.string(),
+  jobType: z.enum(SAVEPOINT_JOB_TYPES).optional(),
+  flinkJobId: z.string().optional(),
   restoredFrom: z.string().optional(),
   parentId: z.string().optional(),
   status: z.enum(SAVEPOINT_STATUSES),
   failureCause: z.string().optional(),
+  pinned: z.boolean().optional(),
+  deleteRequestedAt: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -398,9 +402,13 @@ export function itemToSavepoint(item: Record<string, unknown>): SavepointRecord 
     triggerId,
     artifactDigest,
     flinkVersion,
+    jobType,
+    flinkJobId,
     restoredFrom,
     parentId,
     failureCause,
+    pinned,
+    deleteRequestedAt,
     ...rest
   } = parse(savepointItem, item, 'savepoint');
   return {
@@ -409,9 +417,13 @@ export function itemToSavepoint(item: Record<string, unknown>): SavepointRecord 
     ...(triggerId === undefined ? {} : { triggerId }),
     ...(artifactDigest === undefined ? {} : { artifactDigest }),
     ...(flinkVersion === undefined ? {} : { flinkVersion }),
+    ...(jobType === undefined ? {} : { jobType }),
+    ...(flinkJobId === undefined ? {} : { flinkJobId }),
     ...(restoredFrom === undefined ? {} : { restoredFrom }),
     ...(parentId === undefined ? {} : { parentId }),
     ...(failureCause === undefined ? {} : { failureCause }),
+    ...(pinned === true ? { pinned } : {}),
+    ...(deleteRequestedAt === undefined ? {} : { deleteRequestedAt }),
   };
 }
 

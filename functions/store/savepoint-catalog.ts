@@ -54,7 +54,7 @@ export class SavepointCatalog {
     requireName(savepoint.jobName, 'jobName');
     requireOneOf(savepoint.triggerKind, SAVEPOINT_TRIGGER_KINDS, 'triggerKind');
     requireCount(savepoint.generation, 'generation');
-    requireName(savepoint.flinkJobId, 'flinkJobId');
+    if (savepoint.flinkJobId !== undefined) requireName(savepoint.flinkJobId, 'flinkJobId');
     const status = savepoint.status ?? 'IN_PROGRESS';
     requireOneOf(status, INITIAL_STATUSES, 'status');
     if (status === 'COMPLETED' && !savepoint.path) {
@@ -150,14 +150,100 @@ export class SavepointCatalog {
     );
   }
 
+  /**
+   * Pins or unpins a savepoint: one conditional write, refused for a disposed one or one whose
+   * deletion was asked for (it is on its way out).
+   * @throws NotFoundError when there is no such entry; SavepointStateError when it cannot be.
+   */
+  async setPinned(
+    jobName: string,
+    id: string,
+    pinned: boolean,
+    now: Date,
+  ): Promise<SavepointRecord> {
+    requireName(jobName, 'jobName');
+    requireName(id, 'id');
+    const item = await this.table.updateIf({
+      Key: savepointKey(jobName, id),
+      UpdateExpression: 'SET #pinned = :pinned, #updatedAt = :updatedAt',
+      ConditionExpression:
+        'attribute_exists(#pk) AND #status <> :disposed AND attribute_not_exists(#deleteRequestedAt)',
+      ExpressionAttributeNames: {
+        '#pk': ATTR.pk,
+        '#pinned': 'pinned',
+        '#updatedAt': 'updatedAt',
+        '#status': 'status',
+        '#deleteRequestedAt': 'deleteRequestedAt',
+      },
+      ExpressionAttributeValues: {
+        ':pinned': pinned,
+        ':updatedAt': now.toISOString(),
+        ':disposed': 'DISPOSED',
+      },
+    });
+    if (item) return itemToSavepoint(item);
+    const current = await this.require(jobName, id);
+    throw new SavepointStateError(
+      `Savepoint ${id} of job ${jobName} cannot be ${pinned ? 'pinned' : 'unpinned'}: ` +
+        (current.status === 'DISPOSED' ? 'it is disposed.' : 'its deletion was asked for.'),
+    );
+  }
+
+  /**
+   * Marks a savepoint for deletion: one conditional write that holds only while it is not
+   * pinned and not disposed, so a pin racing the deletion wins or loses whole. The caller has
+   * checked what the item alone cannot say (newest restorable, in use by an operation).
+   * @throws NotFoundError when there is no such entry; SavepointStateError when it is pinned
+   * or disposed.
+   */
+  async requestDeletion(jobName: string, id: string, now: Date): Promise<SavepointRecord> {
+    requireName(jobName, 'jobName');
+    requireName(id, 'id');
+    const item = await this.table.updateIf({
+      Key: savepointKey(jobName, id),
+      UpdateExpression:
+        'SET #deleteRequestedAt = if_not_exists(#deleteRequestedAt, :now), #updatedAt = :now',
+      ConditionExpression:
+        'attribute_exists(#pk) AND #status IN (:completed, :failed) AND (attribute_not_exists(#pinned) OR #pinned = :false)',
+      ExpressionAttributeNames: {
+        '#pk': ATTR.pk,
+        '#deleteRequestedAt': 'deleteRequestedAt',
+        '#updatedAt': 'updatedAt',
+        '#status': 'status',
+        '#pinned': 'pinned',
+      },
+      ExpressionAttributeValues: {
+        ':now': now.toISOString(),
+        ':completed': 'COMPLETED',
+        ':failed': 'FAILED',
+        ':false': false,
+      },
+    });
+    if (item) return itemToSavepoint(item);
+    const current = await this.require(jobName, id);
+    throw new SavepointStateError(
+      `Savepoint ${id} of job ${jobName} cannot be deleted: ` +
+        (current.pinned === true ? 'it is pinned.' : `it is ${current.status}.`),
+    );
+  }
+
+  /** One entry, or undefined. */
+  async get(jobName: string, id: string): Promise<SavepointRecord | undefined> {
+    requireName(jobName, 'jobName');
+    requireName(id, 'id');
+    const item = await this.table.get(savepointKey(jobName, id));
+    return item && itemToSavepoint(item);
+  }
+
+  private async require(jobName: string, id: string): Promise<SavepointRecord> {
+    const current = await this.get(jobName, id);
+    if (!current) throw new NotFoundError(`Savepoint ${id} of job ${jobName} does not exist.`);
+    return current;
+  }
+
   /** A job's savepoints, newest first. */
   async list(jobName: string, page: PageRequest): Promise<Page<SavepointRecord>> {
     requireName(jobName, 'jobName');
     return queryJobPartitionPage(this.table, jobName, savepointSkPrefix, page, itemToSavepoint);
-  }
-
-  private async get(jobName: string, id: string): Promise<SavepointRecord | undefined> {
-    const item = await this.table.get(savepointKey(jobName, id));
-    return item && itemToSavepoint(item);
   }
 }

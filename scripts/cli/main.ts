@@ -16,6 +16,12 @@ import { doctorCommand } from './commands/doctor.js';
 import { getCommand, type GetOptions } from './commands/get.js';
 import { planCommand } from './commands/plan.js';
 import { historyCommand, savepointsCommand, type TrailOptions } from './commands/trail.js';
+import {
+  SAVEPOINT_CHANGE_SUMMARIES,
+  registerSavepointCommand,
+  savepointChangeCommand,
+  type SavepointChangeOptions,
+} from './commands/savepoint-catalog.js';
 import { validateCommand } from './commands/validate.js';
 import { commandContext, type GlobalOptions } from './context.js';
 import { parseDuration } from './duration.js';
@@ -177,10 +183,16 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
     resume: 'start a suspended job from its newest savepoint',
     rollback: "make the job's last stable spec the desired one again",
     redeploy: 'restart a job through its upgrade mode, same spec',
+    restore:
+      'restore a running job from a chosen savepoint (--savepoint ID or --path URI): cancel, start from it',
   };
-  for (const action of JOB_ACTIONS)
-    program
-      .command(action)
+  for (const action of JOB_ACTIONS) {
+    const command = program.command(action);
+    if (action === 'restore')
+      command
+        .option('--savepoint <id>', 'catalog id of the savepoint (see fjc savepoints NAME)')
+        .option('--path <uri>', 'a savepoint location instead of a catalog id');
+    command
       .description(`${summaries[action]} (carried out by the controller)`)
       .argument('<name>', 'a job name')
       .option(
@@ -207,6 +219,30 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
         );
         done(await actionCommand(ctx, action, job, options));
       });
+  }
+
+  for (const change of ['pin', 'unpin', 'delete-savepoint'] as const)
+    program
+      .command(change)
+      .description(SAVEPOINT_CHANGE_SUMMARIES[change])
+      .argument('<name>', 'a job name')
+      .argument('<id>', 'a savepoint id (see fjc savepoints NAME)')
+      .addOption(outputOption())
+      .action(async (job: string, id: string, _options: unknown, command: Command) => {
+        const options = command.optsWithGlobals<GlobalOptions & SavepointChangeOptions>();
+        done(await savepointChangeCommand(commandContext(io, options), change, job, id, options));
+      });
+  program
+    .command('register-savepoint')
+    .description("add a savepoint made elsewhere to a job's catalog (restore it with fjc restore)")
+    .argument('<name>', 'a job name')
+    .argument('<path>', 'the savepoint directory (holding _metadata)')
+    .option('--reason <text>', 'why, recorded in the audit log')
+    .addOption(outputOption())
+    .action(async (job: string, path: string, _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions & SavepointChangeOptions>();
+      done(await registerSavepointCommand(commandContext(io, options), job, path, options));
+    });
 
   program
     .command('delete')

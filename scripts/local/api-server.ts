@@ -39,7 +39,11 @@ import {
 } from '../../functions/api/team-directory.js';
 import { ConfigurationError } from '../../functions/commons/errors.js';
 import { createObservability } from '../../functions/commons/observability.js';
-import type { JobStore, ReconcileTrigger } from '../../functions/core/ports/index.js';
+import type {
+  CheckpointStorage,
+  JobStore,
+  ReconcileTrigger,
+} from '../../functions/core/ports/index.js';
 import type { TeamQuotas } from '../../functions/core/apply/team-quota.js';
 
 /** Options of {@link startApiServer}. */
@@ -66,6 +70,8 @@ export interface ApiServerOptions {
   reconcile?: ReconcileTrigger;
   /** `POST /v1/plan?preflight=true` against the local runtime's clusters. */
   preflight?: PreflightRunner;
+  /** Savepoint storage, to check a registered savepoint's `_metadata`. */
+  checkpoints?: CheckpointStorage;
 }
 
 /** A running local API. */
@@ -159,6 +165,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...quotasOf(options),
     ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
     ...(options.preflight === undefined ? {} : { preflight: options.preflight }),
+    ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
     ...(options.rateLimit === undefined
       ? {}
       : { rateLimiter: new TokenBucketLimiter(options.rateLimit) }),

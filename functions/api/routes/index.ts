@@ -12,6 +12,7 @@ import { jobActionRoutes } from './job-actions.js';
 import { jobRoutes } from './jobs.js';
 import { planRoutes } from './plan.js';
 import { whoamiRoutes } from './whoami.js';
+import { savepointRoutes } from './savepoints.js';
 
 let document: Record<string, unknown> | undefined;
 
@@ -38,6 +39,7 @@ const openApi: Route = {
 export const ROUTES: readonly Route[] = [
   ...jobRoutes,
   ...jobActionRoutes,
+  ...savepointRoutes,
   ...planRoutes,
   ...clusterRoutes,
   ...whoamiRoutes,

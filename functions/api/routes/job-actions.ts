@@ -6,11 +6,14 @@
  * - `savepoint`: bumps `spec.savepointNonce` (the planner takes a manual savepoint);
  * - `redeploy`: bumps `spec.restartNonce` (an UPGRADE to the same spec, through its upgrade mode);
  * - `suspend` / `resume`: sets `spec.state`;
- * - `rollback`: makes the job's last stable spec the desired one again (409 when there is none).
+ * - `rollback`: makes the job's last stable spec the desired one again (409 when there is none);
+ * - `restore`: sets `spec.restore.from` to the chosen savepoint (`savepointId` or `path`) with a
+ *   new nonce (the restore operation: check it, cancel without a new savepoint, start from it).
  *
  * Each is one {@link applyJob}, conditional on the generation it was computed from.
  */
-import { ConflictError, NotFoundError } from '../../commons/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../commons/errors.js';
+import { appliedRestoreNonce, resolveChoice } from '../../core/savepoint-choice.js';
 import { applyJob } from '../../core/apply/apply-job.js';
 import {
   encodeSpecDocument,
@@ -31,6 +34,9 @@ import {
   noQuerySchema,
   type JobAction,
 } from '../schemas.js';
+import type { z } from 'zod';
+
+type ActionBody = z.infer<typeof actionBodySchema>;
 import { expectedGeneration, requestReconcile, requireJob } from './jobs.js';
 
 function actionParam(context: RouteContext): JobAction {
@@ -50,8 +56,35 @@ function mustRun(job: FlinkJob, action: JobAction): void {
     });
 }
 
+/** Refuses restore fields on actions that take none: a misplaced field must not pass silently. */
+function onlyForRestore(action: JobAction, body: ActionBody): void {
+  if (action === 'restore') {
+    if ((body.savepointId === undefined) === (body.path === undefined))
+      throw new ValidationError('Invalid restore: give exactly one of savepointId or path.', [
+        { path: 'savepointId', message: 'give exactly one of savepointId or path' },
+      ]);
+    return;
+  }
+  for (const field of ['savepointId', 'path'] as const)
+    if (body[field] !== undefined)
+      throw new ValidationError(`Invalid ${field}: only the restore action takes it.`, [
+        { path: field, message: 'only the restore action takes it' },
+      ]);
+}
+
+/** The nonce of a new restore request: unlike the current and the last applied one. */
+function nextRestoreNonce(record: JobRecord, current: FlinkJob): number {
+  const applied = appliedRestoreNonce(record.status);
+  return Math.max(current.spec.restore.from?.nonce ?? 0, applied ?? 0) + 1;
+}
+
 /** The desired spec after the action, in input form. */
-function nextSpec(action: JobAction, record: JobRecord, current: FlinkJob): FlinkJobInput {
+function nextSpec(
+  action: JobAction,
+  record: JobRecord,
+  current: FlinkJob,
+  body: ActionBody,
+): FlinkJobInput {
   const input = encodeSpecDocument(current) as FlinkJobInput;
   const spec = input.spec;
   switch (action) {
@@ -77,8 +110,28 @@ function nextSpec(action: JobAction, record: JobRecord, current: FlinkJob): Flin
         });
       const target = flinkJobSchema.parse(stable.spec);
       const back = encodeSpecDocument(target) as FlinkJobInput;
-      // Keep the current savepoint nonce: an older one would read as a new savepoint request.
-      return { ...back, spec: { ...back.spec, savepointNonce: current.spec.savepointNonce } };
+      // Keep the current nonces: an older one would read as a new savepoint or restore request.
+      const from = spec.restore?.from;
+      return {
+        ...back,
+        spec: {
+          ...back.spec,
+          savepointNonce: current.spec.savepointNonce,
+          restore: {
+            ...back.spec.restore,
+            ...(from === undefined ? {} : { from }),
+          },
+        },
+      };
+    }
+    case 'restore': {
+      mustRun(current, action);
+      const choice =
+        body.savepointId === undefined
+          ? { path: body.path ?? '' }
+          : { savepointId: body.savepointId };
+      const from = { ...choice, nonce: nextRestoreNonce(record, current) };
+      return { ...input, spec: { ...spec, restore: { ...spec.restore, from } } };
     }
   }
 }
@@ -88,9 +141,9 @@ const jobAction: Route = {
   path: '/v1/jobs/{name}/actions/{action}',
   operationId: 'runJobAction',
   doc: {
-    summary: 'Ask for savepoint, suspend, resume, rollback or redeploy',
+    summary: 'Ask for savepoint, suspend, resume, rollback, redeploy or restore',
     description:
-      'Recorded as a change of the desired spec; the reconcile loop carries it out. `action` is one of savepoint, suspend, resume, rollback, redeploy.',
+      'Recorded as a change of the desired spec; the reconcile loop carries it out. `action` is one of savepoint, suspend, resume, rollback, redeploy, restore. `restore` takes `savepointId` (from the catalog) or `path` and sets `spec.restore.from` with a new nonce: the job is cancelled without a new savepoint and started from the chosen one (checked before anything stops).',
     tags: ['jobs'],
     query: noQuerySchema,
     body: { component: 'ActionBody', yaml: false, required: false },
@@ -106,12 +159,17 @@ const jobAction: Route = {
     const action = actionParam(context);
     readQuery(context.request, noQuerySchema);
     const body = readJsonBody(context.request, actionBodySchema);
+    onlyForRestore(action, body);
     const precondition = preconditionOf(context.request, false);
     const record = await requireJob(context, name);
     context.authorize({ permission: 'job:write', resource: `job/${name}`, teams: [record.team] });
     checkPrecondition(precondition, record.generation, `Job ${name}`);
     const current = flinkJobSchema.parse(record.spec);
-    const job = flinkJobSchema.parse(nextSpec(action, record, current));
+    // A catalog id is checked now (404/409 at once); the operation checks again, on storage
+    // too, before it stops anything.
+    if (action === 'restore' && body.savepointId !== undefined)
+      await resolveChoice(context.deps.store, name, { savepointId: body.savepointId });
+    const job = flinkJobSchema.parse(nextSpec(action, record, current, body));
     // Handing the job to another team (a rollback across an ownership change) is decided there.
     const put = await applyJob(context.deps.store, job, context.caller, {
       expectedGeneration: expectedGeneration(precondition, record.generation),

@@ -24,6 +24,7 @@ import {
   preconditionOf,
   type Precondition,
 } from '../preconditions.js';
+import { savepointView } from '../savepoint-view.js';
 import type { Route, RouteContext } from '../router.js';
 import {
   deleteJobQuerySchema,
@@ -274,20 +275,7 @@ const jobSavepoints: Route = {
     await authorizeTrail(context, name);
     const page = await context.deps.store.listSavepoints(name, pageOf(query));
     return jsonResponse(200, {
-      items: page.items.map((s) => ({
-        jobName: s.jobName,
-        id: s.id,
-        ...(s.path === undefined ? {} : { path: s.path }),
-        triggerKind: s.triggerKind,
-        generation: s.generation,
-        flinkJobId: s.flinkJobId,
-        ...(s.restoredFrom === undefined ? {} : { restoredFrom: s.restoredFrom }),
-        ...(s.parentId === undefined ? {} : { parentId: s.parentId }),
-        status: s.status,
-        ...(s.failureCause === undefined ? {} : { failureCause: s.failureCause }),
-        createdAt: s.createdAt,
-        updatedAt: s.updatedAt,
-      })),
+      items: page.items.map(savepointView),
       ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
     });
   },

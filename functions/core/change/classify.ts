@@ -73,6 +73,16 @@ function contribution(fieldClass: FieldClass): ChangeKind {
 }
 
 /**
+ * The class of a changed field. A restore nonce that was removed asks for nothing: there is no
+ * savepoint left to restore from, so removing `spec.restore.from` is bookkeeping.
+ */
+function classOf(field: JobField, next: FlinkJob): FieldClass {
+  const rule = JOB_FIELD_RULES[field].class;
+  if (rule === 'RESTORE' && next.spec.restore.from === undefined) return 'IGNORE';
+  return rule;
+}
+
+/**
  * Classifies a spec change. `previous` is the last spec fjc applied, `undefined` when the job
  * was never deployed: then the result is `REDEPLOY` with `initial: true`.
  *
@@ -99,7 +109,7 @@ export function classifyChange(
   }
   const changes: FieldChange[] = FIELDS.filter(
     (field) => !sameValue(valueAt(previous, field), valueAt(next, field)),
-  ).map((field) => ({ field, class: JOB_FIELD_RULES[field].class }));
+  ).map((field) => ({ field, class: classOf(field, next) }));
   if (changes.length === 0 && canonicalJson(previous) !== canonicalJson(next)) {
     changes.push({ field: UNLISTED_FIELD, class: 'UPGRADE' });
   }

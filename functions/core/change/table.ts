@@ -13,8 +13,11 @@
  *   with the new spec, from the state that stop produced.
  * - `REDEPLOY`: the job leaves its placement: stopped with a savepoint where it runs and started
  *   anew where the spec now says (a different cluster), from that savepoint.
+ * - `RESTORE`: the job is restored from a chosen savepoint (`spec.restore.from`): cancelled
+ *   without a new savepoint and started where the spec says, from the chosen one. It outranks
+ *   the others: whatever else changed comes up from the chosen state, not the current one.
  */
-export const CHANGE_KINDS = ['IGNORE', 'SCALE', 'UPGRADE', 'REDEPLOY'] as const;
+export const CHANGE_KINDS = ['IGNORE', 'SCALE', 'UPGRADE', 'REDEPLOY', 'RESTORE'] as const;
 /** One of {@link CHANGE_KINDS}. */
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
@@ -76,6 +79,18 @@ export const JOB_FIELD_RULES = {
   'spec.restore.initialSavepointPath': {
     class: 'IGNORE',
     why: 'used only when fjc has no state of its own; a running job has',
+  },
+  'spec.restore.from.savepointId': {
+    class: 'IGNORE',
+    why: 'names the savepoint of the next restore; only a changed nonce restores',
+  },
+  'spec.restore.from.path': {
+    class: 'IGNORE',
+    why: 'names the savepoint of the next restore; only a changed nonce restores',
+  },
+  'spec.restore.from.nonce': {
+    class: 'RESTORE',
+    why: 'a changed nonce asks to restore the job from spec.restore.from (savepointRedeployNonce)',
   },
   'spec.savepointPolicy.interval': { class: 'IGNORE', why: IGNORE_POLICY },
   'spec.savepointPolicy.maxCount': { class: 'IGNORE', why: IGNORE_POLICY },

@@ -9,6 +9,7 @@
  * has one.
  */
 import type { JsonObject } from './json.js';
+import { OPERATION_KINDS } from './job.js';
 
 /**
  * What an entry says about the change it records, in the order an operation goes through them:
@@ -151,29 +152,25 @@ const ROWS: Record<string, Row> = {
   },
   // Operations: started by the controller, one entry per step, then an end.
   ...Object.fromEntries(
-    ['deploy', 'upgrade', 'suspend', 'resume', 'rollback', 'restart', 'savepoint', 'cancel'].map(
-      (kind) => [
-        `${kind}-started`,
-        {
-          event: `${kind}.started`,
-          outcome: 'started',
-          message: ({ details }: EntryFacts) => `${kind} started${because(details)}`,
-        },
-      ],
-    ),
+    OPERATION_KINDS.map((kind) => [
+      `${kind}-started`,
+      {
+        event: `${kind}.started`,
+        outcome: 'started',
+        message: ({ details }: EntryFacts) => `${kind} started${because(details)}`,
+      },
+    ]),
   ),
   ...Object.fromEntries(
-    ['deploy', 'upgrade', 'suspend', 'resume', 'rollback', 'restart', 'savepoint', 'cancel'].map(
-      (kind) => [
-        `${kind}-aborted`,
-        {
-          event: `${kind}.failed`,
-          outcome: 'failed',
-          message: ({ details }: EntryFacts) =>
-            `${kind} gave up; what runs was left as it was: ${text(details, 'message') ?? text(details, 'code') ?? 'no reason recorded'}`,
-        },
-      ],
-    ),
+    OPERATION_KINDS.map((kind) => [
+      `${kind}-aborted`,
+      {
+        event: `${kind}.failed`,
+        outcome: 'failed',
+        message: ({ details }: EntryFacts) =>
+          `${kind} gave up; what runs was left as it was: ${text(details, 'message') ?? text(details, 'code') ?? 'no reason recorded'}`,
+      },
+    ]),
   ),
   'preflight-passed': {
     event: 'preflight.passed',
@@ -185,6 +182,18 @@ const ROWS: Record<string, Row> = {
     outcome: 'failed',
     message: ({ details }) =>
       `pre-flight refused the new version before anything stopped; the running job is untouched: ${preflightSummary(details)}`,
+  },
+  'restore-refused': {
+    event: 'restore.refused',
+    outcome: 'failed',
+    message: ({ details }) =>
+      `restore refused before anything stopped; the running job is untouched${because(details)}`,
+  },
+  'chosen-savepoint-resolved': {
+    event: 'restore.savepoint-resolved',
+    outcome: 'progressed',
+    message: ({ details }) =>
+      `the job will restore from the chosen ${text(details, 'savepointId') === undefined ? 'path' : `savepoint ${text(details, 'savepointId') ?? ''}`} ${text(details, 'path') ?? ''}`.trimEnd(),
   },
   'job-submitted': {
     event: 'job.submitted',

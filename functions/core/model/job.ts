@@ -36,6 +36,8 @@ export const OPERATION_KINDS = [
   'restart',
   'savepoint',
   'cancel',
+  // From a chosen savepoint (spec.restore.from or the restore action).
+  'restore',
 ] as const;
 /** One of {@link OPERATION_KINDS}. */
 export type OperationKind = (typeof OPERATION_KINDS)[number];

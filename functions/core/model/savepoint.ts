@@ -8,6 +8,8 @@ export const SAVEPOINT_TRIGGER_KINDS = [
   'manual',
   'rollback',
   'delete',
+  // Made elsewhere (another controller, a manual `flink savepoint`) and registered through the API.
+  'registered',
 ] as const;
 /** One of {@link SAVEPOINT_TRIGGER_KINDS}. */
 export type SavepointTriggerKind = (typeof SAVEPOINT_TRIGGER_KINDS)[number];
@@ -16,6 +18,11 @@ export type SavepointTriggerKind = (typeof SAVEPOINT_TRIGGER_KINDS)[number];
 export const SAVEPOINT_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'FAILED', 'DISPOSED'] as const;
 /** One of {@link SAVEPOINT_STATUSES}. */
 export type SavepointStatus = (typeof SAVEPOINT_STATUSES)[number];
+
+/** The kinds of program a savepoint can come from (the spec's artifact, python or sql block). */
+export const SAVEPOINT_JOB_TYPES = ['jar', 'python', 'sql'] as const;
+/** One of {@link SAVEPOINT_JOB_TYPES}. */
+export type SavepointJobType = (typeof SAVEPOINT_JOB_TYPES)[number];
 
 /** A savepoint in the catalog, with the lineage needed to pick a safe restore point. */
 export interface SavepointRecord {
@@ -31,14 +38,23 @@ export interface SavepointRecord {
   generation: number;
   artifactDigest?: string;
   flinkVersion?: string;
-  /** The Flink job id that produced the savepoint. */
-  flinkJobId: string;
+  /** The kind of program that wrote the savepoint. */
+  jobType?: SavepointJobType;
+  /** The Flink job id that produced the savepoint; unknown for a registered one. */
+  flinkJobId?: string;
   /** Path of the savepoint the producing job was restored from (lineage). */
   restoredFrom?: string;
   /** Catalog id of the savepoint the producing job was restored from (lineage). */
   parentId?: string;
   status: SavepointStatus;
   failureCause?: string;
+  /** Kept whatever retention says, and refused for deletion, until unpinned. */
+  pinned?: boolean;
+  /**
+   * Set when someone asked to delete the savepoint (ISO-8601): it is no longer a restore
+   * candidate, and the next retention round disposes of its files and marks it DISPOSED.
+   */
+  deleteRequestedAt?: string;
   /** ISO-8601 */
   createdAt: string;
   /** ISO-8601 */
@@ -46,7 +62,10 @@ export interface SavepointRecord {
 }
 
 /** Fields of a new savepoint; the store sets id, status (IN_PROGRESS unless given) and times. */
-export type NewSavepoint = Omit<SavepointRecord, 'id' | 'status' | 'createdAt' | 'updatedAt'> & {
+export type NewSavepoint = Omit<
+  SavepointRecord,
+  'id' | 'status' | 'createdAt' | 'updatedAt' | 'pinned' | 'deleteRequestedAt'
+> & {
   status?: Extract<SavepointStatus, 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'>;
   /** Makes the id deterministic (e.g. the trigger id); a repeated add is a ConflictError. */
   idSuffix?: string;

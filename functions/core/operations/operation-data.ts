@@ -5,6 +5,7 @@ import { FjcError } from '../../commons/errors.js';
 export const ACT_STEPS = [
   'preflight',
   'locate-restore-point',
+  'resolve-chosen-savepoint',
   'stop-with-savepoint',
   'trigger-savepoint',
   'read-checkpoint',

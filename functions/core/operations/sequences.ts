@@ -43,6 +43,7 @@ export const SEQUENCE_NAMES = [
   'recover',
   'savepoint',
   'rollback',
+  'restore',
 ] as const;
 export type SequenceName = (typeof SEQUENCE_NAMES)[number];
 
@@ -166,6 +167,24 @@ export const SEQUENCES: Readonly<Record<SequenceName, Sequence>> = {
       { step: 'trigger-savepoint' },
       { step: 'await-savepoint' },
       { step: 'retention' },
+    ]),
+  },
+  // No savepoint of the running state: the owner chose to go back to older state, and an
+  // unhealthy job (the usual reason to restore) may not manage one; the checkpoints it retains
+  // on cancel still hold the discarded state for a while (the Kubernetes operator takes none
+  // for a savepointRedeployNonce either).
+  restore: {
+    label: 'restore from a chosen savepoint',
+    kind: 'restore',
+    phase: 'UPGRADING',
+    stages: everyMode([
+      {
+        step: 'resolve-chosen-savepoint',
+        note: 'spec.restore.from, checked on storage before anything stops; refused: the job keeps running',
+      },
+      ...CANCEL,
+      { step: 'submit', note: 'from the chosen savepoint' },
+      AWAIT_STABLE,
     ]),
   },
   // Started by submit or await-stable when the new version is not stable in time.

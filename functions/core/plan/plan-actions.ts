@@ -17,6 +17,7 @@ export const OPERATION_ACTIONS = [
   'resume',
   'recover',
   'savepoint',
+  'restore',
   'resume-operation',
 ] as const;
 export const STATUS_ACTIONS = ['mark-unknown', 'mark-suspended', 'adopt', 'settle'] as const;
@@ -229,6 +230,10 @@ export function planJob(
       case 'UPGRADE':
       case 'REDEPLOY':
         return act('upgrade', `${change.kind.toLowerCase()}: ${fields.join(', ')}`, { fields });
+      case 'RESTORE':
+        return act('restore', `restore from a chosen savepoint: ${fields.join(', ')}`, {
+          fields: change.changes.map((c) => c.field),
+        });
     }
   }
 

@@ -233,6 +233,14 @@ export function effectOf(
           ...stateRiskNotes(lastApplied, next).map((note) => `note: ${note}`),
         ].join('; '),
       };
+    case 'restore':
+      return {
+        ...base,
+        savepoint: false,
+        restart: true,
+        summary:
+          'restores the job from spec.restore.from: checks the savepoint, cancels the job without a new savepoint, starts it from the chosen one',
+      };
     case 'savepoint':
       return {
         ...base,

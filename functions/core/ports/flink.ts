@@ -178,6 +178,10 @@ export interface FlinkPort {
    * configures one.
    */
   checkpointDirectory(): Promise<string | undefined>;
+  /**
+   * The cluster's Flink version as it reports it (`GET /config`), for the savepoint lineage.
+   */
+  flinkVersion(): Promise<string>;
   uploadJar(source: ArtifactStream): Promise<{ jarId: string }>;
   /** The jars the cluster keeps (uploads survive until deleted or the JobManager restarts). */
   listJars(): Promise<UploadedJar[]>;

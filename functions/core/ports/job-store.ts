@@ -164,6 +164,24 @@ export interface JobStore {
     now?: Date,
   ): Promise<SavepointRecord>;
   markSavepointDisposed(jobName: string, id: string, now?: Date): Promise<SavepointRecord>;
+  /** One catalog entry, or undefined. */
+  getSavepoint(jobName: string, id: string): Promise<SavepointRecord | undefined>;
+  /**
+   * Pins (retention keeps it, deletion is refused) or unpins a savepoint; one conditional write.
+   * @throws NotFoundError; SavepointStateError when it is disposed or being deleted.
+   */
+  setSavepointPinned(
+    jobName: string,
+    id: string,
+    pinned: boolean,
+    now?: Date,
+  ): Promise<SavepointRecord>;
+  /**
+   * Asks for a savepoint's deletion (retention disposes of its files); one conditional write
+   * that holds only while it is neither pinned nor disposed.
+   * @throws NotFoundError; SavepointStateError when it is pinned, in flight or disposed.
+   */
+  requestSavepointDeletion(jobName: string, id: string, now?: Date): Promise<SavepointRecord>;
   /** A job's savepoints, newest first. */
   listSavepoints(jobName: string, page?: PageRequest): Promise<Page<SavepointRecord>>;
 

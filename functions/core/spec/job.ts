@@ -100,7 +100,41 @@ export const DELETION_POLICIES = ['suspend-with-savepoint', 'cancel', 'keep-runn
 /** The states a user can ask for. */
 export const DESIRED_STATES = ['running', 'suspended'] as const;
 
-/** Options for the first start of a job from existing state. */
+/**
+ * A declared restore of a running job from a chosen savepoint: like the Kubernetes operator's
+ * `savepointRedeployNonce`, a changed `nonce` is the request, so the same choice can be made
+ * again (and re-applying an unchanged spec does nothing).
+ */
+export const restoreFromSchema = z
+  .strictObject({
+    savepointId: z
+      .string({ error: 'must be a string' })
+      .regex(/^[0-9]{8}T[0-9]{9}Z-[A-Za-z0-9_-]{1,64}$/, {
+        error: 'must be a savepoint id from the job’s catalog (GET /v1/jobs/{name}/savepoints)',
+      })
+      .optional()
+      .describe('Catalog id of the savepoint to restore (see `fjc savepoints`).'),
+    path: storageLocation().optional().describe('A savepoint or retained checkpoint location.'),
+    nonce: z
+      .number({ error: 'must be a whole number (change it to restore again)' })
+      .int({ error: 'must be a whole number (change it to restore again)' })
+      .min(1, { error: 'must be 1 or more' })
+      .describe(
+        'Change to restore again; the restore happens when it differs from the last applied.',
+      ),
+  })
+  .check(
+    z.superRefine((from, ctx) => {
+      if ((from.savepointId === undefined) === (from.path === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['savepointId'],
+          message: 'give exactly one of savepointId or path',
+        });
+    }),
+  );
+
+/** Options for starting a job from existing state. */
 export const restoreSchema = z
   .strictObject({
     allowNonRestoredState: z
@@ -112,6 +146,11 @@ export const restoreSchema = z
     initialSavepointPath: storageLocation()
       .optional()
       .describe('Savepoint to start from when fjc has no state of its own for this job yet.'),
+    from: restoreFromSchema
+      .optional()
+      .describe(
+        'Restore the running job from a chosen savepoint: changing nonce stops the job (no new savepoint) and starts it from savepointId or path.',
+      ),
   })
   .prefault({});
 

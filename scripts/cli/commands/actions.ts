@@ -1,5 +1,5 @@
 /**
- * `fjc savepoint|suspend|resume|rollback|redeploy NAME`: asks the controller for an operation.
+ * `fjc savepoint|suspend|resume|rollback|redeploy|restore NAME`: asks the controller for an operation.
  * The API records it as a change of the desired spec and answers 202; the reconcile loop carries
  * it out. Every invocation sends an Idempotency-Key (random unless given), so a retried request
  * after a lost response is not performed twice. With --wait it then follows the job until the
@@ -23,6 +23,10 @@ export interface ActionOptions {
   output: OutputFormat;
   /** Follow the job until the action is carried out or failed. */
   wait?: boolean | undefined;
+  /** restore: the catalog id of the savepoint to restore. */
+  savepoint?: string | undefined;
+  /** restore: the savepoint location to restore. */
+  path?: string | undefined;
 }
 
 const DONE: Record<JobAction, string> = {
@@ -31,7 +35,18 @@ const DONE: Record<JobAction, string> = {
   resume: 'resume requested',
   rollback: 'rollback to the last stable spec requested',
   redeploy: 'redeploy requested',
+  restore: 'restore from the chosen savepoint requested',
 };
+
+/** The request body: the reason, and for restore the chosen savepoint. */
+function actionBody(options: ActionOptions): Record<string, string> | undefined {
+  const body = {
+    ...(options.reason === undefined ? {} : { reason: options.reason }),
+    ...(options.savepoint === undefined ? {} : { savepointId: options.savepoint }),
+    ...(options.path === undefined ? {} : { path: options.path }),
+  };
+  return Object.keys(body).length === 0 ? undefined : body;
+}
 
 /** Runs an action. */
 export async function actionCommand(
@@ -50,7 +65,7 @@ export async function actionCommand(
   };
   const reply = await client.request<ActionResult>('POST', `${path}/actions/${action}`, {
     headers,
-    ...(options.reason === undefined ? {} : { body: { json: { reason: options.reason } } }),
+    ...(actionBody(options) === undefined ? {} : { body: { json: actionBody(options) } }),
   });
   const result = reply.body;
   if (options.output !== 'table') ctx.io.stdout(formatValue(result, options.output));

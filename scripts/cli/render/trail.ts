@@ -49,10 +49,11 @@ export function renderSavepointTable(items: readonly SavepointView[], now: Date)
     ['ID', 'STATUS', 'TRIGGER', 'GEN', 'FLINK-JOB-ID', 'AGE', 'PATH'],
     items.map((s) => [
       s.id,
-      s.status,
+      // A pin and a pending deletion change what retention does: shown where the status is.
+      `${s.status}${s.pinned === true ? ' pinned' : ''}${s.deleteRequestedAt === undefined ? '' : ' deleting'}`,
       s.triggerKind,
       String(s.generation),
-      s.flinkJobId,
+      s.flinkJobId ?? '-',
       age(s.createdAt, now),
       s.path ?? (s.failureCause === undefined ? '' : `(failed: ${s.failureCause})`),
     ]),

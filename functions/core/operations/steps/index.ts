@@ -1,5 +1,6 @@
 import type { Step } from '../operation-data.js';
 import { askingAgain } from './ask-again.js';
+import { resolveChosenSavepoint } from './chosen-savepoint.js';
 import { cancel, awaitStopped } from './stop.js';
 import { preflight } from './preflight.js';
 import { locateRestorePoint, readCheckpoint } from './restore-point.js';
@@ -35,6 +36,7 @@ export const STEPS: Readonly<Record<Step, StepDefinition>> = {
   cancel,
   'await-stopped': askingAgain(awaitStopped),
   'locate-restore-point': locateRestorePoint,
+  'resolve-chosen-savepoint': resolveChosenSavepoint,
   submit,
   rescale,
   'await-stable': askingAgain(awaitStable),

@@ -16,7 +16,13 @@ export const retention = defineStep(['finish'], async (input) => {
   );
   const disposed: string[] = [];
   for (const savepoint of doomed) {
-    if (savepoint.path === undefined) continue;
+    // A failed savepoint asked to be deleted left no files to dispose of.
+    if (savepoint.path === undefined) {
+      if (savepoint.deleteRequestedAt === undefined) continue;
+      await ctx.store.markSavepointDisposed(record.name, savepoint.id);
+      disposed.push(savepoint.id);
+      continue;
+    }
     try {
       const { triggerId } = await flink.disposeSavepoint(savepoint.path);
       await flink.awaitDisposal(triggerId, { deadlineMs: 30_000, intervalMs: 250 });

@@ -1,15 +1,22 @@
 import { ConflictError } from '../../../commons/errors.js';
 import { storedErrorText } from '../../error-text.js';
-import { programDigestOf, type FlinkJob } from '../../spec/index.js';
-import { clusterOf, giveUp, jobOrMissing, nowIso, sinceStart, stepStart } from './shared.js';
+import type { FlinkJob } from '../../spec/index.js';
+import { lineageOf } from '../../savepoint-lineage.js';
+import {
+  clusterOf,
+  giveUp,
+  jobOrMissing,
+  nowIso,
+  sinceStart,
+  stepStart,
+  targetSpec,
+} from './shared.js';
 import { defineStep, type StepInput } from './step.js';
 import { JobNotOnClusterError, type FlinkPort } from '../../ports/index.js';
 import { TRIGGER_CLOCK_SKEW_MS } from '../retry-policy.js';
 
-/** The catalog field that ties a savepoint to the code that wrote it, when the spec pins it. */
-function digestField(digest: string | undefined): { artifactDigest?: string } {
-  return digest === undefined ? {} : { artifactDigest: digest };
-}
+/** How many of the newest entries are searched for the parent of a new one. */
+const LINEAGE_LOOKBACK = 100;
 
 async function savepointDir(input: StepInput, spec: FlinkJob): Promise<string | undefined> {
   return (
@@ -34,6 +41,11 @@ function startSavepoint(stop: boolean) {
       return giveUp(input, 'OPERATION_INVALID', 'savepoint step without a job or trigger id');
     const { flink, spec } = await clusterOf(input);
     let savepointId: string | undefined;
+    // The lineage describes the job that writes the savepoint: what was applied, not the target
+    // an upgrade is about to bring up.
+    const producer = record.status.lastApplied ? targetSpec(record.status.lastApplied) : spec;
+    const catalog = await ctx.store.listSavepoints(record.name, { limit: LINEAGE_LOOKBACK });
+    const flinkVersion = await flink.flinkVersion().catch(() => undefined);
     try {
       ({ id: savepointId } = await ctx.store.addSavepoint({
         jobName: record.name,
@@ -45,10 +57,7 @@ function startSavepoint(stop: boolean) {
         triggerKind: data.savepointKind ?? 'manual',
         generation: record.status.lastApplied?.generation ?? record.generation,
         flinkJobId: jobId,
-        ...digestField(programDigestOf(spec.spec)),
-        ...(record.status.restoredFrom === undefined
-          ? {}
-          : { restoredFrom: record.status.restoredFrom }),
+        ...lineageOf(producer, record.status.restoredFrom, catalog.items, flinkVersion),
       }));
     } catch (error) {
       // Catalogued by an earlier attempt of this very step: find that entry once.

@@ -100,7 +100,45 @@ describe('classifyChange', () => {
       { field: 'spec.args', class: 'UPGRADE' },
       { field: 'spec.parallelism', class: 'SCALE' },
     ]);
-    expect(CHANGE_KINDS).toEqual(['IGNORE', 'SCALE', 'UPGRADE', 'REDEPLOY']);
+    expect(CHANGE_KINDS).toEqual(['IGNORE', 'SCALE', 'UPGRADE', 'REDEPLOY', 'RESTORE']);
+  });
+
+  describe('the restore nonce (spec.restore.from)', () => {
+    const ID = '20260101T000000000Z-abc';
+    const from = (nonce: number, savepointId = ID) => ({
+      restore: { from: { savepointId, nonce } },
+    });
+
+    it('classifies a first restore choice as RESTORE, its target as bookkeeping', () => {
+      const result = classifyChange(job(), job(from(1)));
+      expect(result.kind).toBe('RESTORE');
+      expect(result.fields).toEqual(['spec.restore.from.nonce']);
+      expect(result.changes).toContainEqual({
+        field: 'spec.restore.from.savepointId',
+        class: 'IGNORE',
+      });
+    });
+
+    it('restores again only when the nonce changes', () => {
+      expect(classifyChange(job(from(1)), job(from(2))).kind).toBe('RESTORE');
+      // Down counts too: "changed", like the operator's savepointRedeployNonce.
+      expect(classifyChange(job(from(2)), job(from(1))).kind).toBe('RESTORE');
+      const other = classifyChange(job(from(1)), job(from(1, '20260102T000000000Z-def')));
+      expect(other).toMatchObject({ kind: 'IGNORE', fields: ['spec.restore.from.savepointId'] });
+      expect(classifyChange(job(from(1)), job(from(1))).kind).toBe('IGNORE');
+    });
+
+    it('outranks an upgrade and a move: everything comes up from the chosen state', () => {
+      const result = classifyChange(job(), job({ ...from(1), args: ['--b'], clusterRef: 'c2' }));
+      expect(result.kind).toBe('RESTORE');
+      expect(result.changes).toContainEqual({ field: 'spec.clusterRef', class: 'REDEPLOY' });
+    });
+
+    it('asks for nothing when the choice is removed', () => {
+      const result = classifyChange(job(from(3)), job());
+      expect(result.kind).toBe('IGNORE');
+      expect(result.changes).toContainEqual({ field: 'spec.restore.from.nonce', class: 'IGNORE' });
+    });
   });
 
   it('reports a desired state change beside the kind, not as one', () => {
@@ -163,7 +201,9 @@ describe('classifyChange', () => {
             ) &&
             // A jar job: the other job types' program fields stay absent.
             !field.startsWith('spec.python.') &&
-            !field.startsWith('spec.sql.'),
+            !field.startsWith('spec.sql.') &&
+            // A restore choice names a savepoint of a running job: not part of a full first spec.
+            !field.startsWith('spec.restore.from.'),
         )
         .sort(),
     );
