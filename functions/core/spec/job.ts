@@ -105,13 +105,16 @@ export const DESIRED_STATES = ['running', 'suspended'] as const;
  * `savepointRedeployNonce`, a changed `nonce` is the request, so the same choice can be made
  * again (and re-applying an unchanged spec does nothing).
  */
+const SAVEPOINT_ID = /^[0-9]{8}T[0-9]{9}Z-[A-Za-z0-9_-]{1,64}$/;
+const SAVEPOINT_ID_MESSAGE =
+  'must be a savepoint id from the job’s catalog (GET /v1/jobs/{name}/savepoints)';
+
 export const restoreFromSchema = z
   .strictObject({
     savepointId: z
       .string({ error: 'must be a string' })
-      .regex(/^[0-9]{8}T[0-9]{9}Z-[A-Za-z0-9_-]{1,64}$/, {
-        error: 'must be a savepoint id from the job’s catalog (GET /v1/jobs/{name}/savepoints)',
-      })
+      .regex(SAVEPOINT_ID, { error: SAVEPOINT_ID_MESSAGE })
+      .meta(patternRule(SAVEPOINT_ID.source, SAVEPOINT_ID_MESSAGE))
       .optional()
       .describe('Catalog id of the savepoint to restore (see `fjc savepoints`).'),
     path: storageLocation().optional().describe('A savepoint or retained checkpoint location.'),
