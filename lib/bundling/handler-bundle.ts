@@ -68,6 +68,32 @@ export function undiciPartsPlugin(): esbuild.Plugin {
 }
 
 /**
+ * undici carries its HTTP parser (llhttp, WebAssembly) twice, base64 in JavaScript: with SIMD
+ * (72 KB) and without (72 KB), and loads the first that compiles, the plain one when SIMD fails.
+ * The plain build runs everywhere and parses the small JSON answers of Flink's REST API no
+ * slower that anyone would notice, so the SIMD build is replaced by a module that fails to load:
+ * undici's own fallback then takes the plain one, on the first connection (not at cold start).
+ */
+export function undiciPlainParserPlugin(): esbuild.Plugin {
+  const namespace = 'fjc-undici-no-simd';
+  return {
+    name: 'fjc-undici-plain-parser',
+    setup(build) {
+      build.onResolve({ filter: /llhttp_simd-wasm\.js$/ }, (args) =>
+        args.importer.includes(`${sep}node_modules${sep}undici${sep}`)
+          ? { path: args.path, namespace }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace }, () => ({
+        contents:
+          "throw new Error('fjc bundles only the plain llhttp build (lib/bundling/handler-bundle.ts)');",
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * zod's `locales` namespace (40-odd languages, 264 KB) is re-exported by `zod` and `zod/v4/core`,
  * so `import { z } from 'zod'` carries all of it although fjc only ever speaks English. Inside
  * zod, `../locales/index.js` resolves to a module exporting `en` alone; `en` stays the default
@@ -182,6 +208,7 @@ export function handlerBuildOptions(options: HandlerBundleOptions): esbuild.Buil
     plugins: [
       lambdaCredentialsPlugin(),
       undiciPartsPlugin(),
+      undiciPlainParserPlugin(),
       zodEnglishOnlyPlugin(),
       functionsWithoutSideEffectsPlugin(root),
     ],

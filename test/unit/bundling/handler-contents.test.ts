@@ -137,4 +137,13 @@ describe('handler bundles hold what their function runs', () => {
       expect(index, handler).toEqual([]);
     }
   });
+
+  it('undici with one HTTP parser, the plain WebAssembly build, not the SIMD one as well', () => {
+    for (const handler of ['reconcile', 'deploy', 'verify'] as const) {
+      const parsers = (bundled.get(handler)?.inputs ?? [])
+        .filter((p) => /node_modules\/undici\/lib\/llhttp\/llhttp.*wasm\.js$/.test(p))
+        .map((p) => p.replace(/^.*\//, ''));
+      expect(parsers, handler).toEqual(['llhttp-wasm.js']);
+    }
+  });
 });
