@@ -119,6 +119,43 @@ export function zodEnglishOnlyPlugin(): esbuild.Plugin {
 }
 
 /**
+ * Two opt-in parts of zod that the `z` namespace keeps in every bundle although fjc calls neither:
+ * `z.compile` (a JIT of schemas into functions, 31 KB) and `z.fromJSONSchema` (12 KB). Each is
+ * replaced by a module with the same exports that says so when called; parsing, messages and
+ * `z.toJSONSchema` (the API's OpenAPI document) are untouched. A test keeps fjc from calling them.
+ */
+export function zodWithoutOptInsPlugin(): esbuild.Plugin {
+  const namespace = 'fjc-zod-opt-ins';
+  const stubs: Record<string, string> = {
+    'compile.js': [
+      'export const INVALID = Symbol.for("zod.compile.invalid");',
+      'export class ZodCompileAsyncError extends Error {}',
+      'export class ZodCompileUnsupportedError extends Error {}',
+      'const absent = () => { throw new Error("z.compile is not in fjc bundles (lib/bundling/handler-bundle.ts)"); };',
+      'export const compile = absent, withParser = absent, compileFn = absent;',
+    ].join('\n'),
+    'from-json-schema.js':
+      'export function fromJSONSchema() { throw new Error("z.fromJSONSchema is not in fjc bundles (lib/bundling/handler-bundle.ts)"); }',
+  };
+  return {
+    name: 'fjc-zod-without-opt-ins',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/(compile|from-json-schema)\.js$/ }, (args) => {
+        const file = args.path.slice(2);
+        const inZod = /[\\/]node_modules[\\/]zod[\\/]v4[\\/](core|classic)[\\/]/.test(
+          args.importer,
+        );
+        return inZod && stubs[file] !== undefined ? { path: file, namespace } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: stubs[args.path] ?? '',
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * In Lambda the function's credentials are in its environment (`AWS_ACCESS_KEY_ID`, …), so the
  * SDK's default chain (SSO, INI files, STS web identity, process, IMDS: ~90 KB with the nested
  * STS/SSO clients) is replaced by its first link, `fromEnv`, when the SDK is bundled.
@@ -210,6 +247,7 @@ export function handlerBuildOptions(options: HandlerBundleOptions): esbuild.Buil
       undiciPartsPlugin(),
       undiciPlainParserPlugin(),
       zodEnglishOnlyPlugin(),
+      zodWithoutOptInsPlugin(),
       functionsWithoutSideEffectsPlugin(root),
     ],
     metafile: true,

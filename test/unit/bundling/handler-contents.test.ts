@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -123,6 +124,24 @@ describe('handler bundles hold what their function runs', () => {
         .map((p) => p.replace(/^.*\/locales\//, ''));
       expect(locales, handler).toEqual(['en.js']);
     }
+  });
+
+  it('zod without z.compile and z.fromJSONSchema, which fjc never calls', () => {
+    for (const handler of HANDLERS) {
+      const optIns = (bundled.get(handler)?.inputs ?? []).filter((p) =>
+        /node_modules\/zod\/v4\/(core\/compile|classic\/from-json-schema)\.js$/.test(p),
+      );
+      expect(optIns, handler).toEqual([]);
+    }
+    // grep exits 1 when nothing matches: the answer wanted.
+    const uses = spawnSync(
+      'grep',
+      ['-rlE', String.raw`\.compile\(|fromJSONSchema|withParser`, 'functions'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(uses.stdout).toBe('');
   });
 
   it('undici by its parts, each the very object undici exports', () => {
