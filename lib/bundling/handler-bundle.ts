@@ -94,6 +94,33 @@ export function undiciPlainParserPlugin(): esbuild.Plugin {
 }
 
 /**
+ * undici's HTTP/1 and HTTP/2 clients load fetch's body machinery (`web/fetch/body.js` with WebIDL, FormData
+ * parsing, data URLs: 42 KB) for one case only, a `FormData` request body. fjc never sends one
+ * (the jar upload builds its own multipart body, functions/flink/multipart.ts), so that module is
+ * replaced by one whose `extractBody` says so, should a FormData body ever be passed.
+ */
+export function undiciWithoutFormDataPlugin(): esbuild.Plugin {
+  const namespace = 'fjc-undici-no-formdata';
+  return {
+    name: 'fjc-undici-without-formdata',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/web\/fetch\/body\.js$/ }, (args) =>
+        /[\\/]node_modules[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h[12]\.js$/.test(
+          args.importer,
+        )
+          ? { path: args.path, namespace }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace }, () => ({
+        contents:
+          'module.exports = { extractBody() { throw new Error("FormData request bodies are not in fjc bundles (lib/bundling/handler-bundle.ts)"); } };',
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * zod's `locales` namespace (40-odd languages, 264 KB) is re-exported by `zod` and `zod/v4/core`,
  * so `import { z } from 'zod'` carries all of it although fjc only ever speaks English. Inside
  * zod, `../locales/index.js` resolves to a module exporting `en` alone; `en` stays the default
@@ -246,6 +273,7 @@ export function handlerBuildOptions(options: HandlerBundleOptions): esbuild.Buil
       lambdaCredentialsPlugin(),
       undiciPartsPlugin(),
       undiciPlainParserPlugin(),
+      undiciWithoutFormDataPlugin(),
       zodEnglishOnlyPlugin(),
       zodWithoutOptInsPlugin(),
       functionsWithoutSideEffectsPlugin(root),

@@ -157,12 +157,17 @@ describe('handler bundles hold what their function runs', () => {
     }
   });
 
-  it('undici with one HTTP parser, the plain WebAssembly build, not the SIMD one as well', () => {
+  it('undici with one HTTP parser (the plain WebAssembly build) and without fetch’s body code', () => {
     for (const handler of ['reconcile', 'deploy', 'verify'] as const) {
       const parsers = (bundled.get(handler)?.inputs ?? [])
         .filter((p) => /node_modules\/undici\/lib\/llhttp\/llhttp.*wasm\.js$/.test(p))
         .map((p) => p.replace(/^.*\//, ''));
       expect(parsers, handler).toEqual(['llhttp-wasm.js']);
+      // Nor fetch's body machinery (FormData bodies, which fjc never sends).
+      const web = (bundled.get(handler)?.inputs ?? []).filter((p) =>
+        p.includes('node_modules/undici/lib/web/'),
+      );
+      expect(web, handler).toEqual([]);
     }
   });
 });
