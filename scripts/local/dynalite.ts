@@ -69,13 +69,16 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Lo
     stop: async () => {
       client.destroy();
       // Keep-alive sockets would otherwise hold `close` open until dynalite's 30 s shutdown timeout.
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => {
+      // Closed after `close` stops accepting: a client retrying a request cut here (the store's
+      // signed client does) cannot open a new one in between.
+      const closed = new Promise<void>((resolve, reject) => {
         server.close((err) => {
           if (err) reject(err);
           else resolve();
         });
       });
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
