@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CorruptItemError } from '../core/ports/index.js';
+import { specSummaryAttribute, specSummaryItem } from './spec-summary-item.js';
 import {
   JOB_PHASES,
   OPERATION_KINDS,
@@ -14,7 +15,6 @@ import {
   type RecentAuditEntry,
   type SavepointRecord,
   type SpecSnapshot,
-  type SpecSummary,
 } from '../core/model/index.js';
 import {
   CLUSTERS_KIND_PK,
@@ -89,60 +89,6 @@ export const STATUS_FIELDS = {
     })
     .optional(),
 };
-
-/**
- * The stored spec summary (core/model/spec-summary.ts), as one compact JSON array string: every
- * cycle reads it for every job, and an array of values is a third of the bytes of a DynamoDB map
- * with its keys. It only caches what the spec says, so one that does not decode is dropped and
- * the spec is read instead, rather than failing the whole item.
- */
-const summaryTuple = z.tuple([
-  z.number(),
-  z.string(),
-  z.string(),
-  z.enum(['running', 'suspended']),
-  z.number(),
-  z.string(),
-  z.number(),
-]);
-
-export const specSummaryItem = z
-  .string()
-  .transform((text): SpecSummary | undefined => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    const t = summaryTuple.safeParse(value);
-    if (!t.success) return undefined;
-    const [format, specHash, clusterRef, state, savepointNonce, intervalText, ms] = t.data;
-    return {
-      format,
-      specHash,
-      clusterRef,
-      state,
-      savepointNonce,
-      savepointInterval: intervalText === 'off' ? 'off' : { text: intervalText, ms },
-    };
-  })
-  .optional()
-  .catch(undefined);
-
-/** The stored form of a summary, decoded by {@link specSummaryItem}. */
-function encodeSpecSummary(s: SpecSummary): string {
-  const interval = s.savepointInterval;
-  return JSON.stringify([
-    s.format,
-    s.specHash,
-    s.clusterRef,
-    s.state,
-    s.savepointNonce,
-    interval === 'off' ? 'off' : interval.text,
-    interval === 'off' ? 0 : interval.ms,
-  ]);
-}
 
 const recentItem = z.object({
   version: z.number(),
@@ -284,11 +230,6 @@ export function jobToItem(job: JobRecord): Record<string, unknown> {
     recentHistory: job.recentHistory.map(toRecentItem),
     ...specSummaryAttribute(job),
   };
-}
-
-/** The summary attribute of a job item, when the record has one. */
-function specSummaryAttribute(job: JobRecord): { specSummary?: string } {
-  return job.specSummary === undefined ? {} : { specSummary: encodeSpecSummary(job.specSummary) };
 }
 
 /** Reads a job item back into a record. @throws CorruptItemError */

@@ -22,7 +22,8 @@ import { clusterIndexPk, jobKey, teamIndexPk } from './keys.js';
 import { queryIndexPage, queryJobShardsPage, type Projection } from './pages.js';
 import { requireName } from './validate.js';
 
-const LISTING_PROJECTION: Projection = {
+/** The listing attributes of a whole job item (team and cluster listings, and the fallback). */
+export const LISTING_PROJECTION: Projection = {
   expression:
     '#name, #team, #clusterRef, #specHash, #generation, #createdAt, #updatedAt, ' +
     '#status.#phase, #status.#jobId, #status.#newestSavepoint, #status.#lastError',

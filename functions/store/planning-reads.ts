@@ -17,7 +17,8 @@ import { z } from 'zod';
 import type { PlanningRecord, StoredSpecs } from '../core/model/index.js';
 import { CorruptItemError } from '../core/ports/index.js';
 import type { DynamoTable, Item } from './dynamo/client.js';
-import { OPERATION_FIELDS, STATUS_FIELDS, jsonString, specSummaryItem } from './items.js';
+import { OPERATION_FIELDS, STATUS_FIELDS, jsonString } from './items.js';
+import { specSummaryItem } from './spec-summary-item.js';
 import { INDEX, INDEX_KEYS, JOB_SHARDS, jobKey, jobShardPk } from './keys.js';
 import { requireName } from './validate.js';
 

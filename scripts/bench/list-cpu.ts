@@ -13,7 +13,7 @@
 import { StaticTeamDirectory } from '../../functions/api/team-directory.js';
 import { DynamoJobStore } from '../../functions/store/dynamo-job-store.js';
 import { DynamoTable } from '../../functions/store/dynamo/client.js';
-import { itemToListing } from '../../functions/store/job-listings.js';
+import { LISTING_PROJECTION, itemToListing } from '../../functions/store/job-listings.js';
 import { queryJobShardsPage } from '../../functions/store/pages.js';
 import { startApiServer } from '../local/api-server.js';
 import { createTable, startDynalite } from '../local/dynalite.js';
@@ -24,26 +24,6 @@ const rounds = Number(process.argv[3] ?? 200);
 const only = process.argv[4];
 const limit = Number(process.env.LIMIT ?? 100);
 const jobsPerCluster = 100;
-
-/** The projection the all-jobs listing used before the listing index (job-listings.ts). */
-const OLD_PROJECTION = {
-  expression:
-    '#name, #team, #clusterRef, #specHash, #generation, #updatedAt, ' +
-    '#status.#phase, #status.#jobId, #status.#newestSavepoint, #status.#lastError',
-  names: {
-    '#name': 'name',
-    '#team': 'team',
-    '#clusterRef': 'clusterRef',
-    '#specHash': 'specHash',
-    '#generation': 'generation',
-    '#updatedAt': 'updatedAt',
-    '#status': 'status',
-    '#phase': 'phase',
-    '#jobId': 'jobId',
-    '#newestSavepoint': 'newestSavepoint',
-    '#lastError': 'lastError',
-  },
-};
 
 async function measure(name: string, call: () => Promise<unknown>): Promise<void> {
   for (let i = 0; i < 20; i++) await call();
@@ -85,7 +65,8 @@ console.log(
 try {
   if (only === undefined)
     await measure('store: gsi3 projected (before)', () =>
-      queryJobShardsPage(table, { limit }, itemToListing, OLD_PROJECTION),
+      // The all-jobs listing before the listing index: gsi3 with the listing projection.
+      queryJobShardsPage(table, { limit }, itemToListing, LISTING_PROJECTION),
     );
   if (only !== 'http')
     await measure('store: listing index gsi4 (after)', () =>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoJobStore, type DynamoJobStoreOptions } from '../../../functions/store/index.js';
-import type { DesiredJob } from '../../../functions/core/model/index.js';
+import type { DesiredJob, JobListing, JobRecord } from '../../../functions/core/model/index.js';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
 
@@ -74,4 +74,23 @@ export function clientDroppingAuditCopies(dynamo: LocalDynamo): DynamoDBClient {
     { step: 'build' },
   );
   return client;
+}
+
+/** What a listing must show of a whole record. */
+export function listingOf(r: JobRecord): JobListing {
+  return {
+    name: r.name,
+    team: r.team,
+    clusterRef: r.clusterRef,
+    specHash: r.specHash,
+    generation: r.generation,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    status: {
+      phase: r.status.phase,
+      ...(r.status.jobId === undefined ? {} : { jobId: r.status.jobId }),
+      ...(r.status.newestSavepoint ? { newestSavepoint: r.status.newestSavepoint } : {}),
+      ...(r.status.lastError ? { lastError: r.status.lastError } : {}),
+    },
+  };
 }

@@ -13,7 +13,7 @@ import { jobToItem } from '../../../functions/store/items.js';
 import { INDEX, jobShard, jobShardPk } from '../../../functions/store/keys.js';
 import { tableDefinition } from '../../../functions/store/table.js';
 import type { LocalDynamo } from '../../support/dynalite.js';
-import { T0, desired, useStore } from './fixtures.js';
+import { T0, desired, listingOf, useStore } from './fixtures.js';
 
 let dynamo: LocalDynamo;
 let store: DynamoJobStore;
@@ -23,22 +23,7 @@ useStore((fixture) => {
   ({ dynamo, store, tableName } = fixture);
 });
 
-/** What a listing must show of a whole record. */
-const listing = (r: JobRecord): JobListing => ({
-  name: r.name,
-  team: r.team,
-  clusterRef: r.clusterRef,
-  specHash: r.specHash,
-  generation: r.generation,
-  createdAt: r.createdAt,
-  updatedAt: r.updatedAt,
-  status: {
-    phase: r.status.phase,
-    ...(r.status.jobId === undefined ? {} : { jobId: r.status.jobId }),
-    ...(r.status.newestSavepoint ? { newestSavepoint: r.status.newestSavepoint } : {}),
-    ...(r.status.lastError ? { lastError: r.status.lastError } : {}),
-  },
-});
+const listing = listingOf;
 
 async function runningJob(name: string): Promise<JobRecord> {
   await store.putDesired(desired(name, { specHash: `hash-${name}` }), { actor: 'alice' });

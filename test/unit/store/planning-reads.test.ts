@@ -5,7 +5,7 @@ import { CorruptItemError } from '../../../functions/core/ports/index.js';
 import type { DynamoJobStore } from '../../../functions/store/index.js';
 import { JOB_SHARDS, jobShard } from '../../../functions/store/keys.js';
 import type { LocalDynamo } from '../../support/dynalite.js';
-import { T0, at, desired, useStore } from './fixtures.js';
+import { T0, at, desired, listingOf, useStore } from './fixtures.js';
 
 let dynamo: LocalDynamo;
 let store: DynamoJobStore;
@@ -238,21 +238,7 @@ describe('getStoredSpecs', () => {
 
 describe('listJobListings', () => {
   /** What a listing must show of a whole record. */
-  const listing = (r: JobRecord) => ({
-    name: r.name,
-    team: r.team,
-    clusterRef: r.clusterRef,
-    specHash: r.specHash,
-    generation: r.generation,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    status: {
-      phase: r.status.phase,
-      ...(r.status.jobId === undefined ? {} : { jobId: r.status.jobId }),
-      ...(r.status.newestSavepoint ? { newestSavepoint: r.status.newestSavepoint } : {}),
-      ...(r.status.lastError ? { lastError: r.status.lastError } : {}),
-    },
-  });
+  const listing = listingOf;
 
   it('pages through every scope as the whole listings do, showing only the listing fields', async () => {
     const busy = await busyJob('busy');
