@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DEPLOYMENT_STYLES } from '../settings/release.js';
@@ -22,8 +23,10 @@ export interface ControlLoopReleaseProps {
  * the state machine version it was started on to its end. So an execution that began before a
  * release finishes on the deploy/verify code it began with (a half-done upgrade of a Flink job is
  * never continued by other code), while new executions move to the new version as the alias
- * shifts: gradually, with a rollback when an alarm fires. Versions are retained: one still running
- * an old execution must not be deleted under it (Step Functions keeps up to 1,000 per machine).
+ * shifts: gradually, with a rollback when an alarm fires. A replaced state machine version is
+ * deleted once the alias has moved off it: deleting a version does not stop the executions that
+ * run on it (Step Functions API reference, DeleteStateMachineVersion). The function versions those
+ * executions invoke are another matter: see {@link pinnedFunctionVersion}.
  */
 export class ControlLoopRelease extends Construct {
   readonly version: sfn.CfnStateMachineVersion;
@@ -41,7 +44,7 @@ export class ControlLoopRelease extends Construct {
       stateMachineRevisionId: props.stateMachine.stateMachineRevisionId,
       description: 'fjc control loop',
     });
-    this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.version.applyRemovalPolicy(RemovalPolicy.DESTROY);
     this.alias = new sfn.CfnStateMachineAlias(this, 'Alias', {
       name: LIVE_ALIAS,
       description: 'The control-loop version reconcile starts executions on',
@@ -56,4 +59,18 @@ export class ControlLoopRelease extends Construct {
     });
     this.aliasArn = this.alias.attrArn;
   }
+}
+
+/**
+ * The function's current version, for the control-loop definition to name, kept when a release
+ * replaces it: an execution started on an older state machine version still invokes the older
+ * deploy and verify versions until it ends (an upgrade's soak can take hours), and a deleted
+ * version would fail it half-way. CloudFormation would delete it otherwise (Lambda versions are
+ * deleted by default). Retained versions accumulate, about 1 MB of code each per release
+ * (docs/deploy.md, "Releasing fjc").
+ */
+export function pinnedFunctionVersion(fn: lambda.Function): lambda.Version {
+  const version = fn.currentVersion;
+  version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  return version;
 }

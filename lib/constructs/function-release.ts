@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -36,7 +36,11 @@ export class FunctionRelease extends Construct {
   constructor(scope: Construct, id: string, props: FunctionReleaseProps) {
     super(scope, id);
     const fn = props.function.fn;
-    this.version = fn.currentVersion;
+    const version = fn.currentVersion;
+    // Only the alias invokes the function, so a version the alias has left is deleted in the
+    // release's clean-up; a failed or rolled-back release has no clean-up and keeps it.
+    version.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    this.version = version;
     this.alias = new lambda.Alias(this, 'Alias', {
       aliasName: LIVE_ALIAS,
       version: this.version,

@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { hasNoAdmins, type FjcConfig } from '../config.js';
-import { ControlLoopRelease } from '../constructs/control-loop-release.js';
+import { ControlLoopRelease, pinnedFunctionVersion } from '../constructs/control-loop-release.js';
 import { ControlLoopStateMachine } from '../constructs/control-loop-state-machine.js';
 import { FjcApi } from '../constructs/fjc-api.js';
 import { FjcFunction } from '../constructs/fjc-function.js';
@@ -126,8 +126,8 @@ export class ControlPlaneStack extends Stack {
     // code it started with; the state machine's own alias rolls new versions out (see
     // ControlLoopRelease).
     this.controlLoop = new ControlLoopStateMachine(this, 'ControlLoop', {
-      deployFunction: deploy.fn.currentVersion,
-      verifyFunction: verify.fn.currentVersion,
+      deployFunction: pinnedFunctionVersion(deploy.fn),
+      verifyFunction: pinnedFunctionVersion(verify.fn),
       maxConcurrency: config.maxConcurrency,
       timeout: Duration.seconds(config.executionTimeoutSeconds),
     });

@@ -40,6 +40,13 @@ describe('function releases (reconcile, ingest, api)', () => {
       expect(resourcesOf(template(), 'AWS::Lambda::Version')[version]?.Properties).toEqual({
         FunctionName: { Ref: fn },
       });
+      // Replaced versions go once a release has shifted the alias away from them: nothing but
+      // the alias invokes these functions, and a failed release keeps them (no clean-up phase).
+      const policies = template().toJSON() as {
+        Resources: Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+      };
+      expect(policies.Resources[version]?.DeletionPolicy).toBe('Delete');
+      expect(policies.Resources[version]?.UpdateReplacePolicy).toBe('Delete');
 
       // The alias names its deployment group: CloudFormation hands every change of it to CodeDeploy.
       const raw = template().toJSON() as {
@@ -118,10 +125,14 @@ describe('control-loop release', () => {
       )[0];
       expect(definition).toContain(`{"Ref":"${version}"}`);
       expect(definition).not.toContain(`"${fn}"`);
+      // An execution started on an older control-loop version still invokes the older deploy
+      // and verify versions, so those are never deleted by a release.
+      const raw = template().toJSON() as { Resources: Record<string, { DeletionPolicy?: string }> };
+      expect(raw.Resources[version]?.DeletionPolicy, `${handler} version`).toBe('Retain');
     }
   });
 
-  it('publishes a retained version per revision behind a live alias that shifts like the functions', () => {
+  it('publishes a version per revision behind a live alias that shifts like the functions, the replaced one deleted', () => {
     const [versionId, version] = only(
       resourcesOf(template(), 'AWS::StepFunctions::StateMachineVersion'),
       'version',
@@ -132,8 +143,10 @@ describe('control-loop release', () => {
     const raw = template().toJSON() as {
       Resources: Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
     };
-    expect(raw.Resources[versionId]?.DeletionPolicy).toBe('Retain');
-    expect(raw.Resources[versionId]?.UpdateReplacePolicy).toBe('Retain');
+    // Deleting a state machine version does not stop its running executions (Step Functions API
+    // reference, DeleteStateMachineVersion), so the replaced one is not kept after a release.
+    expect(raw.Resources[versionId]?.DeletionPolicy).toBe('Delete');
+    expect(raw.Resources[versionId]?.UpdateReplacePolicy).toBe('Delete');
 
     const [, alias] = only(
       resourcesOf(template(), 'AWS::StepFunctions::StateMachineAlias'),
