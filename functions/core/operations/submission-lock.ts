@@ -3,18 +3,24 @@
  * execution environment through JVM-global state that any other submission ending on the same
  * JobManager clears (README "PyFlink"); fjc's launcher guards against that inside the JobManager,
  * and this lock keeps fjc's own submissions (jar, PyFlink, any kind) from overlapping on a cluster
- * in the first place. It is held only around the run call, so the cost is one short queue.
+ * in the first place. It is held only around the upload and run call, so the cost is one short
+ * queue.
  */
 import type { JobRecord } from '../model/index.js';
 import type { ControlContext, SubmissionLock } from '../ports/index.js';
 import type { Wait } from './steps/step.js';
 
 /**
- * How long a submission may hold its cluster's lock: above the longest run call (fjc's 60 s
- * timeout of POST /jars/:id/run, plus an upload), so a live holder never loses it; a holder that
- * died blocks the cluster for at most this long.
+ * How long the lock lasts unless renewed, by default: a job lease's time-to-live. Its holder
+ * renews it while it submits ({@link holdSubmissionLock}), so a slow upload never loses it, and a
+ * holder that died blocks the cluster's submissions for at most this long.
  */
-export const SUBMISSION_LOCK_TTL_MS = 150_000;
+export const SUBMISSION_LOCK_TTL_MS = 60_000;
+
+/** The lock's time-to-live in this context: the lease's (`FJC_LEASE_TTL_SECONDS`), else the default. */
+export function submissionLockTtlMs(ctx: Pick<ControlContext, 'leaseTtlMs'>): number {
+  return ctx.leaseTtlMs ?? SUBMISSION_LOCK_TTL_MS;
+}
 
 /** The pause before asking again for a held lock: a submission takes seconds. */
 export const SUBMISSION_LOCK_RETRY_SECONDS = 2;
@@ -39,13 +45,44 @@ export function waitForSubmissionLock(
   };
 }
 
-/** Takes the lock of `clusterRef` for `owner` (see {@link SUBMISSION_LOCK_TTL_MS}). */
+/** Takes the lock of `clusterRef` for `owner` (see {@link submissionLockTtlMs}). */
 export function acquireSubmissionLock(
   ctx: ControlContext,
   clusterRef: string,
   owner: string,
 ): Promise<SubmissionLock> {
-  return ctx.store.acquireSubmissionLock(clusterRef, owner, SUBMISSION_LOCK_TTL_MS, ctx.now());
+  return ctx.store.acquireSubmissionLock(clusterRef, owner, submissionLockTtlMs(ctx), ctx.now());
+}
+
+/**
+ * Runs `work` (a submission: upload and run call) with the lock `owner` has just taken, renewing
+ * it whenever a third of its time-to-live has passed, then gives it back. A renewal that fails
+ * (the store unreachable, or the lock lost) is left alone: the submission itself is not worth
+ * stopping for it, and its job id keeps a second submission of the same job from doubling it.
+ */
+export async function holdSubmissionLock<T>(
+  ctx: ControlContext,
+  clusterRef: string,
+  owner: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const ttlMs = submissionLockTtlMs(ctx);
+  let renewing: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(
+    () => {
+      renewing = renewing.then(() =>
+        ctx.store.acquireSubmissionLock(clusterRef, owner, ttlMs, ctx.now()).catch(() => undefined),
+      );
+    },
+    Math.max(1, Math.floor(ttlMs / 3)),
+  );
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    await renewing;
+    await releaseSubmissionLock(ctx, clusterRef, owner);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { giveUp, jobOrMissing, nowIso, targetSpec } from './shared.js';
 import { submitProgram } from '../submission/index.js';
 import {
   acquireSubmissionLock,
-  releaseSubmissionLock,
+  holdSubmissionLock,
   submissionLockOwner,
   waitForSubmissionLock,
 } from '../submission-lock.js';
@@ -35,23 +35,25 @@ export const submit = defineStep(['next', 'rollback', 'finish'], async (input) =
     const lock = await acquireSubmissionLock(ctx, clusterRef, owner);
     if (!lock.acquired) return waitForSubmissionLock(clusterRef, lock);
     try {
-      await submitProgram(ctx, flink, spec, {
-        jobId,
-        args: spec.spec.args,
-        parallelism: spec.spec.parallelism,
-        ...(data.restorePath === undefined
-          ? {}
-          : {
-              savepointPath: data.restorePath,
-              allowNonRestoredState: spec.spec.restore.allowNonRestoredState,
-              claimMode: 'NO_CLAIM' as const,
-            }),
-        flinkConfiguration: {
-          ...RETAIN_CHECKPOINTS,
-          ...spec.spec.flinkConfiguration,
-          'pipeline.name': record.name,
-        },
-      });
+      await holdSubmissionLock(ctx, clusterRef, owner, () =>
+        submitProgram(ctx, flink, spec, {
+          jobId,
+          args: spec.spec.args,
+          parallelism: spec.spec.parallelism,
+          ...(data.restorePath === undefined
+            ? {}
+            : {
+                savepointPath: data.restorePath,
+                allowNonRestoredState: spec.spec.restore.allowNonRestoredState,
+                claimMode: 'NO_CLAIM' as const,
+              }),
+          flinkConfiguration: {
+            ...RETAIN_CHECKPOINTS,
+            ...spec.spec.flinkConfiguration,
+            'pipeline.name': record.name,
+          },
+        }),
+      );
     } catch (error) {
       if (error instanceof DuplicateJobIdError) {
         // Submitted by an earlier attempt whose answer was lost: the job is there, carry on.
@@ -64,8 +66,6 @@ export const submit = defineStep(['next', 'rollback', 'finish'], async (input) =
         // Flink 2.x may keep a refused submission as a FAILED job: the history names it.
         return { ...refused, details: { ...refused.details, flinkJobId: jobId } };
       } else throw error;
-    } finally {
-      await releaseSubmissionLock(ctx, clusterRef, owner);
     }
   }
   const applied = input.kind === 'rollback' ? {} : { lastApplied: data.target };

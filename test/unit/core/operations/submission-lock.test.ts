@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { advanceOperation } from '../../../../functions/core/operations/advance.js';
-import { SUBMISSION_LOCK_TTL_MS } from '../../../../functions/core/operations/submission-lock.js';
+import {
+  SUBMISSION_LOCK_TTL_MS,
+  submissionLockTtlMs,
+} from '../../../../functions/core/operations/submission-lock.js';
 import { ClusterRefusedError } from '../../../../functions/core/ports/index.js';
 import { NAME, OWNER, begin, job, seed, useBench, type Bench } from './harness.js';
 
@@ -62,5 +65,43 @@ describe('the per-cluster submission lock', () => {
     expect(
       await b.store.acquireSubmissionLock(job().spec.clusterRef, 'next/op', 1_000, b.now()),
     ).toEqual({ acquired: true });
+  });
+
+  it('lasts as long as a job lease, so a holder that died blocks its cluster about a minute', () => {
+    expect(SUBMISSION_LOCK_TTL_MS).toBe(60_000);
+    expect(submissionLockTtlMs(b.ctx)).toBe(60_000);
+    expect(submissionLockTtlMs({ ...b.ctx, leaseTtlMs: 15_000 })).toBe(15_000);
+  });
+
+  it('keeps the lock through a submission that outlasts its time-to-live (a large upload)', async () => {
+    // A third of 300 ms: the lock is renewed many times while the run call hangs.
+    const ctx = { ...b.ctx, leaseTtlMs: 300 };
+    const opId = await atSubmit();
+    const cluster = job().spec.clusterRef;
+    const acquire = vi.spyOn(b.store, 'acquireSubmissionLock');
+    let otherGotIt: boolean | undefined;
+    b.flink.runJar.mockImplementation(async () => {
+      // Time passes beyond the lock's whole time-to-live while the jar is sent.
+      b.advance(1_000);
+      const renewed = () => acquire.mock.calls.filter(([, owner]) => owner !== 'other/op').length;
+      const before = renewed();
+      const until = Date.now() + 20_000;
+      while (renewed() === before) {
+        if (Date.now() > until) throw new Error('the lock was never renewed');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await Promise.resolve();
+      otherGotIt = (await b.store.acquireSubmissionLock(cluster, 'other/op', 300, b.now()))
+        .acquired;
+      return { jobId: 'unused' };
+    });
+    expect(await advanceOperation(ctx, NAME, opId, OWNER, 0)).toMatchObject({
+      event: 'job-submitted',
+    });
+    expect(otherGotIt).toBe(false);
+    // And given back at the end, renewals stopped: the next submission takes it at once.
+    expect(await b.store.acquireSubmissionLock(cluster, 'next/op', 300, b.now())).toEqual({
+      acquired: true,
+    });
   });
 });
