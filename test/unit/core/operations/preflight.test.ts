@@ -312,6 +312,21 @@ describe('the pre-flight of a SQL upgrade', () => {
     expect((await b.get()).status.rejected).toBeUndefined();
   });
 
+  it('plans the statements alone in a stateless upgrade and in a plan preview', async () => {
+    const { calls } = gateway(() => Promise.resolve({ planned: true }));
+    const stateless = sql(V2, { upgradeMode: 'stateless' });
+    const opId = await upgrade(stateless, sql(V1, { upgradeMode: 'stateless' }));
+    expect(await step(opId)).toMatchObject({ event: 'preflight-passed' });
+    expect((await b.get()).status.operation?.step).toBe('cancel');
+    expect(await lastPreflight()).toMatchObject({
+      program: 'built',
+      summary: expect.stringMatching(/no running state to compare/) as string,
+    });
+    const preview = await previewPreflight(b.ctx, sql(V2), undefined);
+    expect(preview).toMatchObject({ verdict: 'passed', program: 'built' });
+    expect(calls).toHaveLength(2);
+  });
+
   it('refuses when the cluster has no SQL gateway, as the submission would', async () => {
     const opId = await upgrade(sql(V2), sql(V1));
     expect(await step(opId)).toMatchObject({ event: 'preflight-refused' });
