@@ -201,9 +201,11 @@ export function sqlGatewayContractSuite(
         /INSERT INTO [^;]*;/,
         (insert) => `EXECUTE STATEMENT SET BEGIN ${insert} ${insert} END;`,
       );
+      const started = Date.now();
       await expect(port.plan({ text: sqlCounterScript(tag) }, request)).resolves.toEqual({
         planned: true,
       });
+      console.log(`fjc: SQL pre-flight plan (3 statements): ${String(Date.now() - started)} ms`);
       await expect(port.plan({ text: statementSet }, request)).resolves.toEqual({
         planned: true,
       });
