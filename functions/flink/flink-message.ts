@@ -10,14 +10,26 @@ const MAX_LENGTH = MAX_STORED_ERROR_LENGTH;
 const GENERIC = new Set(['internal server error.', '<exception on server side:']);
 const FRAME = /^\s*(at |\.\.\. \d+ more|<\/?exception|End of exception on server side>)/i;
 
+/** A throwable's first line: `[package.]SomeException[: message]` (Java or Python). */
+const HEADER = /^(?:[a-z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error|Throwable)\b/;
+
 /** One line per Java throwable in a stack dump: `Type: message`, outermost first. */
 function throwableLines(text: string): string[] {
   const lines: string[] = [];
+  let inThrowable = false;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || FRAME.test(raw) || GENERIC.has(line.toLowerCase())) continue;
-    if (line.startsWith('Caused by: ')) lines.push(simplify(line.slice('Caused by: '.length)));
-    else if (lines.length === 0 || !/^\s/.test(raw)) lines.push(simplify(line));
+    if (line.startsWith('Caused by: ')) {
+      lines.push(simplify(line.slice('Caused by: '.length)));
+      inThrowable = true;
+    } else if (lines.length === 0 || !/^\s/.test(raw)) {
+      // Under a throwable, a line that starts no new one continues its message (Flink lists a
+      // table's options or the available connectors there): it is no cause of its own.
+      if (inThrowable && !HEADER.test(line)) continue;
+      lines.push(simplify(line));
+      inThrowable = HEADER.test(line);
+    }
   }
   return lines;
 }

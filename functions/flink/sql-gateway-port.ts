@@ -1,19 +1,30 @@
 /**
  * The SQL Gateway port (core/ports/sql-gateway.ts) over the gateway's REST API: one session per
  * submission, configured with fjc's write-ahead job id, the job's name, its restore point and its
- * Flink configuration; the statements run in order; the session is closed whatever happens.
+ * Flink configuration; the statements run in order; the session is closed whatever happens. A
+ * pre-flight opens its own session the same way (without job id and restore point), replays the
+ * same set-up statements and has the gateway EXPLAIN the job statement instead of running it.
  */
 import { readFile } from 'node:fs/promises';
+import { storedErrorText } from '../core/error-text.js';
 import { ClusterRefusedError } from '../core/ports/index.js';
 import type {
   ArtifactStream,
   SqlGatewayPort,
+  SqlPlanOutcome,
+  SqlPlanRequest,
   SqlScript,
   SqlSubmitRequest,
 } from '../core/ports/index.js';
+import { jobNotLastError, sqlPreflightOf, sqlProgramOf } from '../core/sql/program.js';
 import { splitSqlStatements } from '../core/sql/statements.js';
 import { translated } from './flink-port.js';
-import { FIXED_JOB_ID_KEY, SqlGatewayClient, type StatementWait } from './sql-gateway-client.js';
+import {
+  FIXED_JOB_ID_KEY,
+  SqlGatewayClient,
+  SqlStatementFailedError,
+  type StatementWait,
+} from './sql-gateway-client.js';
 
 /**
  * The Flink configuration a SQL submission sets. The restore keys are set under both names:
@@ -23,8 +34,7 @@ import { FIXED_JOB_ID_KEY, SqlGatewayClient, type StatementWait } from './sql-ga
  */
 export function sqlSubmissionConfig(request: SqlSubmitRequest): Record<string, string> {
   const config: Record<string, string> = {
-    ...request.configuration,
-    'pipeline.name': request.jobName,
+    ...sqlSessionConfig(request),
     [FIXED_JOB_ID_KEY]: request.jobId,
   };
   if (request.savepointPath !== undefined) {
@@ -40,6 +50,14 @@ export function sqlSubmissionConfig(request: SqlSubmitRequest): Record<string, s
     });
   }
   return config;
+}
+
+/**
+ * The configuration every session of a job has, its submission's and its pre-flight's: the
+ * job's Flink configuration and its name. A submission adds its job id and restore point.
+ */
+export function sqlSessionConfig(request: SqlPlanRequest): Record<string, string> {
+  return { ...request.configuration, 'pipeline.name': request.jobName };
 }
 
 /** Options of {@link SqlGatewayClusterPort}. */
@@ -64,16 +82,18 @@ export class SqlGatewayClusterPort implements SqlGatewayPort {
     return this.submitStatements(splitSqlStatements(text), request);
   }
 
+  async plan(script: SqlScript, request: SqlPlanRequest): Promise<SqlPlanOutcome> {
+    const text = 'text' in script ? script.text : await textOf(script.artifact);
+    return planSqlStatements(this.client, splitSqlStatements(text), request, this.wait);
+  }
+
   /** {@link submit} of statements already split (one per gateway call). */
   async submitStatements(
     statements: readonly string[],
     request: SqlSubmitRequest,
   ): Promise<{ jobId: string }> {
-    if (statements.length === 0)
-      throw new ClusterRefusedError('A SQL job without statements', 'no statements', {
-        code: 'SQL_NO_STATEMENTS',
-        remedy: 'Give DDL and one INSERT (or EXECUTE STATEMENT SET) in spec.sql.',
-      });
+    // Refuses an empty script, or a job statement before the last, before anything runs.
+    sqlProgramOf(statements);
     const config = sqlSubmissionConfig(request);
     try {
       const session = await this.client.openSession(config, `fjc ${request.jobName}`);
@@ -90,16 +110,8 @@ export class SqlGatewayClusterPort implements SqlGatewayPort {
             this.wait,
           );
           if (outcome.jobId !== undefined) {
-            if (index !== statements.length - 1)
-              throw new ClusterRefusedError(
-                `SQL statement ${String(index + 1)} submitted a job before the last statement`,
-                'only the last statement may submit a job',
-                {
-                  code: 'SQL_JOB_NOT_LAST',
-                  remedy:
-                    'Put one INSERT (or one EXECUTE STATEMENT SET) last; run several INSERTs as one statement set.',
-                },
-              );
+            // A statement the program did not take for a job statement (a SELECT) started one.
+            if (index !== statements.length - 1) throw jobNotLastError(index + 1);
             jobId = outcome.jobId;
           }
         }
@@ -129,6 +141,41 @@ export class SqlGatewayClusterPort implements SqlGatewayPort {
     } catch (error) {
       throw translated(error);
     }
+  }
+}
+
+/** {@link SqlGatewayPort.plan} over one gateway. */
+export async function planSqlStatements(
+  client: SqlGatewayClient,
+  statements: readonly string[],
+  request: SqlPlanRequest,
+  wait: StatementWait,
+): Promise<SqlPlanOutcome> {
+  const preflight = sqlPreflightOf(sqlProgramOf(statements));
+  if ('notChecked' in preflight) return { planned: false, reason: preflight.notChecked };
+  const config = sqlSessionConfig(request);
+  const calls = [...preflight.replay, preflight.explain];
+  try {
+    const session = await client.openSession(config, `fjc pre-flight ${request.jobName}`);
+    try {
+      for (const [index, statement] of calls.entries())
+        await client.runStatement(session, statement, config, index + 1, wait);
+      return { planned: true };
+    } finally {
+      await client.closeSession(session).catch(() => undefined);
+    }
+  } catch (error) {
+    if (error instanceof SqlStatementFailedError)
+      throw new ClusterRefusedError(
+        error.message,
+        storedErrorText(`SQL statement ${String(error.statementNumber)}: ${error.rootCause}`),
+        {
+          cause: error,
+          code: error.code,
+          ...(error.remedy === undefined ? {} : { remedy: error.remedy }),
+        },
+      );
+    throw translated(error);
   }
 }
 

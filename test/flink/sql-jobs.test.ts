@@ -18,10 +18,11 @@ import {
 
 /**
  * SQL jobs end to end on real Flink through its SQL Gateway, on the suite's cluster (2.3) and on
- * a 1.20 cluster this file starts: first deploy, a savepoint upgrade whose counts go on from the
- * savepoint, a broken version rolled back with its state, and a refused statement reported with
- * Flink's root cause. The counts are read from outside, from the print sink's lines in the
- * TaskManager's stdout (test/support/sql-counter.ts).
+ * a 1.20 cluster this file starts: first deploy, a savepoint upgrade (after a passed SQL
+ * pre-flight that submitted nothing) whose counts go on from the savepoint, a broken version
+ * rolled back with its state, and an upgrade whose SQL does not plan refused by the pre-flight
+ * with Flink's root cause before the stop. The counts are read from outside, from the print
+ * sink's lines in the TaskManager's stdout (test/support/sql-counter.ts).
  */
 const LEGACY_VERSION = '1.20.3';
 
@@ -116,6 +117,17 @@ function scenarios(label: string, target: () => Target): void {
     const converge = (what: string, done: (r: JobRecord) => boolean) =>
       convergeJob(rt, name, what, done);
     const bothKeys = (c: readonly { key: number }[]) => new Set(c.map((p) => p.key)).size === 2;
+    /** Every job of this name the cluster knows, in any state, sorted. */
+    const jobIdsNamed = async (): Promise<string[]> =>
+      (await flink.listJobs()).jobs
+        .filter((j) => j.name === name)
+        .map((j) => j.jid)
+        .sort();
+    const lastPreflight = async (): Promise<unknown> => {
+      const entries = (await rt.store.listHistory(name, { limit: 100 })).items; // newest first
+      const entry = entries.find((e) => e.action.startsWith('preflight-'));
+      return entry?.details?.preflight;
+    };
 
     beforeAll(async () => {
       const { cluster, flinkUrl, gatewayUrl, savepointDir } = target();
@@ -146,9 +158,10 @@ function scenarios(label: string, target: () => Target): void {
       await countsWhen(target().logDir, tag, bothKeys);
     });
 
-    it('upgrades with a savepoint; the counts go on from it', async () => {
+    it('upgrades with a savepoint after the SQL pre-flight; the counts go on from it', async () => {
       const before = await job();
       const oldJob = before.status.jobId ?? '';
+      const jobsBefore = await jobIdsNamed();
       const started = Date.now();
       const hash = await apply({ tag: `${run}v2` });
       const after = await converge('savepoint upgrade', stableAt(hash));
@@ -157,6 +170,12 @@ function scenarios(label: string, target: () => Target): void {
       );
       expect(after.status.jobId).not.toBe(oldJob);
       expect((await flink.getJob(oldJob)).state).toBe('FINISHED');
+      // The gateway planned the new statements before the stop and submitted nothing: the only
+      // new job of this name on the cluster is the upgrade's own.
+      expect(await lastPreflight()).toMatchObject({ verdict: 'passed', program: 'built' });
+      expect((await jobIdsNamed()).filter((id) => !jobsBefore.includes(id))).toEqual([
+        after.status.jobId,
+      ]);
       const upgrade = (await rt.store.listSavepoints(name)).items.find(
         (s) => s.triggerKind === 'upgrade',
       );
@@ -192,21 +211,33 @@ function scenarios(label: string, target: () => Target): void {
       expect(actions).toEqual(expect.arrayContaining(['rollback-started', 'rolled-back']));
     });
 
-    it('reports a refused statement with Flink’s root cause and keeps the stable version', async () => {
+    it('refuses an upgrade whose SQL does not plan before the stop: same job, no savepoint, nothing submitted', async () => {
       // The desired spec is still the broken one of the previous scenario: the stable one is
       // what the refusal must leave running.
-      const goodHash = (await job()).status.lastStable?.specHash ?? '';
+      const before = await job();
+      const goodHash = before.status.lastStable?.specHash ?? '';
+      const savepoints = (await rt.store.listSavepoints(name, { limit: 100 })).items.length;
+      const jobsBefore = await jobIdsNamed();
+      const started = Date.now();
       const badHash = await apply({
         tag: `${run}bad2`,
-        insert: 'INSERT INTO no_such_table SELECT k FROM clicks;',
+        insert: 'INSERT INTO counts SELECT k, COUNT(no_such_column) FROM clicks GROUP BY k;',
       });
       const after = await converge(
-        'refusal',
+        'pre-flight refusal',
         (r) => r.status.rejected?.specHash === badHash && stableAt(goodHash)(r),
       );
-      expect(JSON.stringify(after.status.lastError)).toMatch(/Cannot find table .*no_such_table/);
-      expect(JSON.stringify(after.status.lastError)).not.toMatch(/\\n\s+at /);
+      console.log(
+        `fjc: SQL pre-flight refusal on ${label}, spec change to rejected: ${String(Date.now() - started)} ms`,
+      );
+      expect(after.status.lastError?.code).toBe('PREFLIGHT_REFUSED');
+      expect(after.status.lastError?.message).toMatch(/SQL statement 3: .*no_such_column/);
+      expect(after.status.lastError?.message).not.toMatch(/\n\s+at /);
+      expect(await lastPreflight()).toMatchObject({ verdict: 'refused', program: 'failed' });
+      expect(after.status.jobId).toBe(before.status.jobId);
       expect((await flink.getJob(after.status.jobId ?? '')).state).toBe('RUNNING');
+      expect((await rt.store.listSavepoints(name, { limit: 100 })).items).toHaveLength(savepoints);
+      expect(await jobIdsNamed()).toEqual(jobsBefore);
     });
 
     it('leaves one live job behind it: the stable version, not a broken one still restarting', async () => {

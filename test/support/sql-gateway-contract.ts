@@ -42,7 +42,8 @@ const tagOf = (): string => `fjc${randomBytes(4).toString('hex')}`;
 
 /**
  * The SQL Gateway calls fjc makes, against a real gateway: sessions, statements, results, the
- * write-ahead job id, restore from a savepoint, and failures with Flink's root cause.
+ * write-ahead job id, restore from a savepoint, the pre-flight's plan (nothing submitted), and
+ * failures with Flink's root cause.
  */
 export function sqlGatewayContractSuite(
   name: string,
@@ -189,6 +190,35 @@ export function sqlGatewayContractSuite(
           jobName: 'no-insert',
         }),
       ).rejects.toThrow(/submitted no Flink job/);
+    });
+
+    it('plans a script without submitting anything, and refuses one that does not plan', async () => {
+      const jobs = async () => (await flink.listJobs()).jobs.map((j) => j.jid).sort();
+      const before = await jobs();
+      const tag = tagOf();
+      const request = { jobName: `contract-plan-${tag}` };
+      const statementSet = sqlCounterScript(tag).replace(
+        /INSERT INTO [^;]*;/,
+        (insert) => `EXECUTE STATEMENT SET BEGIN ${insert} ${insert} END;`,
+      );
+      const started = Date.now();
+      await expect(port.plan({ text: sqlCounterScript(tag) }, request)).resolves.toEqual({
+        planned: true,
+      });
+      console.log(`fjc: SQL pre-flight plan (3 statements): ${String(Date.now() - started)} ms`);
+      await expect(port.plan({ text: statementSet }, request)).resolves.toEqual({
+        planned: true,
+      });
+      // A connector the gateway does not have: the root cause is the factory lookup itself,
+      // not the last line of the list of factories Flink prints under it.
+      const error: unknown = await port
+        .plan({ text: sqlCounterScript(tag).replace("'print'", "'no-such-connector'") }, request)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ClusterRefusedError);
+      expect((error as ClusterRefusedError).reason).toMatch(
+        /^SQL statement 3: ValidationException: Could not find any factory for identifier 'no-such-connector'/,
+      );
+      expect(await jobs()).toEqual(before);
     });
 
     it('reports a gateway that is down as unavailable', async () => {

@@ -19,9 +19,10 @@ import {
   type PreflightResult,
 } from '../plan/preflight.js';
 import { planArtifact } from './jar-cache.js';
+import { runSqlPreflight } from './preflight-sql.js';
 
-/** What a pre-flight needs of the control context: the clusters and the artifacts. */
-export type PreflightContext = Pick<ControlContext, 'flink' | 'artifacts'>;
+/** What a pre-flight needs of the control context: the clusters, their SQL gateways, the artifacts. */
+export type PreflightContext = Pick<ControlContext, 'flink' | 'sqlGateway' | 'artifacts'>;
 
 /** The job the new version replaces, and whether its state is carried over. */
 export interface RunningJob {
@@ -42,11 +43,10 @@ export async function runPreflight(
   running: RunningJob | undefined,
 ): Promise<PreflightResult> {
   const type = jobTypeOf(spec.spec);
+  if (type === 'sql') return runSqlPreflight(ctx, spec, running);
   if (type !== 'jar')
     return notChecked(
-      type === 'sql'
-        ? 'SQL jobs: the graph is not checked before the stop (the SQL gateway plans a statement only by running it here)'
-        : 'PyFlink jobs: the graph is not checked before the stop (the Python program is not planned by Flink’s jar plan)',
+      'PyFlink jobs: the graph is not checked before the stop (the Python program is not planned by Flink’s jar plan)',
     );
   const { artifact, entryClass } = spec.spec;
   if (artifact === undefined) return programFailed('the spec has no artifact');

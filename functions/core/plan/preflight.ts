@@ -36,7 +36,10 @@ export interface GraphComparison {
 export interface PreflightResult {
   /** `refused`: the operation stops here and nothing running is touched. */
   verdict: 'passed' | 'refused';
-  /** `failed`: Flink could not build the new job graph; `not-checked`: this job type has no plan. */
+  /**
+   * `built`: Flink built the new job graph (a SQL job: the gateway planned its statements);
+   * `failed`: it could not; `not-checked`: this job type or script is not planned before the stop.
+   */
   program: 'built' | 'failed' | 'not-checked';
   /** Vertices of the new graph, when it was built. */
   vertices?: number;
@@ -126,7 +129,7 @@ export function programFailed(reason: string): PreflightResult {
   };
 }
 
-/** A job type whose graph Flink cannot plan without running it (PyFlink, SQL). */
+/** A job whose graph Flink cannot plan without running something (PyFlink; some SQL scripts). */
 export function notChecked(why: string): PreflightResult {
   return { verdict: 'passed', program: 'not-checked', summary: why };
 }

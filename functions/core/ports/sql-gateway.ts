@@ -33,6 +33,21 @@ export interface SqlSubmitRequest {
   configuration?: Readonly<Record<string, string>>;
 }
 
+/** What a SQL pre-flight asks for: the session a submission would open, minus what only a run has. */
+export interface SqlPlanRequest {
+  /** The job's name on the cluster (`pipeline.name`). */
+  jobName: string;
+  /** Flink configuration for the job, as the submission sets it. */
+  configuration?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What a SQL pre-flight found, when no statement failed: `planned`, the gateway planned the job
+ * statement; `planned: false`, the script could not be checked without running something
+ * (`reason` says which statement).
+ */
+export type SqlPlanOutcome = { planned: true } | { planned: false; reason: string };
+
 /** Runs SQL statements on one cluster's SQL Gateway. */
 export interface SqlGatewayPort {
   /**
@@ -45,6 +60,18 @@ export interface SqlGatewayPort {
    * @throws ClusterUnavailableError when the gateway cannot be reached or gives no answer.
    */
   submit(script: SqlScript, request: SqlSubmitRequest): Promise<{ jobId: string }>;
+
+  /**
+   * Plans `script` without running it (the upgrade's pre-flight): in a fresh session configured
+   * as a submission's, replays the set-up statements as the submission runs them and has the
+   * gateway `EXPLAIN` the job statement (core/sql/program.ts, `sqlPreflightOf`). Submits no job;
+   * the session is closed whatever happens.
+   *
+   * @throws ClusterRefusedError when a statement fails (the reason names it and gives Flink's
+   *   root cause) or the script is one the submission would refuse.
+   * @throws ClusterUnavailableError when the gateway cannot be reached or gives no answer.
+   */
+  plan(script: SqlScript, request: SqlPlanRequest): Promise<SqlPlanOutcome>;
 }
 
 /**

@@ -38,7 +38,7 @@ function codeOf(text: string): string {
 }
 
 /** The index just past the quote that closes the one at `start` (a doubled quote escapes). */
-function closingQuote(text: string, start: number): number {
+export function closingQuote(text: string, start: number): number {
   const quote = text[start];
   let i = start + 1;
   while (i < text.length) {

@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { ClusterRefusedError } from '../../../functions/core/ports/index.js';
+import {
+  sqlPreflightOf,
+  sqlProgramOf,
+  sqlStatementKind,
+} from '../../../functions/core/sql/program.js';
 import { splitSqlStatements } from '../../../functions/core/sql/statements.js';
 
 describe('splitSqlStatements', () => {
@@ -39,3 +45,127 @@ describe('splitSqlStatements', () => {
     expect(splitSqlStatements('-- only a comment\n;\nSELECT 1;')).toEqual(['SELECT 1']);
   });
 });
+
+describe('sqlStatementKind', () => {
+  it.each([
+    ["SET 'parallelism.default' = '2'", 'session'],
+    ['RESET', 'session'],
+    ['USE CATALOG c', 'session'],
+    [
+      "CREATE TABLE t (k INT, ts AS PROCTIME(), WATERMARK FOR ts AS ts) WITH ('a' = 'AS')",
+      'session',
+    ],
+    ['CREATE TEMPORARY VIEW v AS SELECT 1', 'session'],
+    ["CREATE FUNCTION f AS 'com.acme.F'", 'session'],
+    ["CREATE CATALOG c WITH ('type' = 'generic_in_memory')", 'session'],
+    ['ALTER TABLE t SET (x = y)', 'session'],
+    ['DROP TEMPORARY TABLE IF EXISTS t', 'session'],
+    ['LOAD MODULE hive', 'session'],
+    ["ADD JAR '/x.jar'", 'session'],
+    ['SHOW TABLES', 'session'],
+    ['DESCRIBE t', 'session'],
+    ['EXPLAIN SELECT 1', 'session'],
+    ['INSERT INTO t SELECT 1', 'job'],
+    ['insert overwrite t select 1', 'job'],
+    ['EXECUTE STATEMENT SET BEGIN INSERT INTO t SELECT 1; END', 'job'],
+    ['EXECUTE INSERT INTO t SELECT 1', 'job'],
+    ["EXECUTE PLAN '/p.json'", 'job'],
+    ["COMPILE AND EXECUTE PLAN '/p.json' FOR INSERT INTO t SELECT 1", 'job'],
+    ["CREATE TABLE t WITH ('connector' = 'x') AS SELECT 1", 'job'],
+    ['CREATE OR REPLACE TABLE t AS SELECT 1', 'job'],
+    ['REPLACE TABLE t AS SELECT 1', 'job'],
+    ['SELECT 1', 'other'],
+    ["CALL sys.compact('t')", 'other'],
+    ["STOP JOB '0123'", 'other'],
+    ['TRUNCATE TABLE t', 'other'],
+    ['DELETE FROM t', 'other'],
+    ['ANALYZE TABLE t COMPUTE STATISTICS', 'other'],
+    ['BEGIN STATEMENT SET', 'other'],
+  ])('%s is %s', (statement, kind) => {
+    expect(sqlStatementKind(statement)).toBe(kind);
+  });
+
+  it('reads the statement after leading comments', () => {
+    expect(sqlStatementKind('-- counts\n/* v2 */ INSERT INTO t SELECT 1')).toBe('job');
+    expect(sqlStatementKind('/* INSERT */ SET a = b')).toBe('session');
+  });
+});
+
+describe('sqlProgramOf', () => {
+  it('takes the last statement as the job and the ones before it as the session set-up', () => {
+    expect(
+      sqlProgramOf(
+        splitSqlStatements("SET 'a' = 'b';\nCREATE TABLE t (k INT);\nINSERT INTO t SELECT 1;"),
+      ),
+    ).toEqual({
+      setup: ["SET 'a' = 'b'", 'CREATE TABLE t (k INT)'],
+      job: 'INSERT INTO t SELECT 1',
+    });
+  });
+
+  it('refuses a script without statements', () => {
+    const error = catching(() => sqlProgramOf(splitSqlStatements('-- nothing\n')));
+    expect(error).toBeInstanceOf(ClusterRefusedError);
+    expect(error).toMatchObject({ code: 'SQL_NO_STATEMENTS' });
+  });
+
+  it('refuses a statement that submits a job before the last one, before anything runs', () => {
+    const error = catching(() =>
+      sqlProgramOf(['INSERT INTO a SELECT 1', 'CREATE TABLE b (k INT)', 'INSERT INTO b SELECT 1']),
+    );
+    expect(error).toBeInstanceOf(ClusterRefusedError);
+    expect(error).toMatchObject({ code: 'SQL_JOB_NOT_LAST' });
+    expect((error as Error).message).toContain('SQL statement 1');
+  });
+});
+
+describe('sqlPreflightOf', () => {
+  it('replays the set-up and explains an INSERT with its execution plan', () => {
+    expect(
+      sqlPreflightOf({ setup: ['CREATE TABLE t (k INT)'], job: '-- v2\nINSERT INTO t SELECT 1' }),
+    ).toEqual({
+      replay: ['CREATE TABLE t (k INT)'],
+      explain: 'EXPLAIN JSON_EXECUTION_PLAN INSERT INTO t SELECT 1',
+    });
+  });
+
+  it('explains a statement set and an EXECUTE INSERT without running them', () => {
+    const set =
+      'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO a SELECT 1;\n  INSERT INTO b SELECT /*+ OPTIONS(x = y) */ 2;\nEND';
+    expect(sqlPreflightOf({ setup: [], job: set })).toEqual({
+      replay: [],
+      explain:
+        'EXPLAIN JSON_EXECUTION_PLAN STATEMENT SET\nBEGIN\n  INSERT INTO a SELECT 1;\n  INSERT INTO b SELECT /*+ OPTIONS(x = y) */ 2;\nEND',
+    });
+    expect(sqlPreflightOf({ setup: [], job: 'execute  INSERT INTO t SELECT 1' })).toEqual({
+      replay: [],
+      explain: 'EXPLAIN JSON_EXECUTION_PLAN INSERT INTO t SELECT 1',
+    });
+  });
+
+  it('does not check a job statement EXPLAIN cannot take', () => {
+    const result = sqlPreflightOf({ setup: [], job: "EXECUTE PLAN '/p.json'" });
+    expect(result).toEqual({
+      notChecked: expect.stringMatching(/statement 1 .*EXPLAIN/) as string,
+    });
+  });
+
+  it('does not check a script whose set-up could run a job, rather than run it', () => {
+    const result = sqlPreflightOf({
+      setup: ['CREATE TABLE t (k INT)', 'SELECT * FROM t'],
+      job: 'INSERT INTO t SELECT 1',
+    });
+    expect(result).toEqual({
+      notChecked: expect.stringMatching(/statement 2 \(SELECT\)/) as string,
+    });
+  });
+});
+
+function catching(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

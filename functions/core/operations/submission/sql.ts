@@ -4,11 +4,27 @@
  * an ordinary Flink job of the cluster: every later step works on its job id as for a jar.
  */
 import { FjcError } from '../../../commons/errors.js';
-import { SqlGatewayMissingError, type SqlScript } from '../../ports/index.js';
-import type { ProgramSubmitter } from './index.js';
+import {
+  SqlGatewayMissingError,
+  type ControlContext,
+  type SqlGatewayPort,
+  type SqlScript,
+} from '../../ports/index.js';
+import type { FlinkJob } from '../../spec/index.js';
+import type { ProgramRun, ProgramSubmitter } from './index.js';
 
-/** Submits a SQL job's statements through its cluster's SQL Gateway. */
-export const submitSql: ProgramSubmitter = async (ctx, _flink, job, run) => {
+/**
+ * Runs `use` with `job`'s SQL script and its cluster's gateway: the inline statements, or its
+ * `.sql` artifact opened through the artifacts port (digest checked) and released afterwards.
+ * The submission and the upgrade's pre-flight read the script the same way.
+ *
+ * @throws SqlGatewayMissingError when the context or the cluster has no SQL Gateway.
+ */
+export async function withSqlScript<T>(
+  ctx: Pick<ControlContext, 'sqlGateway' | 'artifacts'>,
+  job: FlinkJob,
+  use: (gateway: SqlGatewayPort, script: SqlScript) => Promise<T>,
+): Promise<T> {
   const { sql, clusterRef } = job.spec;
   if (sql === undefined)
     throw new FjcError(`job ${job.metadata.name} has no spec.sql`, {
@@ -23,11 +39,25 @@ export const submitSql: ProgramSubmitter = async (ctx, _flink, job, run) => {
   const script: SqlScript =
     opened !== undefined ? { artifact: opened } : { text: sql.statements ?? '' };
   try {
-    await submit(script);
+    return await use(gateway, script);
   } finally {
     await opened?.release?.();
   }
-  async function submit(script: SqlScript): Promise<void> {
+}
+
+/** The Flink configuration of a SQL job's session: its parallelism and its configuration. */
+export function sqlJobConfiguration(
+  run: Pick<ProgramRun, 'parallelism' | 'flinkConfiguration'>,
+): Record<string, string> {
+  return {
+    ...(run.parallelism === undefined ? {} : { 'parallelism.default': String(run.parallelism) }),
+    ...run.flinkConfiguration,
+  };
+}
+
+/** Submits a SQL job's statements through its cluster's SQL Gateway. */
+export const submitSql: ProgramSubmitter = async (ctx, _flink, job, run) => {
+  await withSqlScript(ctx, job, async (gateway, script) => {
     await gateway.submit(script, {
       jobId: run.jobId,
       jobName: job.metadata.name,
@@ -35,12 +65,7 @@ export const submitSql: ProgramSubmitter = async (ctx, _flink, job, run) => {
       ...(run.allowNonRestoredState === undefined
         ? {}
         : { allowNonRestoredState: run.allowNonRestoredState }),
-      configuration: {
-        ...(run.parallelism === undefined
-          ? {}
-          : { 'parallelism.default': String(run.parallelism) }),
-        ...run.flinkConfiguration,
-      },
+      configuration: sqlJobConfiguration(run),
     });
-  }
+  });
 };

@@ -3,7 +3,7 @@
  * scripted here for the refusal paths and the graph comparison; test/flink/preflight.test.ts shows
  * the same on a real cluster.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { advanceOperation } from '../../../../functions/core/operations/advance.js';
 import { previewPreflight } from '../../../../functions/core/operations/preflight.js';
 import {
@@ -11,6 +11,9 @@ import {
   ClusterUnavailableError,
   JarNotOnClusterError,
   JobNotOnClusterError,
+  type SqlPlanOutcome,
+  type SqlPlanRequest,
+  type SqlScript,
 } from '../../../../functions/core/ports/index.js';
 import { specHash } from '../../../../functions/core/change/index.js';
 import {
@@ -181,13 +184,153 @@ describe('the pre-flight of an upgrade', () => {
     expect(record.status.rejected).toBeUndefined();
   });
 
-  it('does not plan PyFlink or SQL programs, saying so', async () => {
-    const sql = (statement: string) =>
-      job({ artifact: undefined, entryClass: undefined, sql: { statements: statement } });
-    const opId = await upgrade(sql('INSERT INTO b SELECT 2;'), sql('INSERT INTO b SELECT 1;'));
+  it('does not plan PyFlink programs, saying so', async () => {
+    const python = (args: string[]) =>
+      job({
+        artifact: undefined,
+        entryClass: undefined,
+        python: { artifact: { uri: 'jobs/counter.py' } },
+        args,
+      });
+    const opId = await upgrade(python(['--rate', '5']), python([]));
     expect(await step(opId)).toMatchObject({ event: 'preflight-passed' });
     expect(b.flink.planJar).not.toHaveBeenCalled();
     expect(await lastPreflight()).toMatchObject({ program: 'not-checked' });
+  });
+});
+
+describe('the pre-flight of a SQL upgrade', () => {
+  const sql = (statements: string, more: Parameters<typeof job>[0] = {}) =>
+    job({ artifact: undefined, entryClass: undefined, sql: { statements }, ...more });
+  const V1 = 'CREATE TABLE t (k INT);\nINSERT INTO t SELECT 1;';
+  const V2 = 'CREATE TABLE t (k INT);\nINSERT INTO t SELECT 2;';
+
+  /** A gateway whose plan answers `answer`, recording what it was asked. */
+  function gateway(answer: () => Promise<SqlPlanOutcome>) {
+    const calls: { cluster: string; script: SqlScript; request: SqlPlanRequest }[] = [];
+    const submit = vi.fn();
+    b.ctx.sqlGateway = (cluster) =>
+      Promise.resolve({
+        submit,
+        plan: (script, request) => {
+          calls.push({ cluster, script, request });
+          return answer();
+        },
+      });
+    return { calls, submit };
+  }
+
+  it('plans the new statements on the cluster’s gateway, then moves on to the stop', async () => {
+    const { calls, submit } = gateway(() => Promise.resolve({ planned: true }));
+    const opId = await upgrade(
+      sql(V2, { parallelism: 2, flinkConfiguration: { 'table.exec.state.ttl': '1 h' } }),
+      sql(V1),
+    );
+    expect(await step(opId)).toMatchObject({ event: 'preflight-passed' });
+    expect((await b.get()).status.operation?.step).toBe('stop-with-savepoint');
+    expect(calls).toEqual([
+      {
+        cluster: 'local',
+        script: { text: V2 },
+        request: {
+          jobName: NAME,
+          configuration: {
+            'parallelism.default': '2',
+            'table.exec.state.ttl': '1 h',
+            'pipeline.name': NAME,
+          },
+        },
+      },
+    ]);
+    expect(submit).not.toHaveBeenCalled();
+    expect(mutationsBesidesPlan()).toEqual([]);
+    expect(b.flink.getJobPlan).not.toHaveBeenCalled();
+    expect(await lastPreflight()).toMatchObject({
+      verdict: 'passed',
+      program: 'built',
+      summary: expect.stringMatching(/not compared/) as string,
+    });
+  });
+
+  it('rejects statements the gateway cannot plan, leaving the running job untouched', async () => {
+    gateway(() =>
+      Promise.reject(
+        new ClusterRefusedError(
+          'Flink rejected SQL statement 2 (HTTP 500)',
+          "SQL statement 2: ValidationException: Column 'nope' not found in any table",
+        ),
+      ),
+    );
+    const opId = await upgrade(sql(V2), sql(V1));
+    expect(await step(opId)).toMatchObject({ next: 'failed', event: 'preflight-refused' });
+    const record = await b.get();
+    expect(record.status.operation).toBeUndefined();
+    expect(record.status.jobId).toBe(JOB_ID);
+    expect(record.status.lastError).toMatchObject({
+      code: 'PREFLIGHT_REFUSED',
+      message: expect.stringContaining("Column 'nope' not found") as string,
+    });
+    expect(record.status.rejected).toMatchObject({ specHash: specHash(sql(V2)) });
+    expect(mutationsBesidesPlan()).toEqual([]);
+    expect(await lastPreflight()).toMatchObject({ verdict: 'refused', program: 'failed' });
+  });
+
+  it('records a script it could not check without running it as not checked, and goes on', async () => {
+    gateway(() =>
+      Promise.resolve({ planned: false, reason: 'SQL statement 2 (CALL) may run a job' }),
+    );
+    const opId = await upgrade(sql(V2), sql(V1));
+    expect(await step(opId)).toMatchObject({ event: 'preflight-passed' });
+    expect(await lastPreflight()).toMatchObject({
+      program: 'not-checked',
+      summary: expect.stringContaining('statement 2 (CALL)') as string,
+    });
+  });
+
+  it('reads a .sql artifact through the artifacts port with its digest, and releases it', async () => {
+    const { calls } = gateway(() => Promise.resolve({ planned: true }));
+    const released = vi.fn(() => Promise.resolve());
+    const sha256 = 'c'.repeat(64);
+    const opened = { path: '/tmp/clicks.sql', sha256, release: released };
+    const open = vi.spyOn(b.ctx.artifacts, 'open').mockResolvedValue(opened);
+    const fromArtifact = job({
+      artifact: undefined,
+      entryClass: undefined,
+      sql: { artifact: { uri: 'jobs/clicks.sql', sha256 } },
+    });
+    const opId = await upgrade(fromArtifact, sql(V1));
+    expect(await step(opId)).toMatchObject({ event: 'preflight-passed' });
+    expect(open).toHaveBeenCalledWith('jobs/clicks.sql', sha256);
+    expect(calls[0]?.script).toEqual({ artifact: opened });
+    expect(released).toHaveBeenCalledOnce();
+  });
+
+  it('throws a gateway fault for the state machine to retry, recording nothing', async () => {
+    gateway(() => Promise.reject(new ClusterUnavailableError('gateway unreachable')));
+    const opId = await upgrade(sql(V2), sql(V1));
+    await expect(step(opId)).rejects.toBeInstanceOf(ClusterUnavailableError);
+    expect((await b.get()).status.rejected).toBeUndefined();
+  });
+
+  it('plans the statements alone in a stateless upgrade and in a plan preview', async () => {
+    const { calls } = gateway(() => Promise.resolve({ planned: true }));
+    const stateless = sql(V2, { upgradeMode: 'stateless' });
+    const opId = await upgrade(stateless, sql(V1, { upgradeMode: 'stateless' }));
+    expect(await step(opId)).toMatchObject({ event: 'preflight-passed' });
+    expect((await b.get()).status.operation?.step).toBe('cancel');
+    expect(await lastPreflight()).toMatchObject({
+      program: 'built',
+      summary: expect.stringMatching(/no running state to compare/) as string,
+    });
+    const preview = await previewPreflight(b.ctx, sql(V2), undefined);
+    expect(preview).toMatchObject({ verdict: 'passed', program: 'built' });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('refuses when the cluster has no SQL gateway, as the submission would', async () => {
+    const opId = await upgrade(sql(V2), sql(V1));
+    expect(await step(opId)).toMatchObject({ event: 'preflight-refused' });
+    expect((await b.get()).status.lastError?.message).toMatch(/declares no spec.sqlGateway/);
   });
 });
 
