@@ -26,6 +26,7 @@ import {
   pythonProgramSchema,
   sqlProgramSchema,
 } from './program.js';
+import { FJC_MANAGED_KEYS, managedConfigurationProblem } from './managed-configuration.js';
 
 /**
  * The job's jar. `uri` is an S3 object or, for local clusters, a file path (absolute, or
@@ -37,28 +38,11 @@ export const artifactSchema = jarArtifactSchema;
 const JAVA_IDENTIFIER = String.raw`[\p{L}_$][\p{L}\p{N}_$]*`;
 const JAVA_FQCN = new RegExp(`^(${JAVA_IDENTIFIER}\\.)*${JAVA_IDENTIFIER}$`, 'u');
 
-/**
- * Flink configuration keys that fjc sets itself; a value in the spec would silently fight with
- * the field that controls the same thing.
- */
-const RESERVED_CONFIGURATION: Readonly<Record<string, string>> = {
-  'execution.savepoint.path': 'use spec.restore.initialSavepointPath instead',
-  'execution.savepoint.ignore-unclaimed-state': 'use spec.restore.allowNonRestoredState instead',
-  'execution.state-recovery.path': 'use spec.restore.initialSavepointPath instead',
-  'execution.state-recovery.ignore-unclaimed-state':
-    'use spec.restore.allowNonRestoredState instead',
-  'parallelism.default': 'use spec.parallelism instead',
-  'pipeline.name': 'fjc names the job after metadata.name',
-};
-
 function configurationKeyProblem(key: string): string | undefined {
   if (key === '' || key.trim() !== key) return 'must be non-empty without surrounding spaces';
-  if (key.startsWith('$internal.')) return 'is reserved for Flink ($internal. prefix)';
+  if (key.startsWith('$internal.')) return managedConfigurationProblem(key);
   if (namesSecret(key)) return INLINE_SECRET_KEY_MESSAGE;
-  // Own keys only: `constructor` must not find Object.prototype.constructor.
-  return Object.hasOwn(RESERVED_CONFIGURATION, key)
-    ? `is managed by fjc: ${RESERVED_CONFIGURATION[key]}`
-    : undefined;
+  return managedConfigurationProblem(key);
 }
 
 /** Reports a problem of a free-form string as a custom issue. */
@@ -85,7 +69,7 @@ export const flinkConfigurationSchema = z
           String.raw`^(?!\$internal\.)\S(?:[\s\S]*\S)?$`,
           'must be non-empty without surrounding spaces, and not start with $internal. (reserved for Flink)',
         ),
-        not: { enum: Object.keys(RESERVED_CONFIGURATION) },
+        not: { enum: [...FJC_MANAGED_KEYS] },
       }),
     z
       .string({ error: 'must be a string (quote numbers and booleans in YAML)' })

@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import { artifactSchemaFor } from './artifact.js';
 import { patternRule } from './common.js';
+import { ClusterRefusedError } from '../ports/flink.js';
+import { sqlProgramOf } from '../sql/program.js';
+import { splitSqlStatements } from '../sql/statements.js';
 
 /** The three kinds of job fjc runs. */
 export const JOB_TYPES = ['jar', 'python', 'sql'] as const;
@@ -94,6 +97,18 @@ function pythonRuleApplies(value: unknown): boolean {
 /** A SQL script file. */
 export const sqlArtifactSchema = artifactSchemaFor(['.sql']);
 
+/** What the submission would refuse in inline SQL (../sql/program.ts), or undefined. */
+function inlineSqlProblem(statements: string): string | undefined {
+  if (statements.trim() === '') return undefined; // reported as empty already
+  try {
+    sqlProgramOf(splitSqlStatements(statements));
+    return undefined;
+  } catch (error) {
+    if (error instanceof ClusterRefusedError) return error.message;
+    throw error;
+  }
+}
+
 /** `spec.sql`: SQL statements, inline or from a file, run through the cluster's SQL Gateway. */
 export const sqlProgramSchema = z
   .strictObject({
@@ -124,6 +139,12 @@ export const sqlProgramSchema = z
             path: [key],
             message: 'give exactly one of statements (inline SQL) or artifact (a .sql file)',
           });
+        // Inline statements are read here as the submission will read them, so every door
+        // refuses what the submission would (a .sql artifact is read at pre-flight/submission).
+        const problem =
+          typeof sql.statements === 'string' ? inlineSqlProblem(sql.statements) : undefined;
+        if (problem !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['statements'], message: problem });
       },
       { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
     ),

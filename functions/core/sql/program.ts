@@ -6,6 +6,7 @@
  * the pre-flight checks exactly what the submission will run.
  */
 import { ClusterRefusedError } from '../ports/flink.js';
+import { managedConfigurationProblem } from '../spec/managed-configuration.js';
 import { closingQuote } from './statements.js';
 
 /**
@@ -94,13 +95,45 @@ export function jobNotLastError(statementNumber: number): ClusterRefusedError {
   );
 }
 
+/** `SET 'key' = …` (the key quoted with ', ` or ", or bare, as the SQL client takes it). */
+const SET_KEY = /^SET\s+(?:'((?:[^']|'')*)'|`([^`]*)`|"([^"]*)"|([^\s=]+))\s*=/i;
+
+/** The key a `SET key = value` statement sets, or undefined for any other statement. */
+export function sqlSetKeyOf(statement: string): string | undefined {
+  const match = SET_KEY.exec(statement.slice(codeStart(statement)));
+  if (match === null) return undefined;
+  return (match[1]?.replaceAll("''", "'") ?? match[2] ?? match[3] ?? match[4] ?? '').trim();
+}
+
+/**
+ * A set-up statement sets a configuration key that fjc manages (the restore path, the job id,
+ * the job's name or parallelism: see ../spec/managed-configuration.ts), or undefined.
+ */
+export function managedSettingError(
+  statement: string,
+  statementNumber: number,
+): ClusterRefusedError | undefined {
+  const key = sqlSetKeyOf(statement);
+  const problem = key === undefined ? undefined : managedConfigurationProblem(key);
+  if (key === undefined || problem === undefined) return undefined;
+  return new ClusterRefusedError(
+    `SQL statement ${String(statementNumber)} sets ${key}, which ${problem}`,
+    `${key} ${problem}`,
+    {
+      code: 'SQL_MANAGED_SETTING',
+      remedy: `Remove the SET of ${key} from the SQL; fjc sets it from the job's spec.`,
+    },
+  );
+}
+
 /**
  * The program of a SQL job's split statements (statements.ts), for its submission and its
  * pre-flight alike.
  *
  * @throws ClusterRefusedError `SQL_NO_STATEMENTS` when there are none; `SQL_JOB_NOT_LAST` when a
  *   statement before the last would submit a job (refused before anything runs, so no stray
- *   job is started).
+ *   job is started); `SQL_MANAGED_SETTING` when a statement SETs a key fjc manages (a restore
+ *   path set there would start the job from state fjc never chose).
  */
 export function sqlProgramOf(statements: readonly string[]): SqlProgram {
   const job = statements.at(-1);
@@ -112,6 +145,10 @@ export function sqlProgramOf(statements: readonly string[]): SqlProgram {
   const setup = statements.slice(0, -1);
   const early = setup.findIndex((statement) => sqlStatementKind(statement) === 'job');
   if (early !== -1) throw jobNotLastError(early + 1);
+  for (const [index, statement] of setup.entries()) {
+    const managed = managedSettingError(statement, index + 1);
+    if (managed !== undefined) throw managed;
+  }
   return { setup, job };
 }
 

@@ -109,6 +109,37 @@ describe('sqlProgramOf', () => {
     expect(error).toMatchObject({ code: 'SQL_NO_STATEMENTS' });
   });
 
+  it('refuses a SET of a key fjc manages (restore point, job id, name, parallelism), naming both', () => {
+    for (const [set, key] of [
+      ["SET 'execution.state-recovery.path' = 's3://b/sp-1'", 'execution.state-recovery.path'],
+      ['SET execution.savepoint.path = /tmp/sp', 'execution.savepoint.path'],
+      [
+        "set '$internal.pipeline.job-id' = '00000000000000000000000000000001'",
+        '$internal.pipeline.job-id',
+      ],
+      ["  -- the name\nSET `pipeline.name` = 'other'", 'pipeline.name'],
+      ["SET 'parallelism.default' = '8'", 'parallelism.default'],
+    ] as const) {
+      const error = catching(() =>
+        sqlProgramOf(['CREATE TABLE t (k INT)', set, 'INSERT INTO t SELECT 1']),
+      );
+      expect(error, set).toBeInstanceOf(ClusterRefusedError);
+      expect(error, set).toMatchObject({ code: 'SQL_MANAGED_SETTING' });
+      expect((error as Error).message, set).toContain('SQL statement 2');
+      expect((error as Error).message, set).toContain(key);
+    }
+  });
+
+  it('leaves other settings, RESET and SET without a value alone', () => {
+    const setup = [
+      "SET 'table.exec.source.idle-timeout' = '1 s'",
+      "RESET 'execution.state-recovery.path'",
+      'SET',
+      "SET 'execution.checkpointing.interval' = '10 s'",
+    ];
+    expect(sqlProgramOf([...setup, 'INSERT INTO t SELECT 1']).setup).toEqual(setup);
+  });
+
   it('refuses a statement that submits a job before the last one, before anything runs', () => {
     const error = catching(() =>
       sqlProgramOf(['INSERT INTO a SELECT 1', 'CREATE TABLE b (k INT)', 'INSERT INTO b SELECT 1']),

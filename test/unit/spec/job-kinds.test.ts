@@ -192,6 +192,36 @@ describe('spec.sql', () => {
     ).toEqual([{ path: 'documents[0].spec.sql.artifact', message: one }]);
   });
 
+  it('refuses inline statements fjc would refuse at submission, naming the statement', () => {
+    const issues = issuesOf(
+      validate({
+        sql: {
+          statements:
+            "CREATE TABLE t (k INT);\nSET 'execution.state-recovery.path' = 's3://b/sp';\nINSERT INTO t SELECT 1;",
+        },
+      }),
+    );
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        path: 'documents[0].spec.sql.statements',
+        message: expect.stringMatching(
+          /SQL statement 2 sets execution\.state-recovery\.path, which is managed by fjc: use spec\.restore/,
+        ) as unknown,
+      }),
+    );
+    const early = issuesOf(
+      validate({ sql: { statements: 'INSERT INTO a SELECT 1;\nINSERT INTO b SELECT 1;' } }),
+    );
+    expect(early).toContainEqual(
+      expect.objectContaining({
+        path: 'documents[0].spec.sql.statements',
+        message: expect.stringContaining(
+          'SQL statement 1 submitted a job before the last',
+        ) as unknown,
+      }),
+    );
+  });
+
   it('refuses empty statements and other file types', () => {
     expect(issuesOf(validate({ sql: { statements: '  ' } }))).toEqual([
       { path: 'documents[0].spec.sql.statements', message: 'must not be empty' },
