@@ -34,11 +34,7 @@ export interface Principal {
 
 /** What is being done. */
 export type Permission =
-  | 'job:read'
-  | 'job:write'
-  | 'cluster:read'
-  | 'cluster:write'
-  | 'cluster:probe';
+  'job:read' | 'job:write' | 'cluster:read' | 'cluster:write' | 'cluster:probe';
 
 /** One access to decide. */
 export interface AccessRequest {

@@ -32,7 +32,7 @@ export const MAX_PROBED_CLUSTERS = 16;
 export const DEFAULT_PROBE_CONCURRENCY = 4;
 
 /** How long one cluster may take, all its checks together, by default. */
-export const DEFAULT_CLUSTER_TIMEOUT_MS = 6_000;
+export const DEFAULT_CLUSTER_TIMEOUT_MS = 5_000;
 
 /** The oldest Flink release fjc supports (its REST API and savepoint handling). */
 export const MIN_SUPPORTED_FLINK = { major: 1, minor: 18 } as const;
