@@ -275,7 +275,12 @@ async function checkRest(
   const url = cluster.spec.url;
   let port: FlinkPort;
   try {
+    // Building the client reads the cluster's secret and checks it is bound to the url.
     port = await before(context.flink(cluster.metadata.name), deadline, 'the cluster client');
+  } catch (error) {
+    return { check: failure('rest', `REST API at ${url} not tried: no client`, error) };
+  }
+  try {
     await before(port.listJobs(), deadline, `the REST API at ${url}`);
   } catch (error) {
     return { check: failure('rest', `REST API at ${url} not reachable`, error) };

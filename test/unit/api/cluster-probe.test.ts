@@ -158,6 +158,10 @@ describe('POST /v1/clusters/probe', () => {
       );
       expect(error.message).toContain('reconcile is down');
       expect(error.remedy).toBeTruthy();
+      // Anything else is a fault of fjc: 500 with the correlation id only.
+      inner = { probe: () => Promise.reject(new Error('bug')) };
+      const fault = expectError(await h.call('POST', '/v1/clusters/probe?clusters=down'), 500);
+      expect(fault.message).not.toContain('bug');
     } finally {
       inner = saved;
     }

@@ -182,6 +182,15 @@ describe('probeClusters', () => {
     const denied = report.clusters[1]?.checks.find((c) => c.check === 'secret');
     expect(denied?.detail).toContain('access denied');
     expect(denied?.remedy).toBe('Name a secret under the configured prefix.');
+    // The client is built with the secret, so REST is not tried either, saying why.
+    const noClient: ProbeContext = {
+      ...ctx,
+      flink: () => Promise.reject(new SecretNotFoundError('Secret fjc/x does not exist')),
+    };
+    const [secureAgain] = (await probeClusters(noClient, ['secure'])).clusters;
+    expect(secureAgain?.checks.find((c) => c.check === 'rest')?.detail).toBe(
+      'REST API at https://secure.example.com:8081 not tried: no client: Secret fjc/x does not exist',
+    );
     expect(JSON.stringify(report)).not.toContain(PASSWORD);
   });
 
@@ -267,6 +276,38 @@ describe('probeClusters', () => {
     expect((await probeClusters(nothing, ['c'])).clusters[0]?.checks.at(-1)).toMatchObject({
       outcome: 'skipped',
       detail: 'no savepoint or checkpoint directory declared',
+    });
+  });
+
+  it('says a store that cannot be read, and a secret that fails for another reason', async () => {
+    const ctx: ProbeContext = {
+      ...context(
+        [
+          record('odd', {
+            url: 'https://odd.example.com:8081',
+            auth: { type: 'bearer', secretRef: 'fjc/odd' },
+          }),
+        ],
+        {},
+      ),
+      secrets: { getSecret: () => Promise.reject(new Error('socket hang up')) },
+    };
+    const [odd] = (await probeClusters(ctx, ['odd'])).clusters;
+    expect(odd?.checks.find((c) => c.check === 'secret')?.detail).toBe(
+      'auth secret fjc/odd not readable: socket hang up',
+    );
+    const down: ProbeContext = {
+      ...ctx,
+      store: {
+        getCluster: () => Promise.reject(new FjcError('table unavailable', { remedy: 'Retry.' })),
+      },
+    };
+    const [unread] = (await probeClusters(down, ['odd'])).clusters;
+    expect(unread?.checks[0]).toMatchObject({
+      check: 'record',
+      outcome: 'failed',
+      detail: 'the cluster record cannot be read: table unavailable',
+      remedy: 'Retry.',
     });
   });
 
