@@ -292,14 +292,19 @@ async function checkRest(
     return { check: failure('rest', `REST API at ${url} reachable, version unknown`, error), port };
   }
   const supported = isSupportedFlinkVersion(version);
+  // A declared version is taken as it is (no GET /config): say so, as it may not be the truth.
+  const shown =
+    cluster.spec.flinkVersion === undefined
+      ? version
+      : `${version} (declared in spec.flinkVersion)`;
   const range = `${String(MIN_SUPPORTED_FLINK.major)}.${String(MIN_SUPPORTED_FLINK.minor)} to ${String(NEWEST_TESTED_FLINK_MAJOR)}.x`;
   return {
     check: supported
-      ? { check: 'rest', outcome: 'ok', detail: `REST API at ${url} reachable, Flink ${version}` }
+      ? { check: 'rest', outcome: 'ok', detail: `REST API at ${url} reachable, Flink ${shown}` }
       : {
           check: 'rest',
           outcome: 'failed',
-          detail: `REST API at ${url} reachable, but Flink ${version} is not supported (fjc supports ${range})`,
+          detail: `REST API at ${url} reachable, but Flink ${shown} is not supported (fjc supports ${range})`,
           remedy: `Run a Flink release from ${range}, or set spec.flinkVersion if the cluster reports its version wrongly.`,
           code: 'FLINK_VERSION_UNSUPPORTED',
         },

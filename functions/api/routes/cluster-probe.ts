@@ -36,28 +36,28 @@ export const probeResultSchema = probeReportSchema
     'Per cluster, in the order asked: record, secret (readable, never its value), rest (reachable, Flink version and whether fjc supports it) and storage (savepoint and checkpoint directories listable) checks, each ok, failed (with the remedy) or skipped (with why).',
   );
 
-/** The names a probe asks about: from the query, or every registered cluster. */
-async function namesOf(
-  context: Parameters<Route['handle']>[0],
-  given: string | undefined,
-): Promise<string[]> {
-  if (given !== undefined) {
-    const names = [...new Set(given.split(',').map((n) => n.trim()))];
-    const issues = names
-      .map((name, index) => ({ name, index, parsed: nameSchema.safeParse(name) }))
-      .filter((n) => !n.parsed.success)
-      .map((n) => ({
-        path: `query.clusters[${String(n.index)}]`,
-        message: n.parsed.error?.issues.map((i) => i.message).join('; ') ?? 'invalid',
-      }));
-    if (names.length > MAX_PROBED_CLUSTERS)
-      issues.push({
-        path: 'query.clusters',
-        message: `must name at most ${String(MAX_PROBED_CLUSTERS)} clusters`,
-      });
-    if (issues.length > 0) throw new ValidationError('Invalid clusters to probe', issues);
-    return names;
-  }
+/** The names the query gives, each once and valid; undefined when it gives none. */
+function namesGiven(given: string | undefined): string[] | undefined {
+  if (given === undefined) return undefined;
+  const names = [...new Set(given.split(',').map((n) => n.trim()))];
+  const issues = names
+    .map((name, index) => ({ name, index, parsed: nameSchema.safeParse(name) }))
+    .filter((n) => !n.parsed.success)
+    .map((n) => ({
+      path: `query.clusters[${String(n.index)}]`,
+      message: n.parsed.error?.issues.map((i) => i.message).join('; ') ?? 'invalid',
+    }));
+  if (names.length > MAX_PROBED_CLUSTERS)
+    issues.push({
+      path: 'query.clusters',
+      message: `must name at most ${String(MAX_PROBED_CLUSTERS)} clusters`,
+    });
+  if (issues.length > 0) throw new ValidationError('Invalid clusters to probe', issues);
+  return names;
+}
+
+/** Every registered cluster, when there are few enough for one probe. */
+async function registeredNames(context: Parameters<Route['handle']>[0]): Promise<string[]> {
   const page = await context.deps.store.listClusters({ limit: MAX_PROBED_CLUSTERS + 1 });
   if (page.items.length > MAX_PROBED_CLUSTERS)
     throw new ValidationError(
@@ -90,9 +90,10 @@ const probeClustersRoute: Route = {
   },
   async handle(context) {
     const query = readQuery(context.request, probeQuerySchema);
+    const given = namesGiven(query.clusters);
     // Decided before anything is read: a non-admin learns nothing, not even the cluster names.
-    authorizeProbe(context.caller, query.clusters === undefined ? ['*'] : [query.clusters]);
-    const names = await namesOf(context, query.clusters);
+    authorizeProbe(context.caller, given ?? ['*']);
+    const names = given ?? (await registeredNames(context));
     const prober = context.deps.probe;
     if (prober === undefined)
       throw new HttpError(503, 'PROBE_UNAVAILABLE', 'This API cannot probe clusters', {

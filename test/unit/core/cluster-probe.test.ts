@@ -198,7 +198,7 @@ describe('probeClusters', () => {
     const ctx = context(
       [
         record('down', { url: 'http://127.0.0.1:1' }),
-        record('old', { url: 'http://127.0.0.1:8082' }),
+        record('old', { url: 'http://127.0.0.1:8082', flinkVersion: '1.17.2' }),
         record('odd', { url: 'http://127.0.0.1:8083' }),
       ],
       { down: { unreachable: true }, old: { version: '1.17.2' }, odd: { versionFails: true } },
@@ -215,6 +215,9 @@ describe('probeClusters', () => {
     expect(down?.checks.find((c) => c.check === 'storage')?.detail).toContain('unknown');
     expect(old).toMatchObject({ ok: false, flinkVersion: '1.17.2', flinkVersionSupported: false });
     expect(rest(old)).toMatchObject({ code: 'FLINK_VERSION_UNSUPPORTED' });
+    expect(rest(old)?.detail).toContain(
+      'Flink 1.17.2 (declared in spec.flinkVersion) is not supported',
+    );
     expect(rest(odd)?.detail).toContain('version unknown');
   });
 
