@@ -52,7 +52,10 @@ export interface ReconcileHandlerDeps extends Observability {
   probeOptions?: ProbeOptions;
 }
 
-/** The reconcile Lambda's handler: a targeted event gets a targeted report, anything else a cycle. */
+/**
+ * The reconcile Lambda's handler: a targeted event gets a targeted report, a probe event a probe
+ * report, anything else a cycle.
+ */
 export interface ReconcileHandler {
   (event: TargetedReconcileEvent): Promise<TargetedReconcileReport>;
   (event: ProbeEvent): Promise<ProbeReport>;
@@ -176,7 +179,8 @@ function logActing(
 
 /**
  * One reconcile cycle per scheduled event, or a targeted reconcile per targeted event (the
- * event path); reports what it planned and started as metrics.
+ * event path), reporting what it planned and started as metrics; or a probe of the clusters a
+ * probe event names (`POST /v1/clusters/probe`), answered to the caller.
  */
 export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHandler {
   const handler = async (
