@@ -225,6 +225,7 @@ async function main(): Promise<void> {
     reconcile: runtime.trigger,
     preflight: (job, record) => previewPreflight(runtime.context, job, record),
     checkpoints: runtime.context.checkpoints,
+    probe: runtime.prober,
   });
   services.push({ name: 'API', stop: () => api.stop() });
   await writeFile(join(localDir, 'api.json'), JSON.stringify({ url: api.url, token }, null, 2), {

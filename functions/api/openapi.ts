@@ -29,6 +29,8 @@ import {
   savepointSchema,
 } from './schemas.js';
 
+import { probeResultSchema } from './routes/cluster-probe.js';
+
 /** Where the generated document is committed, relative to the repository root. */
 export const OPENAPI_DOCUMENT_PATH = 'docs/openapi.json';
 
@@ -54,6 +56,7 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   ClusterList: clusterListSchema,
   Plan: planResultSchema,
   Whoami: whoamiSchema,
+  ClusterProbe: probeResultSchema,
   OpenApiDocument: openApiDocumentSchema,
 };
 

@@ -23,6 +23,7 @@ export type PreflightRunner = (
   record: JobRecord | undefined,
 ) => Promise<PreflightResult>;
 import type { TeamQuotas } from '../core/apply/team-quota.js';
+import type { ClusterProber } from '../core/ports/cluster-prober.js';
 
 /** HTTP methods the API serves. */
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -58,6 +59,11 @@ export interface ApiDeps {
    * registration takes the path as given (the restore checks it before anything stops).
    */
   checkpoints?: CheckpointStorage;
+  /**
+   * `POST /v1/clusters/probe`: asks the reconcile function (AWS) or the local runtime to probe
+   * clusters. Absent: the route answers 503, saying why.
+   */
+  probe?: ClusterProber;
 }
 
 /** Everything a route handler gets. */

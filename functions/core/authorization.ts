@@ -5,6 +5,8 @@
  * - `cluster:read`: any authenticated caller.
  * - `cluster:write`: admins only (a cluster decides where every team's jobs run and which
  *   credentials they are sent with).
+ * - `cluster:probe`: admins only (a probe reads every cluster's secrets and storage on the
+ *   caller's behalf, and its answer names them).
  * - `job:read` / `job:write`: admins, or callers belonging to EVERY team involved: the stored
  *   job's team and, for a change, the team the new spec names (so nobody can hand a job to, or
  *   take one from, a team they are not in). No team involved (e.g. history of a deleted job):
@@ -31,7 +33,8 @@ export interface Principal {
 }
 
 /** What is being done. */
-export type Permission = 'job:read' | 'job:write' | 'cluster:read' | 'cluster:write';
+export type Permission =
+  'job:read' | 'job:write' | 'cluster:read' | 'cluster:write' | 'cluster:probe';
 
 /** One access to decide. */
 export interface AccessRequest {
@@ -70,6 +73,8 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
   if (principal.admin) return { allowed: true, reason: 'admin' };
   if (request.permission === 'cluster:write')
     return { allowed: false, reason: 'only admins change clusters' };
+  if (request.permission === 'cluster:probe')
+    return { allowed: false, reason: 'only admins probe clusters' };
   if (request.teams.length === 0)
     return { allowed: false, reason: 'no owning team is known: admins only' };
   const missing = request.teams.filter((team) => !principal.teams.includes(team));

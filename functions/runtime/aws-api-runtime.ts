@@ -12,6 +12,7 @@ import type { ApiLogger } from '../api/router.js';
 import { StaticTeamDirectory } from '../api/team-directory.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
 import { awsReconcileTrigger } from './aws-reconcile-trigger.js';
+import { awsClusterProber } from './aws-cluster-prober.js';
 
 /** The environment variable holding the team directory (JSON, see team-directory.ts). */
 export const TEAMS_VARIABLE = 'FJC_API_TEAMS';
@@ -43,6 +44,7 @@ export function awsApi(logger: ApiLogger, metrics?: Pick<Metrics, 'addMetric'>):
   if (api) return api;
   const env = readEnvironment(process.env);
   const reconcile = awsReconcileTrigger(env, { logger, ...(metrics ? { metrics } : {}) });
+  const probe = awsClusterProber(env);
   const client = new DynamoDBClient({});
   const teams = teamDirectoryFromEnvironment(process.env, logger);
   api = createApi({
@@ -56,6 +58,7 @@ export function awsApi(logger: ApiLogger, metrics?: Pick<Metrics, 'addMetric'>):
     idempotency: new DynamoIdempotencyStore({ client, tableName: env.FJC_TABLE_NAME }),
     logger,
     ...(reconcile ? { reconcile } : {}),
+    ...(probe ? { probe } : {}),
   });
   return api;
 }

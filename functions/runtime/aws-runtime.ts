@@ -6,14 +6,19 @@ import { SfnStateMachine } from '../adapters/sfn-state-machine.js';
 import { egressPolicy } from '../commons/egress.js';
 import { ConfigurationError } from '../commons/errors.js';
 import { readEnvironment } from '../commons/env.js';
-import type { ControlContext } from '../core/ports/index.js';
+import type { ControlContext, SecretsProvider } from '../core/ports/index.js';
 import type { StateMachinePort } from '../core/ports/index.js';
+import type { ProbeContext } from '../core/cluster-probe.js';
 import { AwsSecretsProvider } from '../adapters/secrets/aws-secrets-provider.js';
 import { DynamoJobStore } from '../store/dynamo-job-store.js';
 import { awsStoragePorts, type StoragePorts } from './aws-storage.js';
 import { noStoragePorts } from './no-storage.js';
 
-type AwsControlContext = ControlContext & { stateMachine: StateMachinePort };
+type AwsControlContext = ControlContext & {
+  stateMachine: StateMachinePort;
+  /** The secrets the cluster clients read, also asked directly by a probe. */
+  secrets: SecretsProvider;
+};
 
 let runtime: AwsControlContext | undefined;
 
@@ -30,20 +35,18 @@ function buildRuntime(
     tableName: env.FJC_TABLE_NAME,
     auditRetentionDays: env.FJC_AUDIT_RETENTION_DAYS,
   });
-  const clients = new FlinkClients(
-    store,
-    new AwsSecretsProvider({ prefix: env.FJC_SECRET_PREFIX }),
-    {
-      egress: egressPolicy({
-        ...(env.FJC_EGRESS_ALLOW === undefined ? {} : { allow: env.FJC_EGRESS_ALLOW }),
-        ...(env.FJC_EGRESS_DENY === undefined ? {} : { deny: env.FJC_EGRESS_DENY }),
-      }),
-      uploadTimeoutMs: env.FJC_FLINK_UPLOAD_TIMEOUT_SECONDS * 1000,
-    },
-  );
+  const secrets = new AwsSecretsProvider({ prefix: env.FJC_SECRET_PREFIX });
+  const clients = new FlinkClients(store, secrets, {
+    egress: egressPolicy({
+      ...(env.FJC_EGRESS_ALLOW === undefined ? {} : { allow: env.FJC_EGRESS_ALLOW }),
+      ...(env.FJC_EGRESS_DENY === undefined ? {} : { deny: env.FJC_EGRESS_DENY }),
+    }),
+    uploadTimeoutMs: env.FJC_FLINK_UPLOAD_TIMEOUT_SECONDS * 1000,
+  });
   const arn = env.FJC_STATE_MACHINE_ARN;
   return {
     store,
+    secrets,
     flink: (name) => clients.port(name),
     sqlGateway: (name) => clients.sqlGateway(name),
     savepointDirectory: (name) => clients.savepointDirectory(name),
@@ -92,4 +95,20 @@ export function awsReconcileContext(): Promise<AwsControlContext> {
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/**
+ * What the reconcile function's probe reads: the same store, cluster clients and secrets as its
+ * cycles. No checkpoint storage: reconcile carries no S3 client (no-storage.ts), so the storage
+ * check says it was not run rather than reporting a refusal of its own wiring.
+ */
+export async function awsProbeContext(): Promise<ProbeContext> {
+  const context = await awsReconcileContext();
+  return {
+    store: context.store,
+    flink: (name) => context.flink(name),
+    secrets: context.secrets,
+    noStorageReason:
+      'not checked: the reconcile function reads no S3; deploy and verify read the checkpoint locations (fjc:checkpointLocations)',
+  };
 }

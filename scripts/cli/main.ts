@@ -135,7 +135,7 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
   program
     .command('doctor')
     .description(
-      'check a deployment from the outside: API reachable, signed calls accepted, your teams, clusters registered',
+      'check a deployment: API reachable, signed calls accepted, your teams, clusters registered and (admins) probed from the control plane',
     )
     .action(async (_options: unknown, command: Command) => {
       done(await doctorCommand(commandContext(io, globals(command))));

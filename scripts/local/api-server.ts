@@ -45,6 +45,7 @@ import type {
   ReconcileTrigger,
 } from '../../functions/core/ports/index.js';
 import type { TeamQuotas } from '../../functions/core/apply/team-quota.js';
+import type { ClusterProber } from '../../functions/core/ports/cluster-prober.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
@@ -72,6 +73,8 @@ export interface ApiServerOptions {
   preflight?: PreflightRunner;
   /** Savepoint storage, to check a registered savepoint's `_metadata`. */
   checkpoints?: CheckpointStorage;
+  /** `POST /v1/clusters/probe`: the local runtime's probe (LocalRuntime.prober). */
+  probe?: ClusterProber;
 }
 
 /** A running local API. */
@@ -166,6 +169,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
     ...(options.preflight === undefined ? {} : { preflight: options.preflight }),
     ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
+    ...(options.probe === undefined ? {} : { probe: options.probe }),
     ...(options.rateLimit === undefined
       ? {}
       : { rateLimiter: new TokenBucketLimiter(options.rateLimit) }),

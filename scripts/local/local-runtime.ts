@@ -21,6 +21,8 @@ import { synthesizeControlLoopDefinition } from '../../lib/synth-definition.js';
 import { createTable, startDynalite } from './dynalite.js';
 import { LocalStateMachine } from './local-state-machine.js';
 import { LocalReconcileTrigger } from './local-trigger.js';
+import { inProcessProber } from './local-prober.js';
+import type { ClusterProber } from '../../functions/core/ports/cluster-prober.js';
 import { localWorkerId, releaseOwnLeases } from './worker-identity.js';
 
 export interface LocalRuntimeOptions {
@@ -53,6 +55,11 @@ export interface LocalRuntime {
    * `apply` does not use it, so tests that drive cycles themselves see only their own cycles.
    */
   trigger: LocalReconcileTrigger;
+  /**
+   * The cluster probe through the same reconcile handler (`fjc.probe` events), with this
+   * runtime's secrets and checkpoint storage: what `POST /v1/clusters/probe` asks locally.
+   */
+  prober: ClusterProber;
   /**
    * Validates and stores one spec file's documents (all or nothing); `rewrite` may adjust the
    * parsed documents first (the local run points the `local` cluster at its own Flink).
@@ -87,12 +94,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await createTable(dynamo.client, TABLE);
   const now = options.now ?? (() => new Date());
   const store = new DynamoJobStore({ client: dynamo.client, tableName: TABLE, clock: now });
-  const clients = new FlinkClients(
-    store,
-    new LocalSecretsProvider(
-      options.secretsFile === undefined ? {} : { file: options.secretsFile },
-    ),
+  const secrets = new LocalSecretsProvider(
+    options.secretsFile === undefined ? {} : { file: options.secretsFile },
   );
+  const clients = new FlinkClients(store, secrets);
   const context: ControlContext = {
     store,
     flink: (name) => clients.port(name),
@@ -119,6 +124,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const reconcileHandler = createReconcileHandler({
     ...createObservability('reconcile'),
     context: () => Promise.resolve({ ...context, stateMachine }),
+    probe: () =>
+      Promise.resolve({
+        store,
+        flink: (name) => context.flink(name),
+        secrets,
+        checkpoints: context.checkpoints,
+      }),
   });
   const trigger = new LocalReconcileTrigger(
     (jobNames) => reconcileHandler({ source: TRIGGER_SOURCE, jobNames }),
@@ -134,6 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     context,
     stateMachine,
     trigger,
+    prober: inProcessProber((event) => reconcileHandler(event)),
     reconcileOnce: () => reconcileHandler({ id: randomBytes(8).toString('hex') }),
     apply: (text, filename, rewrite = (doc) => doc) =>
       applySpecDocuments(

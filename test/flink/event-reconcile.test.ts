@@ -5,7 +5,7 @@ import { FlinkRestClient } from '../../functions/flink/index.js';
 import { startApiServer, type ApiServer } from '../../scripts/local/api-server.js';
 import type { LocalRuntime } from '../../scripts/local/local-runtime.js';
 import type { FaultProxy } from '../support/fault-proxy.js';
-import { exampleJob, stableAt, startProxiedRuntime } from '../support/e2e.js';
+import { exampleJob, localClusterDocument, stableAt, startProxiedRuntime } from '../support/e2e.js';
 
 /**
  * The event path end to end on the real Flink cluster: a spec change accepted by the API starts
@@ -70,6 +70,7 @@ beforeAll(async () => {
     teams: new StaticTeamDirectory({ admins: ['event-admin'] }),
     tokens: { [TOKEN]: 'event-admin' },
     reconcile: rt.trigger,
+    probe: rt.prober,
   });
 });
 
@@ -112,5 +113,42 @@ describe('event-driven reconcile on real Flink (no scheduled cycle runs)', () =>
     const after = await until('upgraded and stable', stableAt(hash));
     expect(after.status.jobId).not.toBe(before?.status.jobId);
     expect(proxy.count(RUN)).toBe(2);
+  });
+
+  it('the cluster probe (POST /v1/clusters/probe) passes the real cluster and fails a closed port', async () => {
+    // A loopback port nothing listens on: the API's own port after it is closed would race, so
+    // one taken and released here.
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const closed = `http://127.0.0.1:${String((server.address() as { port: number }).port)}`;
+    await new Promise((resolve) => server.close(resolve));
+    await rt.apply(localClusterDocument(closed, { name: 'closed' }), 'closed.yaml');
+    const started = Date.now();
+    const response = await fetch(`${api.url}/v1/clusters/probe?clusters=local,closed`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const body = (await response.json()) as {
+      clusters: {
+        cluster: string;
+        ok: boolean;
+        checks: { check: string; outcome: string; remedy?: string }[];
+      }[];
+    };
+    console.log(`fjc: probe of 2 clusters (one real, one closed port): ${Date.now() - started} ms`);
+    const outcome = (name: string) =>
+      body.clusters
+        .find((c) => c.cluster === name)
+        ?.checks.map(
+          (c) => `${c.check}:${c.outcome}${c.outcome === 'failed' && c.remedy ? '+remedy' : ''}`,
+        );
+    expect({ status: response.status, local: outcome('local'), closed: outcome('closed') }).toEqual(
+      {
+        status: 200,
+        local: ['record:ok', 'secret:skipped', 'rest:ok', 'storage:ok', 'storage:ok'],
+        closed: ['record:ok', 'secret:skipped', 'rest:failed+remedy', 'storage:skipped'],
+      },
+    );
   });
 });

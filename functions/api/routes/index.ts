@@ -8,6 +8,7 @@ import type { Route } from '../router.js';
 import { noQuerySchema, openApiDocumentSchema } from '../schemas.js';
 import { readQuery } from '../body.js';
 import { clusterRoutes } from './clusters.js';
+import { clusterProbeRoutes } from './cluster-probe.js';
 import { jobActionRoutes } from './job-actions.js';
 import { jobRoutes } from './jobs.js';
 import { planRoutes } from './plan.js';
@@ -42,6 +43,7 @@ export const ROUTES: readonly Route[] = [
   ...savepointRoutes,
   ...planRoutes,
   ...clusterRoutes,
+  ...clusterProbeRoutes,
   ...whoamiRoutes,
   openApi,
 ];

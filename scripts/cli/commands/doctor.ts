@@ -6,9 +6,11 @@
  * 3. the caller may change something (admin, or at least one team): otherwise the team
  *    directory (`fjc:apiTeams`) does not name it yet;
  * 4. clusters are registered (`GET /v1/clusters`): none means the first `fjc apply` of a
- *    FlinkCluster by an admin is still to come.
- * Reachability of the clusters from the control plane is not checked here: only a function that
- * runs where the Flink-facing network is can tell (docs/day-one.md).
+ *    FlinkCluster by an admin is still to come;
+ * 5. for an admin, each registered cluster as the control plane sees it
+ *    (`POST /v1/clusters/probe`, answered by the reconcile function, which runs where the
+ *    Flink-facing network is): REST reachable and its Flink version, secrets readable, checkpoint
+ *    storage listable. Others are told that the probe needs an admin.
  */
 import type { ApiClient } from '../api-client.js';
 import type { CommandContext } from '../context.js';
@@ -25,6 +27,21 @@ interface ClusterPage {
   items: { name: string; url?: string }[];
   cursor?: string;
 }
+
+interface ProbeCheck {
+  check: string;
+  outcome: 'ok' | 'failed' | 'skipped';
+  detail: string;
+  remedy?: string;
+}
+
+interface ProbeAnswer {
+  ok: boolean;
+  clusters: { cluster: string; ok: boolean; flinkVersion?: string; checks: ProbeCheck[] }[];
+}
+
+/** Clusters per probe request: the API's limit (MAX_PROBED_CLUSTERS). */
+const PROBE_BATCH = 16;
 
 type Outcome = 'ok' | 'warn' | 'fail';
 
@@ -112,23 +129,74 @@ export async function doctorCommand(ctx: CommandContext): Promise<ExitCode> {
       );
   }
 
+  let names: string[] = [];
   try {
     const clusters = (await client.request<ClusterPage>('GET', '/v1/clusters')).body.items;
+    names = clusters.map((c) => c.name);
     if (clusters.length === 0)
       report(
         'warn',
         'no cluster is registered yet',
         'An admin registers the first one: fjc apply cluster.yaml (a FlinkCluster document; docs/day-one.md).',
       );
-    else report('ok', `clusters registered: ${clusters.map((c) => c.name).join(', ')}`);
+    else report('ok', `clusters registered: ${names.join(', ')}`);
   } catch (error) {
     report('fail', `clusters cannot be listed: ${describe(error)}`);
   }
 
-  report(
-    'warn',
-    'cluster reachability from the control plane, secrets and checkpoint storage: not checked by this version',
-    'See docs/day-one.md, "Checking a cluster from the control plane".',
-  );
+  if (me !== undefined && !me.admin)
+    report(
+      'warn',
+      'clusters not probed from the control plane (REST, secrets, checkpoint storage): the probe needs an admin',
+    );
+  else if (me !== undefined && names.length > 0) await probe(client, names, report, io.stdout);
   return verdict.failed ? EXIT.FAILED : EXIT.OK;
+}
+
+const MARK: Record<ProbeCheck['outcome'], string> = { ok: 'ok  ', failed: 'FAIL', skipped: 'skip' };
+
+/**
+ * Asks the control plane to probe `names` ({@link PROBE_BATCH} per request) and prints one line
+ * per cluster, then its checks as a table, each failure with its remedy.
+ */
+async function probe(
+  client: ApiClient,
+  names: readonly string[],
+  report: (outcome: Outcome, text: string, remedy?: string) => void,
+  print: (text: string) => void,
+): Promise<void> {
+  for (let i = 0; i < names.length; i += PROBE_BATCH) {
+    const batch = names.slice(i, i + PROBE_BATCH);
+    let answer: ProbeAnswer;
+    try {
+      answer = (
+        await client.request<ProbeAnswer>('POST', '/v1/clusters/probe', {
+          query: { clusters: batch.join(',') },
+        })
+      ).body;
+    } catch (error) {
+      const status = error instanceof CliError ? error.httpStatus : undefined;
+      if (status === 404 || status === 405)
+        report(
+          'warn',
+          'clusters not probed: this API has no probe yet (an fjc older than this CLI)',
+          'Deploy this fjc version to check the clusters from the control plane.',
+        );
+      else report('fail', `clusters not probed: ${describe(error)}`);
+      return;
+    }
+    for (const cluster of answer.clusters) {
+      const version = cluster.flinkVersion === undefined ? '' : `, Flink ${cluster.flinkVersion}`;
+      report(
+        cluster.ok ? 'ok' : 'fail',
+        `cluster ${cluster.cluster} from the control plane${cluster.ok ? version : ': a check failed'}`,
+      );
+      const width = Math.max(...cluster.checks.map((c) => c.check.length));
+      for (const check of cluster.checks) {
+        print(`      ${check.check.padEnd(width)}  ${MARK[check.outcome]}  ${check.detail}\n`);
+        if (check.outcome === 'failed' && check.remedy !== undefined)
+          print(`      ${' '.repeat(width)}        → ${check.remedy}\n`);
+      }
+    }
+  }
 }

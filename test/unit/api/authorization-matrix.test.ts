@@ -153,6 +153,12 @@ const CASES: Case[] = [
     expected: { alice: 403, bob: 403, root: 201, nobody: 403, anonymous: 401 },
   },
   {
+    // Admins only; this harness wires no prober, so an admin learns that it cannot run here.
+    name: 'probe clusters',
+    request: () => ({ method: 'POST', path: '/v1/clusters/probe?clusters=eu-1' }),
+    expected: { alice: 403, bob: 403, root: 503, nobody: 403, anonymous: 401 },
+  },
+  {
     name: 'openapi',
     request: () => ({ method: 'GET', path: '/v1/openapi.json' }),
     expected: anyone(200),

@@ -57,6 +57,18 @@ describe('decide', () => {
       { permission: 'cluster:write', resource: 'c', teams: [] },
       true,
     ],
+    [
+      'member probes clusters',
+      member,
+      { permission: 'cluster:probe', resource: 'clusters/c', teams: [] },
+      false,
+    ],
+    [
+      'admin probes clusters',
+      admin,
+      { permission: 'cluster:probe', resource: 'clusters/c', teams: [] },
+      true,
+    ],
   ] as const)('%s', (_name, principal, request, allowed) => {
     const decision = decide(principal, request);
     expect(decision.allowed).toBe(allowed);

@@ -91,7 +91,7 @@ export async function runCaptured(
 
 /** Starts dynalite, a fresh table, the store and the local API server (with `options`). */
 export async function startCliHarness(
-  options: Pick<ApiServerOptions, 'preflight'> = {},
+  options: Pick<ApiServerOptions, 'preflight' | 'probe'> = {},
 ): Promise<CliHarness> {
   const dynamo = await startDynalite();
   const tableName = `fjc-cli-${randomUUID()}`;

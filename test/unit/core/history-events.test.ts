@@ -25,6 +25,7 @@ function sources(dir: string): string[] {
 const NOT_HISTORY: Record<string, readonly string[]> = {
   'functions/core/authorization.ts': ['authorization'],
   'functions/core/apply/apply-cluster.ts': ['change', 'cluster-url-change'],
+  'functions/core/cluster-probe.ts': ['cluster-probe'],
   'functions/core/deletion.ts': ['suspending', 'released'],
   'functions/core/plan/preview.ts': ['create', 'update', 'noop'],
 };

@@ -7,6 +7,7 @@ import { METRIC } from '../../../functions/commons/metric-names.js';
 import { createObservability } from '../../../functions/commons/observability.js';
 import type { StateMachinePort } from '../../../functions/core/ports/index.js';
 import { createReconcileHandler } from '../../../functions/handlers/reconcile-handler.js';
+import { SecretValue } from '../../../functions/core/model/secret-value.js';
 import { job, seed, useBench, type Bench } from '../core/operations/harness.js';
 
 let b: Bench;
@@ -103,5 +104,73 @@ describe('createReconcileHandler', () => {
     });
     expect(start).not.toHaveBeenCalled();
     expect(b.flink.listJobs).not.toHaveBeenCalled();
+  });
+
+  it('answers a probe event with each cluster’s checks, never a secret, and runs no cycle', async () => {
+    await b.store.putCluster(
+      {
+        name: 'main',
+        spec: {
+          apiVersion: 'fjc.dev/v1',
+          kind: 'FlinkCluster',
+          metadata: { name: 'main' },
+          spec: {
+            url: 'https://flink.example.com:8081',
+            auth: { type: 'bearer', secretRef: 'fjc/main' },
+          },
+        },
+      },
+      { expectedVersion: 0 },
+    );
+    const observability = createObservability('test');
+    const info = vi.spyOn(observability.logger, 'info');
+    const start = vi.fn<StateMachinePort['start']>(() => Promise.resolve());
+    const handler = createReconcileHandler({
+      ...observability,
+      context: () => Promise.resolve({ ...b.ctx, stateMachine: { start } }),
+      probe: () =>
+        Promise.resolve({
+          store: b.store,
+          flink: (name) => b.ctx.flink(name),
+          secrets: {
+            getSecret: () =>
+              Promise.resolve({
+                type: 'bearer',
+                token: new SecretValue('tok-123-secret'),
+                urls: ['https://flink.example.com:8081'],
+              }),
+          },
+        }),
+    });
+    const report = await handler({
+      source: 'fjc.probe',
+      clusters: ['main', 'nowhere'],
+      correlationId: 'req-7',
+    });
+    expect(report.clusters.map((c) => [c.cluster, c.ok])).toEqual([
+      ['main', true],
+      ['nowhere', false],
+    ]);
+    expect(report.clusters[0]?.flinkVersion).toBe('2.3.0');
+    expect(JSON.stringify(report)).not.toContain('tok-123-secret');
+    expect(start).not.toHaveBeenCalled();
+    expect(info).toHaveBeenCalledWith('probed', {
+      clusters: [
+        { cluster: 'main', ok: true },
+        { cluster: 'nowhere', ok: false },
+      ],
+    });
+  });
+
+  it('refuses a malformed probe event, and a probe where none is wired', async () => {
+    const { handler, start } = handlerWithSpies();
+    await expect(handler({ source: 'fjc.probe', clusters: [] })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      issues: [{ path: 'clusters' }],
+    });
+    await expect(handler({ source: 'fjc.probe', clusters: ['main'] })).rejects.toMatchObject({
+      code: 'CONFIGURATION',
+    });
+    expect(start).not.toHaveBeenCalled();
   });
 });

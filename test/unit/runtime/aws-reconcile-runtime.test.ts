@@ -26,6 +26,16 @@ describe('awsReconcileContext', () => {
     }
   });
 
+  it('probes with the same store, clients and secrets, and says why storage is not checked', async () => {
+    const { awsProbeContext, awsReconcileContext } = await freshAwsRuntime();
+    const probe = await awsProbeContext();
+    const ctx = await awsReconcileContext();
+    expect(probe.store).toBe(ctx.store);
+    expect(probe.secrets).toBe(ctx.secrets);
+    expect(probe.checkpoints).toBeUndefined();
+    expect(probe.noStorageReason).toMatch(/reconcile function reads no S3/);
+  });
+
   it('fails with a ConfigurationError naming a bad variable, like the others', async () => {
     vi.stubEnv('FJC_TABLE_NAME', '');
     const { awsReconcileContext } = await freshAwsRuntime();

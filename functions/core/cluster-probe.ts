@@ -1,0 +1,447 @@
+/**
+ * The cluster probe: what the control plane itself can tell about a registered cluster, asked
+ * from where the Flink-facing network is (the reconcile function in AWS, the local runtime on a
+ * laptop). `fjc doctor` shows it through the admin-only `POST /v1/clusters/probe`.
+ *
+ * One decision, here: which checks a probe runs and how each one reports. Per cluster:
+ * 1. `record`: the cluster is registered and its stored spec still parses;
+ * 2. `secret`: every secret it names is readable (never its value: readable, not found, access
+ *    denied, invalid, unavailable);
+ * 3. `rest`: its REST API answers (`GET /jobs/overview`) and its Flink version is one fjc
+ *    supports;
+ * 4. `storage`: its savepoint directory (spec) and checkpoint directory (Flink's configuration)
+ *    can be listed, where it declares them and this runtime can read storage.
+ *
+ * Bounded: each cluster has its own deadline, a few clusters are probed at a time, and a probe
+ * takes at most {@link MAX_PROBED_CLUSTERS} names, so the answer fits into a synchronous call.
+ */
+import { z } from 'zod';
+import { FjcError } from '../commons/errors.js';
+import { authorize, type Caller } from './authorization.js';
+import { storedErrorText } from './error-text.js';
+import type { CheckpointStorage, FlinkPort, JobStore, SecretsProvider } from './ports/index.js';
+import { flinkClusterSchema, type FlinkCluster } from './spec/index.js';
+
+/** The `source` of a probe event, which the prober adapters send to the reconcile handler. */
+export const PROBE_SOURCE = 'fjc.probe';
+
+/** Most clusters one probe takes (the API answers within 29 s; see {@link probeBudgetMs}). */
+export const MAX_PROBED_CLUSTERS = 16;
+
+/** Clusters probed at the same time by default: few, as reconcile shares its CPU and sockets. */
+export const DEFAULT_PROBE_CONCURRENCY = 4;
+
+/** How long one cluster may take, all its checks together, by default. */
+export const DEFAULT_CLUSTER_TIMEOUT_MS = 5_000;
+
+/** The oldest Flink release fjc supports (its REST API and savepoint handling). */
+export const MIN_SUPPORTED_FLINK = { major: 1, minor: 18 } as const;
+
+/** The newest major release fjc is tested with; a newer one may change the REST API. */
+export const NEWEST_TESTED_FLINK_MAJOR = 2;
+
+/** The longest a probe of `clusters` names can take with the defaults (waves × deadline). */
+export function probeBudgetMs(
+  clusters: number,
+  options: { concurrency?: number; clusterTimeoutMs?: number } = {},
+): number {
+  const concurrency = options.concurrency ?? DEFAULT_PROBE_CONCURRENCY;
+  return (
+    Math.ceil(clusters / concurrency) * (options.clusterTimeoutMs ?? DEFAULT_CLUSTER_TIMEOUT_MS)
+  );
+}
+
+const clusterNameSchema = z.string().min(1).max(253);
+
+/** The probe event the reconcile handler answers synchronously. */
+export const probeEventSchema = z.object({
+  source: z.literal(PROBE_SOURCE),
+  clusters: z.array(clusterNameSchema).min(1).max(MAX_PROBED_CLUSTERS),
+  /** The correlation id of the request that asked, logged as `causedBy`. */
+  correlationId: z.string().min(1).max(200).optional(),
+});
+
+/** The probe event. */
+export type ProbeEvent = z.infer<typeof probeEventSchema>;
+
+/** The checks of one cluster, in the order they run. */
+export const PROBE_CHECKS = ['record', 'secret', 'rest', 'storage'] as const;
+
+/** How one check came out; `skipped` says why it was not run. */
+export const PROBE_OUTCOMES = ['ok', 'failed', 'skipped'] as const;
+
+const detailSchema = z.string().max(2_000);
+
+/** One check of one cluster. */
+export const probeCheckSchema = z.object({
+  check: z.enum(PROBE_CHECKS),
+  outcome: z.enum(PROBE_OUTCOMES),
+  /** What was found, in one sentence (never a secret value). */
+  detail: detailSchema,
+  /** What to do about a failure: the remedy of the error that caused it. */
+  remedy: detailSchema.optional(),
+  /** The error code of a failure, when it had one. */
+  code: z.string().max(100).optional(),
+});
+
+/** One cluster's answer. */
+export const clusterProbeSchema = z.object({
+  cluster: clusterNameSchema,
+  /** True when no check failed. */
+  ok: z.boolean(),
+  /** The version the cluster runs, when its REST API answered. */
+  flinkVersion: z.string().max(100).optional(),
+  /** Whether fjc supports that version. */
+  flinkVersionSupported: z.boolean().optional(),
+  checks: z.array(probeCheckSchema).max(16),
+});
+
+/** A probe's answer: one entry per cluster asked about, in the order asked. */
+export const probeReportSchema = z.object({
+  clusters: z.array(clusterProbeSchema).max(MAX_PROBED_CLUSTERS),
+});
+
+/** One check of one cluster. */
+export type ProbeCheck = z.infer<typeof probeCheckSchema>;
+/** One cluster's answer. */
+export type ClusterProbe = z.infer<typeof clusterProbeSchema>;
+/** A probe's answer. */
+export type ProbeReport = z.infer<typeof probeReportSchema>;
+
+/** What a probe reads: the clusters' records, their secrets, their REST APIs and storage. */
+export interface ProbeContext {
+  store: Pick<JobStore, 'getCluster'>;
+  /** The port of a registered cluster (builds its client: reads its secret). */
+  flink(clusterRef: string): Promise<FlinkPort>;
+  secrets: SecretsProvider;
+  /** Absent: this runtime reads no checkpoint storage, and the storage check is skipped. */
+  checkpoints?: CheckpointStorage;
+  /** Why storage is not checked here, said when {@link checkpoints} is absent. */
+  noStorageReason?: string;
+}
+
+/** Options of {@link probeClusters}. */
+export interface ProbeOptions {
+  concurrency?: number;
+  clusterTimeoutMs?: number;
+}
+
+/** A check that did not answer before the cluster's deadline. */
+export class ProbeTimeoutError extends FjcError {
+  override readonly code: string = 'PROBE_TIMEOUT';
+}
+
+/** Text of an error that may be shown: message and remedy, bounded and redacted. */
+function failure(check: ProbeCheck['check'], detail: string, error: unknown): ProbeCheck {
+  const message = error instanceof Error ? error.message : String(error);
+  const remedy = error instanceof FjcError ? error.remedy : undefined;
+  const code = error instanceof FjcError ? error.code : undefined;
+  return {
+    check,
+    outcome: 'failed',
+    detail: storedErrorText(`${detail}: ${message}`, 1_000),
+    ...(remedy === undefined ? {} : { remedy: storedErrorText(remedy, 1_000) }),
+    ...(code === undefined ? {} : { code }),
+  };
+}
+
+/** How a secret failed, in words a person acts on; by code, as the errors are the adapter's. */
+const SECRET_OUTCOMES: Readonly<Record<string, string>> = {
+  SECRET_NOT_FOUND: 'not found',
+  SECRET_ACCESS_DENIED: 'access denied',
+  SECRET_INVALID: 'not valid credentials',
+  SECRET_UNAVAILABLE: 'not readable now',
+};
+
+/** Reads `version` as major.minor; undefined when it is not a version. */
+function majorMinor(version: string): { major: number; minor: number } | undefined {
+  const match = /^(\d+)\.(\d+)/.exec(version.trim());
+  return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
+}
+
+/** Whether fjc supports a cluster that reports `version`. */
+export function isSupportedFlinkVersion(version: string): boolean {
+  const parsed = majorMinor(version);
+  if (parsed === undefined) return false;
+  const { major, minor } = MIN_SUPPORTED_FLINK;
+  const oldEnough = parsed.major > major || (parsed.major === major && parsed.minor >= minor);
+  return oldEnough && parsed.major <= NEWEST_TESTED_FLINK_MAJOR;
+}
+
+/** The secrets a cluster names, each once, with where it names them. */
+function secretRefsOf(cluster: FlinkCluster): Map<string, string> {
+  const refs = new Map<string, string>();
+  const add = (ref: string | undefined, where: string) => {
+    if (ref !== undefined && !refs.has(ref)) refs.set(ref, where);
+  };
+  const { auth, caBundle, sqlGateway } = cluster.spec;
+  add(auth.type === 'none' ? undefined : auth.secretRef, 'auth');
+  add(caBundle?.secretRef, 'caBundle');
+  add(sqlGateway?.auth.type === 'none' ? undefined : sqlGateway?.auth.secretRef, 'sqlGateway');
+  return refs;
+}
+
+/** `promise`, or a {@link ProbeTimeoutError} once `deadline` (epoch ms) has passed. */
+async function before<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        reject(
+          new ProbeTimeoutError(`${what} did not answer in time`, {
+            remedy:
+              'Check the network path from the control plane to the cluster (VPC, subnets, security groups, egress lists) and that the service is up.',
+          }),
+        );
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const SKIPPED_AFTER_RECORD = 'not checked: the cluster record is missing or invalid';
+
+async function checkRecord(
+  context: ProbeContext,
+  name: string,
+  deadline: number,
+): Promise<{ check: ProbeCheck; cluster?: FlinkCluster }> {
+  let record;
+  try {
+    record = await before(context.store.getCluster(name), deadline, 'the job store');
+  } catch (error) {
+    return { check: failure('record', 'the cluster record cannot be read', error) };
+  }
+  if (record === undefined)
+    return {
+      check: {
+        check: 'record',
+        outcome: 'failed',
+        detail: `cluster ${name} is not registered`,
+        remedy: `Apply a FlinkCluster named ${name} (fjc apply), or check the name with fjc get clusters.`,
+        code: 'NOT_FOUND',
+      },
+    };
+  const parsed = flinkClusterSchema.safeParse(record.spec);
+  if (!parsed.success)
+    return {
+      check: {
+        check: 'record',
+        outcome: 'failed',
+        detail: `the stored spec of cluster ${name} is no longer valid`,
+        remedy: 'Apply its FlinkCluster spec again.',
+        code: 'CONFIGURATION',
+      },
+    };
+  return {
+    check: { check: 'record', outcome: 'ok', detail: `registered, version ${record.version}` },
+    cluster: parsed.data,
+  };
+}
+
+async function checkSecrets(
+  context: ProbeContext,
+  cluster: FlinkCluster,
+  deadline: number,
+): Promise<ProbeCheck[]> {
+  const refs = secretRefsOf(cluster);
+  if (refs.size === 0)
+    return [{ check: 'secret', outcome: 'skipped', detail: 'no secret named (auth none)' }];
+  const checks: ProbeCheck[] = [];
+  for (const [ref, where] of refs) {
+    try {
+      // The value is read and dropped here: only whether it could be read leaves this function.
+      await before(context.secrets.getSecret(ref), deadline, `secret ${ref}`);
+      checks.push({ check: 'secret', outcome: 'ok', detail: `${where} secret ${ref} readable` });
+    } catch (error) {
+      const code = error instanceof FjcError ? error.code : undefined;
+      const said = (code === undefined ? undefined : SECRET_OUTCOMES[code]) ?? 'not readable';
+      checks.push(failure('secret', `${where} secret ${ref} ${said}`, error));
+    }
+  }
+  return checks;
+}
+
+async function checkRest(
+  context: ProbeContext,
+  cluster: FlinkCluster,
+  deadline: number,
+): Promise<{ check: ProbeCheck; port?: FlinkPort; version?: string; supported?: boolean }> {
+  const url = cluster.spec.url;
+  let port: FlinkPort;
+  try {
+    // Building the client reads the cluster's secret and checks it is bound to the url.
+    port = await before(context.flink(cluster.metadata.name), deadline, 'the cluster client');
+  } catch (error) {
+    return { check: failure('rest', `REST API at ${url} not tried: no client`, error) };
+  }
+  try {
+    await before(port.listJobs(), deadline, `the REST API at ${url}`);
+  } catch (error) {
+    return { check: failure('rest', `REST API at ${url} not reachable`, error) };
+  }
+  let version: string;
+  try {
+    version = await before(port.flinkVersion(), deadline, `the REST API at ${url}`);
+  } catch (error) {
+    return { check: failure('rest', `REST API at ${url} reachable, version unknown`, error), port };
+  }
+  const supported = isSupportedFlinkVersion(version);
+  // A declared version is taken as it is (no GET /config): say so, as it may not be the truth.
+  const shown =
+    cluster.spec.flinkVersion === undefined
+      ? version
+      : `${version} (declared in spec.flinkVersion)`;
+  const range = `${String(MIN_SUPPORTED_FLINK.major)}.${String(MIN_SUPPORTED_FLINK.minor)} to ${String(NEWEST_TESTED_FLINK_MAJOR)}.x`;
+  return {
+    check: supported
+      ? { check: 'rest', outcome: 'ok', detail: `REST API at ${url} reachable, Flink ${shown}` }
+      : {
+          check: 'rest',
+          outcome: 'failed',
+          detail: `REST API at ${url} reachable, but Flink ${shown} is not supported (fjc supports ${range})`,
+          remedy: `Run a Flink release from ${range}, or set spec.flinkVersion if the cluster reports its version wrongly.`,
+          code: 'FLINK_VERSION_UNSUPPORTED',
+        },
+    port,
+    version,
+    supported,
+  };
+}
+
+async function checkStorage(
+  context: ProbeContext,
+  cluster: FlinkCluster,
+  port: FlinkPort | undefined,
+  deadline: number,
+): Promise<ProbeCheck[]> {
+  const storage = context.checkpoints;
+  if (storage === undefined)
+    return [
+      {
+        check: 'storage',
+        outcome: 'skipped',
+        detail: context.noStorageReason ?? 'not checked: this runtime reads no checkpoint storage',
+      },
+    ];
+  const dirs: [string, string][] = [];
+  const savepoints = cluster.spec.defaultSavepointDirectory;
+  if (savepoints !== undefined) dirs.push(['savepoint directory', savepoints]);
+  const checks: ProbeCheck[] = [];
+  if (port !== undefined) {
+    try {
+      const checkpoints = await before(port.checkpointDirectory(), deadline, 'the REST API');
+      if (checkpoints !== undefined) dirs.push(['checkpoint directory', checkpoints]);
+    } catch (error) {
+      checks.push(failure('storage', 'the checkpoint directory cannot be read from Flink', error));
+    }
+  }
+  if (dirs.length === 0 && checks.length === 0)
+    return [
+      {
+        check: 'storage',
+        outcome: 'skipped',
+        detail:
+          port === undefined
+            ? 'no savepoint directory declared; the checkpoint directory is unknown (REST API not reachable)'
+            : 'no savepoint or checkpoint directory declared',
+      },
+    ];
+  for (const [what, dir] of dirs) {
+    try {
+      await before(storage.listCompleted(dir), deadline, `the ${what}`);
+      checks.push({ check: 'storage', outcome: 'ok', detail: `${what} ${dir} listable` });
+    } catch (error) {
+      checks.push(failure('storage', `${what} ${dir} not listable`, error));
+    }
+  }
+  return checks;
+}
+
+/** Probes one cluster; never rejects (every failure is a failed check). */
+export async function probeCluster(
+  context: ProbeContext,
+  name: string,
+  options: ProbeOptions = {},
+): Promise<ClusterProbe> {
+  const deadline = Date.now() + (options.clusterTimeoutMs ?? DEFAULT_CLUSTER_TIMEOUT_MS);
+  const record = await checkRecord(context, name, deadline);
+  if (record.cluster === undefined)
+    return {
+      cluster: name,
+      ok: false,
+      checks: [
+        record.check,
+        ...(['secret', 'rest', 'storage'] as const).map((check): ProbeCheck => ({
+          check,
+          outcome: 'skipped',
+          detail: SKIPPED_AFTER_RECORD,
+        })),
+      ],
+    };
+  const cluster = record.cluster;
+  const secrets = await checkSecrets(context, cluster, deadline);
+  const rest = await checkRest(context, cluster, deadline);
+  const storage = await checkStorage(context, cluster, rest.port, deadline);
+  const checks = [record.check, ...secrets, rest.check, ...storage];
+  return {
+    cluster: name,
+    ok: checks.every((check) => check.outcome !== 'failed'),
+    ...(rest.version === undefined ? {} : { flinkVersion: rest.version }),
+    ...(rest.supported === undefined ? {} : { flinkVersionSupported: rest.supported }),
+    checks,
+  };
+}
+
+/**
+ * Probes `names` (each once, in the order given), {@link ProbeOptions.concurrency} at a time,
+ * each within its own deadline. Never rejects for a cluster's sake: a failure is a failed check.
+ */
+export async function probeClusters(
+  context: ProbeContext,
+  names: readonly string[],
+  options: ProbeOptions = {},
+): Promise<ProbeReport> {
+  const unique = [...new Set(names)];
+  const results: ClusterProbe[] = new Array<ClusterProbe>(unique.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < unique.length) {
+      const index = next++;
+      results[index] = await probeCluster(context, unique[index] ?? '', options);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY, 8));
+  await Promise.all(Array.from({ length: Math.min(workers, unique.length) }, worker));
+  return { clusters: results };
+}
+
+/**
+ * The one decision on who may probe (admins: a probe reads every cluster's secrets and storage
+ * on the caller's behalf), audited like every decision, plus the audit line of the probe itself.
+ * Throws a ForbiddenError for anyone else.
+ */
+export function authorizeProbe(caller: Caller, names: readonly string[]): void {
+  authorize(
+    caller.audit,
+    caller.principal,
+    { permission: 'cluster:probe', resource: `clusters/${names.join(',')}`, teams: [] },
+    caller.correlationId,
+  );
+}
+
+/** Writes the audit line of a probe that ran (an admin action; clusters keep no history). */
+export function auditProbe(caller: Caller, report: ProbeReport): void {
+  caller.audit.info('clusters probed', {
+    audit: 'cluster-probe',
+    principal: caller.principal.id,
+    clusters: report.clusters.map((c) => c.cluster),
+    failed: report.clusters.filter((c) => !c.ok).map((c) => c.cluster),
+    correlationId: caller.correlationId,
+  });
+}
