@@ -9,6 +9,7 @@ import type { CheckpointStorage, JobStore } from './ports/index.js';
 import { UnsupportedStorageError } from './ports/index.js';
 import type { FlinkJob } from './spec/index.js';
 import { jobTypeOf } from './savepoint-lineage.js';
+import { sameStorageLocation } from './storage-location.js';
 
 /** The largest catalog page the store serves: guards read the newest entries in one call. */
 const CATALOG_PAGE = 1000;
@@ -108,18 +109,15 @@ export function deletionRefusal(
   const status = record?.status;
   const operation = status?.operation;
   const restoring =
-    operation?.data !== undefined &&
-    typeof operation.data === 'object' &&
-    (operation.data as { restorePath?: unknown }).restorePath;
-  if (entry.path !== undefined && restoring === entry.path)
+    operation?.data !== undefined && typeof operation.data === 'object'
+      ? (operation.data as { restorePath?: unknown }).restorePath
+      : undefined;
+  if (typeof restoring === 'string' && sameStorageLocation(entry.path, restoring))
     return `the ${operation?.kind ?? ''} in flight restores from it`;
   const from = desired?.spec.restore.from;
   const applied = status === undefined ? undefined : appliedRestoreNonce(status);
   const pending = from !== undefined && from.nonce !== applied;
-  if (
-    pending &&
-    (from.savepointId === entry.id || (entry.path !== undefined && from.path === entry.path))
-  )
+  if (pending && (from.savepointId === entry.id || sameStorageLocation(entry.path, from.path)))
     return 'the job’s pending restore (spec.restore.from) names it';
   return undefined;
 }

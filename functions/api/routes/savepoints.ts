@@ -11,6 +11,7 @@ import {
   requestDeletion,
   restorableOnStorage,
 } from '../../core/savepoint-choice.js';
+import { sameStorageLocation } from '../../core/storage-location.js';
 import { flinkJobSchema } from '../../core/spec/index.js';
 import { readJsonBody, readQuery } from '../body.js';
 import { jsonResponse } from '../http.js';
@@ -65,7 +66,9 @@ const registerSavepoint: Route = {
     const body = readJsonBody(context.request, registerSavepointBodySchema);
     const record = await writableJob(context, name);
     const catalog = await context.deps.store.listSavepoints(name, { limit: 1000 });
-    const known = catalog.items.find((s) => s.path === body.path && s.status !== 'DISPOSED');
+    const known = catalog.items.find(
+      (s) => sameStorageLocation(s.path, body.path) && s.status !== 'DISPOSED',
+    );
     if (known)
       throw new ConflictError(`Savepoint ${body.path} is already catalogued as ${known.id}`, {
         remedy: `Use savepoint ${known.id}.`,
