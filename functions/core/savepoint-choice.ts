@@ -5,7 +5,7 @@
  */
 import { ConflictError, NotFoundError } from '../commons/errors.js';
 import type { JobRecord, NewSavepoint, SavepointRecord } from './model/index.js';
-import type { CheckpointStorage, JobStore } from './ports/index.js';
+import type { CheckpointStorage, JobStore, SavepointChangeAudit } from './ports/index.js';
 import { UnsupportedStorageError } from './ports/index.js';
 import type { FlinkJob } from './spec/index.js';
 import { jobTypeOf } from './savepoint-lineage.js';
@@ -124,7 +124,8 @@ export function deletionRefusal(
 
 /**
  * Asks for a savepoint's deletion after checking every guard; retention disposes of its files
- * at its next round. 404 for an unknown entry, 409 naming the reason otherwise.
+ * at its next round. 404 for an unknown entry, 409 naming the reason otherwise. With `audit`, the
+ * job's history records who asked, in the same write (nothing when refused).
  */
 export async function requestDeletion(
   store: Pick<JobStore, 'getSavepoint' | 'listSavepoints' | 'requestSavepointDeletion'>,
@@ -132,6 +133,7 @@ export async function requestDeletion(
   id: string,
   record: Pick<JobRecord, 'status'> | undefined,
   desired: FlinkJob | undefined,
+  audit?: SavepointChangeAudit,
 ): Promise<SavepointRecord> {
   const entry = await store.getSavepoint(jobName, id);
   if (!entry)
@@ -144,7 +146,7 @@ export async function requestDeletion(
     throw new ConflictError(`Savepoint ${id} of job ${jobName} cannot be deleted: ${refusal}`, {
       remedy: 'Delete another savepoint, or remove what holds this one first.',
     });
-  return store.requestSavepointDeletion(jobName, id);
+  return store.requestSavepointDeletion(jobName, id, undefined, audit);
 }
 
 /**

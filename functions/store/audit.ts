@@ -71,14 +71,24 @@ export class AuditTrail {
     private readonly logger: StoreLogger,
   ) {}
 
-  /** Idempotent: the keys are derived from the entries. Failures are logged, not thrown. */
-  async copy(jobName: string, entries: readonly RecentAuditEntry[]): Promise<void> {
+  /**
+   * Idempotent: the keys are derived from the entries (and `subject`, the item they were written
+   * on when it is not the job's). Failures are logged, not thrown.
+   */
+  async copy(
+    jobName: string,
+    entries: readonly RecentAuditEntry[],
+    subject?: string,
+  ): Promise<void> {
     for (const entry of entries) {
-      const item = auditToItem({
-        ...entry,
-        jobName,
-        expiresAt: Math.floor(Date.parse(entry.at) / 1000) + this.retentionSeconds,
-      });
+      const item = auditToItem(
+        {
+          ...entry,
+          jobName,
+          expiresAt: Math.floor(Date.parse(entry.at) / 1000) + this.retentionSeconds,
+        },
+        subject,
+      );
       try {
         await this.table.put({ Item: item });
       } catch (error) {
