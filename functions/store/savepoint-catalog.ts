@@ -302,7 +302,6 @@ export class SavepointCatalog {
     copies: RecentAuditEntry[];
   }> {
     if (audit === undefined) return { set: '', names: {}, values: {}, copies: [] };
-    validateAudit(audit);
     // Read for the path the entry names and the previous entry; the write's condition decides.
     const before = await this.get(jobName, id);
     const entry = changeEntry(audit, now, id, before?.path);
