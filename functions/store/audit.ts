@@ -92,12 +92,14 @@ export class AuditTrail {
       try {
         await this.table.put({ Item: item });
       } catch (error) {
-        // The change itself is committed and its entry is in recentHistory; failing the call
-        // now would make the caller retry a change that already happened.
-        this.logger.warn('fjc store: audit copy failed; kept in recentHistory', {
+        // The change itself is committed and its entry is kept on the item written with it (the
+        // job's recentHistory, a savepoint's lastChange); failing the call now would make the
+        // caller retry a change that already happened.
+        this.logger.warn('fjc store: audit copy failed; kept on the item written with it', {
           jobName,
           version: entry.version,
           action: entry.action,
+          ...(subject === undefined ? {} : { subject }),
           error: failureName(error),
         });
       }

@@ -154,12 +154,13 @@ describe('savepoint changes in the job history', () => {
     // The trail copy failing after the catalog write: the change is made and its entry is on the
     // catalog item (one write), so neither exists without the other.
     const dropping = clientDroppingAuditCopies(dynamo);
+    const warnings: unknown[][] = [];
     try {
       const lossy = new DynamoJobStore({
         client: dropping,
         tableName,
         clock: () => T0,
-        logger: { warn: () => undefined },
+        logger: { warn: (...line: unknown[]) => warnings.push(line) },
       });
       await lossy.setSavepointPinned(
         'orders',
@@ -171,6 +172,11 @@ describe('savepoint changes in the job history', () => {
     } finally {
       dropping.destroy();
     }
+    // Logged, naming where the entry is kept.
+    expect(warnings).toContainEqual([
+      'fjc store: audit copy failed; kept on the item written with it',
+      expect.objectContaining({ action: 'savepoint-pinned', subject: `SAVEPOINT#${sp.id}` }),
+    ]);
     const entry = await store.getSavepoint('orders', sp.id);
     expect(entry?.pinned).toBe(true);
     expect(entry?.lastChange).toMatchObject({ action: 'savepoint-pinned', actor: 'bob' });
