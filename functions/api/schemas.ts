@@ -230,7 +230,7 @@ export const auditEntrySchema = z.object({
     .number()
     .int()
     .describe(
-      "The job record's version after this change. Every write counts (observations and lease renewals too), so versions in the history have gaps.",
+      "The job record's version after this change. Every write counts (observations and lease renewals too), so versions in the history have gaps. A savepoint catalog change by a person (`savepoint.registered`, `.pinned`, `.unpinned`, `.deleted`) does not write the job record: it is listed under the version it was decided against.",
     ),
   actor: z.string(),
   action: z

@@ -5,10 +5,11 @@
  */
 import { ConflictError, NotFoundError } from '../commons/errors.js';
 import type { JobRecord, NewSavepoint, SavepointRecord } from './model/index.js';
-import type { CheckpointStorage, JobStore } from './ports/index.js';
+import type { CheckpointStorage, JobStore, SavepointChangeAudit } from './ports/index.js';
 import { UnsupportedStorageError } from './ports/index.js';
 import type { FlinkJob } from './spec/index.js';
 import { jobTypeOf } from './savepoint-lineage.js';
+import { sameStorageLocation } from './storage-location.js';
 
 /** The largest catalog page the store serves: guards read the newest entries in one call. */
 const CATALOG_PAGE = 1000;
@@ -108,25 +109,23 @@ export function deletionRefusal(
   const status = record?.status;
   const operation = status?.operation;
   const restoring =
-    operation?.data !== undefined &&
-    typeof operation.data === 'object' &&
-    (operation.data as { restorePath?: unknown }).restorePath;
-  if (entry.path !== undefined && restoring === entry.path)
+    operation?.data !== undefined && typeof operation.data === 'object'
+      ? (operation.data as { restorePath?: unknown }).restorePath
+      : undefined;
+  if (typeof restoring === 'string' && sameStorageLocation(entry.path, restoring))
     return `the ${operation?.kind ?? ''} in flight restores from it`;
   const from = desired?.spec.restore.from;
   const applied = status === undefined ? undefined : appliedRestoreNonce(status);
   const pending = from !== undefined && from.nonce !== applied;
-  if (
-    pending &&
-    (from.savepointId === entry.id || (entry.path !== undefined && from.path === entry.path))
-  )
+  if (pending && (from.savepointId === entry.id || sameStorageLocation(entry.path, from.path)))
     return 'the job’s pending restore (spec.restore.from) names it';
   return undefined;
 }
 
 /**
  * Asks for a savepoint's deletion after checking every guard; retention disposes of its files
- * at its next round. 404 for an unknown entry, 409 naming the reason otherwise.
+ * at its next round. 404 for an unknown entry, 409 naming the reason otherwise. With `audit`, the
+ * job's history records who asked, in the same write (nothing when refused).
  */
 export async function requestDeletion(
   store: Pick<JobStore, 'getSavepoint' | 'listSavepoints' | 'requestSavepointDeletion'>,
@@ -134,6 +133,7 @@ export async function requestDeletion(
   id: string,
   record: Pick<JobRecord, 'status'> | undefined,
   desired: FlinkJob | undefined,
+  audit?: SavepointChangeAudit,
 ): Promise<SavepointRecord> {
   const entry = await store.getSavepoint(jobName, id);
   if (!entry)
@@ -146,7 +146,7 @@ export async function requestDeletion(
     throw new ConflictError(`Savepoint ${id} of job ${jobName} cannot be deleted: ${refusal}`, {
       remedy: 'Delete another savepoint, or remove what holds this one first.',
     });
-  return store.requestSavepointDeletion(jobName, id);
+  return store.requestSavepointDeletion(jobName, id, undefined, audit);
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The lineage every new catalog entry records: where its state came from and what wrote it. */
 import type { SavepointJobType, SavepointRecord } from './model/index.js';
+import { sameStorageLocation } from './storage-location.js';
 import { jobTypeOf as programTypeOf, programDigestOf, type FlinkJob } from './spec/index.js';
 
 /** The kind of program a spec runs. */
@@ -19,7 +20,9 @@ export function lineageOf(
 > {
   const digest = programDigestOf(spec.spec);
   const parent =
-    restoredFrom === undefined ? undefined : catalog.find((s) => s.path === restoredFrom)?.id;
+    restoredFrom === undefined
+      ? undefined
+      : catalog.find((s) => sameStorageLocation(s.path, restoredFrom))?.id;
   return {
     jobType: jobTypeOf(spec),
     ...(digest === undefined ? {} : { artifactDigest: digest }),

@@ -71,23 +71,35 @@ export class AuditTrail {
     private readonly logger: StoreLogger,
   ) {}
 
-  /** Idempotent: the keys are derived from the entries. Failures are logged, not thrown. */
-  async copy(jobName: string, entries: readonly RecentAuditEntry[]): Promise<void> {
+  /**
+   * Idempotent: the keys are derived from the entries (and `subject`, the item they were written
+   * on when it is not the job's). Failures are logged, not thrown.
+   */
+  async copy(
+    jobName: string,
+    entries: readonly RecentAuditEntry[],
+    subject?: string,
+  ): Promise<void> {
     for (const entry of entries) {
-      const item = auditToItem({
-        ...entry,
-        jobName,
-        expiresAt: Math.floor(Date.parse(entry.at) / 1000) + this.retentionSeconds,
-      });
+      const item = auditToItem(
+        {
+          ...entry,
+          jobName,
+          expiresAt: Math.floor(Date.parse(entry.at) / 1000) + this.retentionSeconds,
+        },
+        subject,
+      );
       try {
         await this.table.put({ Item: item });
       } catch (error) {
-        // The change itself is committed and its entry is in recentHistory; failing the call
-        // now would make the caller retry a change that already happened.
-        this.logger.warn('fjc store: audit copy failed; kept in recentHistory', {
+        // The change itself is committed and its entry is kept on the item written with it (the
+        // job's recentHistory, a savepoint's lastChange); failing the call now would make the
+        // caller retry a change that already happened.
+        this.logger.warn('fjc store: audit copy failed; kept on the item written with it', {
           jobName,
           version: entry.version,
           action: entry.action,
+          ...(subject === undefined ? {} : { subject }),
           error: failureName(error),
         });
       }

@@ -21,6 +21,7 @@ import type {
   JobStore,
   PutDesiredOptions,
   PutDesiredResult,
+  SavepointChangeAudit,
   SubmissionLock,
   TransitionOptions,
 } from '../core/ports/index.js';
@@ -79,7 +80,7 @@ export class DynamoJobStore implements JobStore {
     this.audit = new AuditTrail(table, days * 86_400, options.logger ?? console);
     this.jobs = new Jobs(table, records, this.audit, this.clock);
     this.leases = new Leases(records, this.audit);
-    this.savepoints = new SavepointCatalog(table, this.clock);
+    this.savepoints = new SavepointCatalog(table, this.clock, this.audit);
     this.clusters = new Clusters(table, this.clock);
     this.planning = new PlanningReads(table);
     this.submissionLocks = new SubmissionLocks(table);
@@ -183,8 +184,8 @@ export class DynamoJobStore implements JobStore {
     return this.audit.list(name, page);
   }
 
-  addSavepoint(savepoint: NewSavepoint): Promise<SavepointRecord> {
-    return this.savepoints.add(savepoint);
+  addSavepoint(savepoint: NewSavepoint, audit?: SavepointChangeAudit): Promise<SavepointRecord> {
+    return this.savepoints.add(savepoint, audit);
   }
 
   updateSavepoint(
@@ -209,16 +210,18 @@ export class DynamoJobStore implements JobStore {
     id: string,
     pinned: boolean,
     now: Date = this.clock(),
+    audit?: SavepointChangeAudit,
   ): Promise<SavepointRecord> {
-    return this.savepoints.setPinned(jobName, id, pinned, now);
+    return this.savepoints.setPinned(jobName, id, pinned, now, audit);
   }
 
   requestSavepointDeletion(
     jobName: string,
     id: string,
     now: Date = this.clock(),
+    audit?: SavepointChangeAudit,
   ): Promise<SavepointRecord> {
-    return this.savepoints.requestDeletion(jobName, id, now);
+    return this.savepoints.requestDeletion(jobName, id, now, audit);
   }
 
   listSavepoints(jobName: string, page: PageRequest = {}): Promise<Page<SavepointRecord>> {

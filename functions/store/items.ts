@@ -293,10 +293,10 @@ export function itemToJob(item: Record<string, unknown>): JobRecord {
 
 const auditItem = recentItem.extend({ jobName: z.string(), expiresAt: z.number() });
 
-/** The item of a long-term audit entry. */
-export function auditToItem(entry: AuditEntry): Record<string, unknown> {
+/** The item of a long-term audit entry; `subject` names the item it came from, if not the job. */
+export function auditToItem(entry: AuditEntry, subject?: string): Record<string, unknown> {
   return {
-    ...auditKey(entry.jobName, entry.at, entry.version),
+    ...auditKey(entry.jobName, entry.at, entry.version, subject),
     type: 'audit',
     jobName: entry.jobName,
     ...toRecentItem(entry),
@@ -327,14 +327,24 @@ const savepointItem = z.object({
   failureCause: z.string().optional(),
   pinned: z.boolean().optional(),
   deleteRequestedAt: z.string().optional(),
+  lastChange: recentItem.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
 /** The item of a savepoint catalog entry. */
 export function savepointToItem(sp: SavepointRecord): Record<string, unknown> {
-  return { ...savepointKey(sp.jobName, sp.id), type: 'savepoint', ...sp };
+  const { lastChange, ...rest } = sp;
+  return {
+    ...savepointKey(sp.jobName, sp.id),
+    type: 'savepoint',
+    ...rest,
+    ...(lastChange === undefined ? {} : { lastChange: recentAttribute(lastChange) }),
+  };
 }
+
+/** A history entry as an item attribute (a job's `recentHistory`, a savepoint's `lastChange`). */
+export const recentAttribute = (e: RecentAuditEntry) => toRecentItem(e);
 
 /** @throws CorruptItemError */
 export function itemToSavepoint(item: Record<string, unknown>): SavepointRecord {
@@ -350,6 +360,7 @@ export function itemToSavepoint(item: Record<string, unknown>): SavepointRecord 
     failureCause,
     pinned,
     deleteRequestedAt,
+    lastChange,
     ...rest
   } = parse(savepointItem, item, 'savepoint');
   return {
@@ -365,6 +376,7 @@ export function itemToSavepoint(item: Record<string, unknown>): SavepointRecord 
     ...(failureCause === undefined ? {} : { failureCause }),
     ...(pinned === true ? { pinned } : {}),
     ...(deleteRequestedAt === undefined ? {} : { deleteRequestedAt }),
+    ...(lastChange === undefined ? {} : { lastChange: fromRecentItem(lastChange) }),
   };
 }
 

@@ -105,10 +105,17 @@ export const auditSkPrefix = AUDIT_PREFIX;
 /**
  * Time first so a query sorted descending is newest first; the version makes the key
  * deterministic for a given change, so writing the same entry again overwrites it (idempotent).
+ * An entry of another item than the job's (a savepoint's change) names that item in `subject`:
+ * it is listed under the job version it was decided against, which a job change may share.
  */
-export const auditKey = (jobName: string, at: string, version: number): ItemKey => ({
+export const auditKey = (
+  jobName: string,
+  at: string,
+  version: number,
+  subject?: string,
+): ItemKey => ({
   pk: jobPk(jobName),
-  sk: `${AUDIT_PREFIX}${at}#${String(version).padStart(10, '0')}`,
+  sk: `${AUDIT_PREFIX}${at}#${String(version).padStart(10, '0')}${subject === undefined ? '' : `#${subject}`}`,
 });
 
 export const savepointSkPrefix = SAVEPOINT_PREFIX;

@@ -3,6 +3,16 @@
  * follows {@link SAVEPOINT_LIFECYCLE}; each update is one conditional UpdateItem that states the
  * allowed previous statuses, so two writers cannot both move a savepoint, and a disposed one
  * never comes back.
+ *
+ * A change a person makes (register, pin, unpin, deletion request) carries its history entry in
+ * that same write (`lastChange` on the catalog item), and the entry is copied to the job's trail
+ * right after. The job item is not part of it: DynamoDB transactions would tie the two items
+ * together, but dynalite (the local runtime and the tests) has none, and a job-item write would
+ * bump the version an operation in flight holds. So the catalog item is the write-ahead copy of
+ * its own entry, as the job item's `recentHistory` is of the job's: a refused or failed catalog
+ * write leaves no entry, and an entry never exists without its change. A copy lost to a crash is
+ * made again by the savepoint's next change, which copies its predecessor too (the keys are
+ * derived from the entries, so copying again is idempotent).
  */
 import { storedErrorText } from '../core/error-text.js';
 import { randomUUID } from 'node:crypto';
@@ -18,8 +28,10 @@ import {
   type SavepointStatus,
 } from '../core/model/index.js';
 import type { DynamoTable } from './dynamo/client.js';
-import { SavepointStateError } from '../core/ports/index.js';
-import { itemToSavepoint, savepointToItem } from './items.js';
+import { SavepointStateError, type SavepointChangeAudit } from '../core/ports/index.js';
+import type { RecentAuditEntry } from '../core/model/index.js';
+import { validateAudit, type AuditTrail } from './audit.js';
+import { itemToSavepoint, recentAttribute, savepointToItem } from './items.js';
 import { ATTR, compactTimestamp, savepointKey, savepointSkPrefix } from './keys.js';
 import { queryJobPartitionPage } from './pages.js';
 import { requireCount, requireName, requireOneOf } from './validate.js';
@@ -43,14 +55,37 @@ const MAX_FAILURE_CAUSE_CHARS = 2048;
 
 const ID_SUFFIX = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The trail key's subject of a savepoint's entries (see auditKey). */
+const subjectOf = (id: string): string => `SAVEPOINT#${id}`;
+
+/** The history entry of a catalog change: who, when, and which savepoint at which path. */
+function changeEntry(
+  audit: SavepointChangeAudit,
+  at: Date,
+  id: string,
+  path: string | undefined,
+): RecentAuditEntry {
+  validateAudit(audit);
+  requireCount(audit.jobVersion, 'audit.jobVersion', 1);
+  return {
+    version: audit.jobVersion,
+    actor: audit.actor,
+    action: audit.action,
+    at: at.toISOString(),
+    details: { ...audit.details, savepointId: id, ...(path === undefined ? {} : { path }) },
+  };
+}
+
 /** The savepoints of jobs, with their lineage and lifecycle. */
 export class SavepointCatalog {
   constructor(
     private readonly table: DynamoTable,
     private readonly clock: () => Date,
+    private readonly trail: AuditTrail,
   ) {}
 
-  async add(savepoint: NewSavepoint): Promise<SavepointRecord> {
+  /** Adds an entry; with `audit`, its history entry is written with it (see the file notes). */
+  async add(savepoint: NewSavepoint, audit?: SavepointChangeAudit): Promise<SavepointRecord> {
     requireName(savepoint.jobName, 'jobName');
     requireOneOf(savepoint.triggerKind, SAVEPOINT_TRIGGER_KINDS, 'triggerKind');
     requireCount(savepoint.generation, 'generation');
@@ -73,10 +108,13 @@ export class SavepointCatalog {
     delete fields.idSuffix;
     delete fields.createdAt;
     delete fields.status;
+    const id = `${compactTimestamp(createdAt)}-${idSuffix ?? randomUUID().slice(0, 8)}`;
+    const lastChange = audit && changeEntry(audit, createdAt, id, savepoint.path);
     const record: SavepointRecord = {
       ...(fields as Omit<NewSavepoint, 'idSuffix' | 'createdAt' | 'status'>),
-      id: `${compactTimestamp(createdAt)}-${idSuffix ?? randomUUID().slice(0, 8)}`,
+      id,
       status,
+      ...(lastChange === undefined ? {} : { lastChange }),
       createdAt: createdAt.toISOString(),
       updatedAt: createdAt.toISOString(),
     };
@@ -88,6 +126,7 @@ export class SavepointCatalog {
     if (!added) {
       throw new ConflictError(`Savepoint ${record.id} of job ${record.jobName} already exists.`);
     }
+    if (lastChange) await this.trail.copy(record.jobName, [lastChange], subjectOf(id));
     return record;
   }
 
@@ -160,12 +199,14 @@ export class SavepointCatalog {
     id: string,
     pinned: boolean,
     now: Date,
+    audit?: SavepointChangeAudit,
   ): Promise<SavepointRecord> {
     requireName(jobName, 'jobName');
     requireName(id, 'id');
+    const change = await this.changeOf(jobName, id, now, audit);
     const item = await this.table.updateIf({
       Key: savepointKey(jobName, id),
-      UpdateExpression: 'SET #pinned = :pinned, #updatedAt = :updatedAt',
+      UpdateExpression: `SET #pinned = :pinned, #updatedAt = :updatedAt${change.set}`,
       ConditionExpression:
         'attribute_exists(#pk) AND #status <> :disposed AND attribute_not_exists(#deleteRequestedAt)',
       ExpressionAttributeNames: {
@@ -174,14 +215,16 @@ export class SavepointCatalog {
         '#updatedAt': 'updatedAt',
         '#status': 'status',
         '#deleteRequestedAt': 'deleteRequestedAt',
+        ...change.names,
       },
       ExpressionAttributeValues: {
         ':pinned': pinned,
         ':updatedAt': now.toISOString(),
         ':disposed': 'DISPOSED',
+        ...change.values,
       },
     });
-    if (item) return itemToSavepoint(item);
+    if (item) return this.changed(jobName, id, item, change.copies);
     const current = await this.require(jobName, id);
     throw new SavepointStateError(
       `Savepoint ${id} of job ${jobName} cannot be ${pinned ? 'pinned' : 'unpinned'}: ` +
@@ -196,13 +239,18 @@ export class SavepointCatalog {
    * @throws NotFoundError when there is no such entry; SavepointStateError when it is pinned
    * or disposed.
    */
-  async requestDeletion(jobName: string, id: string, now: Date): Promise<SavepointRecord> {
+  async requestDeletion(
+    jobName: string,
+    id: string,
+    now: Date,
+    audit?: SavepointChangeAudit,
+  ): Promise<SavepointRecord> {
     requireName(jobName, 'jobName');
     requireName(id, 'id');
+    const change = await this.changeOf(jobName, id, now, audit);
     const item = await this.table.updateIf({
       Key: savepointKey(jobName, id),
-      UpdateExpression:
-        'SET #deleteRequestedAt = if_not_exists(#deleteRequestedAt, :now), #updatedAt = :now',
+      UpdateExpression: `SET #deleteRequestedAt = if_not_exists(#deleteRequestedAt, :now), #updatedAt = :now${change.set}`,
       ConditionExpression:
         'attribute_exists(#pk) AND #status IN (:completed, :failed) AND (attribute_not_exists(#pinned) OR #pinned = :false)',
       ExpressionAttributeNames: {
@@ -211,15 +259,17 @@ export class SavepointCatalog {
         '#updatedAt': 'updatedAt',
         '#status': 'status',
         '#pinned': 'pinned',
+        ...change.names,
       },
       ExpressionAttributeValues: {
         ':now': now.toISOString(),
         ':completed': 'COMPLETED',
         ':failed': 'FAILED',
         ':false': false,
+        ...change.values,
       },
     });
-    if (item) return itemToSavepoint(item);
+    if (item) return this.changed(jobName, id, item, change.copies);
     const current = await this.require(jobName, id);
     throw new SavepointStateError(
       `Savepoint ${id} of job ${jobName} cannot be deleted: ` +
@@ -233,6 +283,44 @@ export class SavepointCatalog {
     requireName(id, 'id');
     const item = await this.table.get(savepointKey(jobName, id));
     return item && itemToSavepoint(item);
+  }
+
+  /**
+   * The parts of a person's change that record it: the `lastChange` attribute to set, and the
+   * entries to copy to the trail once it is written (the new one, and the previous one, whose
+   * copy a crash may have lost). Without `audit` (the controller's own writes), nothing.
+   */
+  private async changeOf(
+    jobName: string,
+    id: string,
+    now: Date,
+    audit: SavepointChangeAudit | undefined,
+  ): Promise<{
+    set: string;
+    names: Record<string, string>;
+    values: Record<string, unknown>;
+    copies: RecentAuditEntry[];
+  }> {
+    if (audit === undefined) return { set: '', names: {}, values: {}, copies: [] };
+    // Read for the path the entry names and the previous entry; the write's condition decides.
+    const before = await this.get(jobName, id);
+    const entry = changeEntry(audit, now, id, before?.path);
+    return {
+      set: ', #lastChange = :lastChange',
+      names: { '#lastChange': 'lastChange' },
+      values: { ':lastChange': recentAttribute(entry) },
+      copies: [...(before?.lastChange ? [before.lastChange] : []), entry],
+    };
+  }
+
+  private async changed(
+    jobName: string,
+    id: string,
+    item: Record<string, unknown>,
+    copies: readonly RecentAuditEntry[],
+  ): Promise<SavepointRecord> {
+    if (copies.length > 0) await this.trail.copy(jobName, copies, subjectOf(id));
+    return itemToSavepoint(item);
   }
 
   private async require(jobName: string, id: string): Promise<SavepointRecord> {

@@ -188,10 +188,29 @@ describe('savepoints as a resource on real Flink', () => {
     expect(onDisk(c.path ?? '')).toBe(false);
     expect(await entry(a.id)).toMatchObject({ status: 'COMPLETED', pinned: true });
 
-    // Registration checks _metadata on storage (Flink names local paths `file:/…`, which a
-    // spec location spells `file:///…`).
-    const local = (a.path ?? '').replace(/^file:\/(?!\/)/, 'file:///');
-    const missing = await call('POST', `/v1/jobs/${NAME}/savepoints`, { path: `${local}-missing` });
+    // Registration checks _metadata on storage; a path as Flink printed it (`file:/…`) is taken
+    // as-is, and one already catalogued is found under either spelling.
+    expect(a.path).toMatch(/^file:\/(?!\/)/);
+    const missing = await call('POST', `/v1/jobs/${NAME}/savepoints`, {
+      path: `${a.path}-missing`,
+    });
     expect(missing.status).toBe(409);
+    expect(JSON.stringify(await missing.json())).toContain('_metadata');
+    const threeSlashes = (a.path ?? '').replace(/^file:\/(?!\/)/, 'file:///');
+    const known = await call('POST', `/v1/jobs/${NAME}/savepoints`, { path: threeSlashes });
+    expect(known.status).toBe(409);
+    expect(JSON.stringify(await known.json())).toContain(a.id);
+
+    // Who pinned and deleted which savepoint is in the job's history.
+    const history = (await (await call('GET', `/v1/jobs/${NAME}/history?limit=100`)).json()) as {
+      items: { action: string; actor: string; details?: { savepointId?: string } }[];
+    };
+    const byPeople = history.items
+      .filter((e) => ['savepoint.pinned', 'savepoint.deleted'].includes(e.action))
+      .map((e) => [e.action, e.actor, e.details?.savepointId]);
+    expect(byPeople).toEqual([
+      ['savepoint.deleted', 'e2e-admin', c.id],
+      ['savepoint.pinned', 'e2e-admin', a.id],
+    ]);
   });
 });

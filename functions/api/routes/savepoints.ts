@@ -2,7 +2,8 @@
  * The savepoint catalog as a resource: register a savepoint made elsewhere, pin or unpin one,
  * delete one. Each is authorized as `job:write` on the job's team (the same decision as every
  * other change of the job), decided by the core's catalog rules (core/savepoint-choice.ts) and
- * made in one conditional write; each change is written to the audit log with its caller.
+ * made in one conditional write that also carries the change's entry in the job's history
+ * (core/savepoint-history.ts); each change is also written to the audit log with its caller.
  */
 import { ConflictError } from '../../commons/errors.js';
 import type { JobRecord, SavepointRecord } from '../../core/model/index.js';
@@ -11,6 +12,14 @@ import {
   requestDeletion,
   restorableOnStorage,
 } from '../../core/savepoint-choice.js';
+import {
+  SAVEPOINT_CHANGES,
+  savepointChangeAudit,
+  type SavepointChange,
+} from '../../core/savepoint-history.js';
+import { sameStorageLocation } from '../../core/storage-location.js';
+import type { SavepointChangeAudit } from '../../core/ports/index.js';
+import type { JsonObject } from '../../core/model/index.js';
 import { flinkJobSchema } from '../../core/spec/index.js';
 import { readJsonBody, readQuery } from '../body.js';
 import { jsonResponse } from '../http.js';
@@ -32,6 +41,20 @@ async function writableJob(context: RouteContext, name: string): Promise<JobReco
 function idParam(context: RouteContext): string {
   // The store validates the id's characters; an unknown one is a 404 there.
   return context.params.id ?? '';
+}
+
+/** The job-history entry of a catalog change made through this request. */
+function historyEntry(
+  context: RouteContext,
+  change: SavepointChange,
+  record: JobRecord,
+  extra: JsonObject = {},
+): SavepointChangeAudit {
+  return savepointChangeAudit(change, context.caller.actor, record.version, {
+    via: 'api',
+    correlationId: context.request.correlationId,
+    ...extra,
+  });
 }
 
 function audit(context: RouteContext, action: string, entry: SavepointRecord): void {
@@ -65,7 +88,9 @@ const registerSavepoint: Route = {
     const body = readJsonBody(context.request, registerSavepointBodySchema);
     const record = await writableJob(context, name);
     const catalog = await context.deps.store.listSavepoints(name, { limit: 1000 });
-    const known = catalog.items.find((s) => s.path === body.path && s.status !== 'DISPOSED');
+    const known = catalog.items.find(
+      (s) => sameStorageLocation(s.path, body.path) && s.status !== 'DISPOSED',
+    );
     if (known)
       throw new ConflictError(`Savepoint ${body.path} is already catalogued as ${known.id}`, {
         remedy: `Use savepoint ${known.id}.`,
@@ -77,8 +102,14 @@ const registerSavepoint: Route = {
       });
     const entry = await context.deps.store.addSavepoint(
       registeredSavepoint(record, flinkJobSchema.parse(record.spec), body.path),
+      historyEntry(
+        context,
+        'register',
+        record,
+        body.reason === undefined ? {} : { reason: body.reason },
+      ),
     );
-    audit(context, 'savepoint-registered', entry);
+    audit(context, SAVEPOINT_CHANGES.register.action, entry);
     return jsonResponse(201, savepointView(entry));
   },
 };
@@ -101,9 +132,15 @@ function pinRoute(pinned: boolean): Route {
     async handle(context) {
       const name = nameParam(context);
       readQuery(context.request, noQuerySchema);
-      await writableJob(context, name);
-      const entry = await context.deps.store.setSavepointPinned(name, idParam(context), pinned);
-      audit(context, `savepoint-${verb}ned`, entry);
+      const record = await writableJob(context, name);
+      const entry = await context.deps.store.setSavepointPinned(
+        name,
+        idParam(context),
+        pinned,
+        undefined,
+        historyEntry(context, verb, record),
+      );
+      audit(context, SAVEPOINT_CHANGES[verb].action, entry);
       return jsonResponse(200, savepointView(entry));
     },
   };
@@ -132,8 +169,9 @@ const deleteSavepoint: Route = {
       idParam(context),
       record,
       flinkJobSchema.parse(record.spec),
+      historyEntry(context, 'delete', record),
     );
-    audit(context, 'savepoint-deletion-requested', entry);
+    audit(context, SAVEPOINT_CHANGES.delete.action, entry);
     return jsonResponse(202, savepointView(entry));
   },
 };

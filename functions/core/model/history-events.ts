@@ -107,6 +107,17 @@ function preflightSummary(details: JsonObject): string {
   return typeof summary === 'string' ? summary : 'no summary recorded';
 }
 
+/** `savepoint <id>` of a catalog change's entry. */
+function savepointNamed(details: JsonObject): string {
+  return `savepoint ${text(details, 'savepointId') ?? '(unknown id)'}`;
+}
+
+/** ` (at <path>)` when the entry names the savepoint's path. */
+function atPath(details: JsonObject): string {
+  const path = text(details, 'path');
+  return path === undefined ? '' : ` (at ${path})`;
+}
+
 const operationEvent =
   (what: string) =>
   ({ kind }: EntryFacts): string =>
@@ -243,6 +254,31 @@ const ROWS: Record<string, Row> = {
           : 0;
       return `retention disposed of ${count} savepoint${count === 1 ? '' : 's'}`;
     },
+  },
+  // Catalog changes by people (register, pin, unpin, delete), written with the catalog item.
+  'savepoint-registered': {
+    event: 'savepoint.registered',
+    outcome: 'accepted',
+    message: ({ details }) =>
+      `${savepointNamed(details)} made elsewhere registered at ${text(details, 'path') ?? '(no path)'}${because(details)}`,
+  },
+  'savepoint-pinned': {
+    event: 'savepoint.pinned',
+    outcome: 'accepted',
+    message: ({ details }) =>
+      `${savepointNamed(details)} pinned: retention keeps it and its deletion is refused${atPath(details)}`,
+  },
+  'savepoint-unpinned': {
+    event: 'savepoint.unpinned',
+    outcome: 'accepted',
+    message: ({ details }) =>
+      `${savepointNamed(details)} unpinned: retention treats it like any other again${atPath(details)}`,
+  },
+  'savepoint-deletion-requested': {
+    event: 'savepoint.deleted',
+    outcome: 'accepted',
+    message: ({ details }) =>
+      `${savepointNamed(details)} deleted from the catalog; the next retention round disposes of its files${atPath(details)}`,
   },
   'checkpoint-located': {
     event: 'checkpoint.located',

@@ -1,4 +1,5 @@
 /** The savepoint catalog: every savepoint fjc took or knows, with its lineage. */
+import type { RecentAuditEntry } from './audit.js';
 
 /** Why a savepoint was taken. */
 export const SAVEPOINT_TRIGGER_KINDS = [
@@ -55,6 +56,11 @@ export interface SavepointRecord {
    * candidate, and the next retention round disposes of its files and marks it DISPOSED.
    */
   deleteRequestedAt?: string;
+  /**
+   * The history entry of the entry's latest change by a person (register, pin, unpin, deletion),
+   * written in the same conditional write as the change; the job's trail holds a copy of it.
+   */
+  lastChange?: RecentAuditEntry;
   /** ISO-8601 */
   createdAt: string;
   /** ISO-8601 */
@@ -64,7 +70,7 @@ export interface SavepointRecord {
 /** Fields of a new savepoint; the store sets id, status (IN_PROGRESS unless given) and times. */
 export type NewSavepoint = Omit<
   SavepointRecord,
-  'id' | 'status' | 'createdAt' | 'updatedAt' | 'pinned' | 'deleteRequestedAt'
+  'id' | 'status' | 'createdAt' | 'updatedAt' | 'pinned' | 'deleteRequestedAt' | 'lastChange'
 > & {
   status?: Extract<SavepointStatus, 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'>;
   /** Makes the id deterministic (e.g. the trigger id); a repeated add is a ConflictError. */

@@ -28,6 +28,18 @@ import type {
   StoredSpecs,
 } from '../model/index.js';
 
+/**
+ * The history entry of a change a person makes to the savepoint catalog (register, pin, unpin,
+ * deletion request). The store writes it in the same conditional write as the catalog change, on
+ * the catalog item, then copies it to the job's trail (`listHistory`): the change and its entry
+ * exist together or not at all. The job item is not written, so such a change never races the
+ * job's operations for its version.
+ */
+export interface SavepointChangeAudit extends AuditInput {
+  /** The job version the change was decided against; the entry is listed under it. */
+  jobVersion: number;
+}
+
 /** Options of {@link JobStore.putDesired}. */
 export interface PutDesiredOptions {
   /**
@@ -156,7 +168,8 @@ export interface JobStore {
   /** A job's audit trail, newest first. */
   listHistory(name: string, page?: PageRequest): Promise<Page<AuditEntry>>;
 
-  addSavepoint(savepoint: NewSavepoint): Promise<SavepointRecord>;
+  /** Adds a catalog entry; with `audit`, its history entry is written with it. */
+  addSavepoint(savepoint: NewSavepoint, audit?: SavepointChangeAudit): Promise<SavepointRecord>;
   updateSavepoint(
     jobName: string,
     id: string,
@@ -175,13 +188,19 @@ export interface JobStore {
     id: string,
     pinned: boolean,
     now?: Date,
+    audit?: SavepointChangeAudit,
   ): Promise<SavepointRecord>;
   /**
    * Asks for a savepoint's deletion (retention disposes of its files); one conditional write
    * that holds only while it is neither pinned nor disposed.
    * @throws NotFoundError; SavepointStateError when it is pinned, in flight or disposed.
    */
-  requestSavepointDeletion(jobName: string, id: string, now?: Date): Promise<SavepointRecord>;
+  requestSavepointDeletion(
+    jobName: string,
+    id: string,
+    now?: Date,
+    audit?: SavepointChangeAudit,
+  ): Promise<SavepointRecord>;
   /** A job's savepoints, newest first. */
   listSavepoints(jobName: string, page?: PageRequest): Promise<Page<SavepointRecord>>;
 

@@ -5,6 +5,12 @@
  */
 import { z } from 'zod';
 import { INLINE_SECRET_KEY_MESSAGE, namesSecret } from './secrets.js';
+import {
+  ABSOLUTE_PATH,
+  FLINK_LOCAL_FILE,
+  STORAGE_SCHEME,
+  isStorageLocation,
+} from '../storage-location.js';
 
 /** Whether a value is a mapping (a plain object, not a list or null). */
 export function isMapping(value: unknown): value is Record<string, unknown> {
@@ -228,23 +234,25 @@ export function isSecretLikeKey(key: string): boolean {
 export const INLINE_SECRET_MESSAGE =
   'inline secrets are not allowed: store the value in AWS Secrets Manager and reference it with secretRef';
 
-const STORAGE_SCHEME = /^(s3|s3a|s3p|gs|hdfs|abfss?|wasbs?|oss|file):\/\/\S+$/;
-
 const STORAGE_MESSAGE =
-  'must be a URI such as s3://bucket/prefix, hdfs://… or file:///…, or an absolute path';
+  'must be a URI such as s3://bucket/prefix, hdfs://…, file:///… or file:/… (as Flink prints it), or an absolute path';
 
 /**
- * A place for savepoints: a URI with a scheme Flink's file systems know (s3://, hdfs://, …) or
- * an absolute path for local clusters. Relative paths are refused: the JobManager would resolve
- * them against its own working directory, not the user's.
+ * A place for savepoints: a URI with a scheme Flink's file systems know (s3://, hdfs://, …), a
+ * local path as Flink prints it (`file:/tmp/sp`), or an absolute path for local clusters. Relative
+ * paths are refused: the JobManager would resolve them against its own working directory, not the
+ * user's. The value is kept as written; comparisons use core/storage-location.ts.
  */
 export function storageLocation() {
   return z
     .string({ error: 'must be a string' })
-    .meta(patternRule(`^(?:${STORAGE_SCHEME.source.slice(1, -1)}|/\\S*)$`, STORAGE_MESSAGE))
-    .refine((value) => STORAGE_SCHEME.test(value) || /^\/\S*$/.test(value), {
-      error: STORAGE_MESSAGE,
-    });
+    .meta(
+      patternRule(
+        `^(?:${STORAGE_SCHEME.source.slice(1, -1)}|${FLINK_LOCAL_FILE.source.slice(1, -1)}|${ABSOLUTE_PATH.source.slice(1, -1)})$`,
+        STORAGE_MESSAGE,
+      ),
+    )
+    .refine(isStorageLocation, { error: STORAGE_MESSAGE });
 }
 
 /** Positive whole number with an upper bound, for counts and sizes. */
