@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { z } from 'zod';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { DynamoIdempotencyStore } from '../../../functions/store/idempotency.js';
 import type { ApiLogger } from '../../../functions/api/router.js';
 import { errorBodySchema } from '../../../functions/api/schemas.js';
@@ -151,6 +151,62 @@ export async function startHarness(
     async stop() {
       await server.stop();
       await dynamo.stop();
+    },
+  };
+}
+
+/** Options of {@link useApiHarness}: those of {@link startHarness}, and the file's set-up. */
+export type ApiHarnessOptions = Parameters<typeof startHarness>[0] & {
+  /** Stores the cluster `eu-1` through the API (as an admin, answered 201) first; true unless told. */
+  cluster?: boolean;
+};
+
+/**
+ * One harness for the whole file: started in a `beforeAll`, stopped in an `afterAll`, both
+ * registered here. The returned harness stands for the started one (so a file can hold it in a
+ * `const` at the top); using it outside the file's hooks and tests throws.
+ */
+export function useApiHarness(options: ApiHarnessOptions = {}): Harness {
+  const { cluster = true, ...startOptions } = options;
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(startOptions);
+    if (cluster) {
+      const reply = await started.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() });
+      expect(reply.status, reply.text).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await started?.stop();
+    started = undefined;
+  });
+  const current = (): Harness => {
+    if (!started)
+      throw new Error('the API harness is used outside the beforeAll/afterAll of its file');
+    return started;
+  };
+  return {
+    get dynamo() {
+      return current().dynamo;
+    },
+    get store() {
+      return current().store;
+    },
+    get tableName() {
+      return current().tableName;
+    },
+    get url() {
+      return current().url;
+    },
+    get logger() {
+      return current().logger;
+    },
+    call: (method, path, call) => current().call(method, path, call),
+    snapshot: () => current().snapshot(),
+    async stop() {
+      const harness = current();
+      started = undefined;
+      await harness.stop();
     },
   };
 }
