@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { z } from 'zod';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { DynamoIdempotencyStore } from '../../../functions/store/idempotency.js';
 import type { ApiLogger } from '../../../functions/api/router.js';
 import { errorBodySchema } from '../../../functions/api/schemas.js';
@@ -16,6 +16,7 @@ import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
 import type { JobStore } from '../../../functions/core/ports/index.js';
 import { startApiServer, type ApiServerOptions } from '../../../scripts/local/api-server.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+import { useStarted } from '../../support/use-started.js';
 
 /** Principals (as IAM would report them) and the bearer tokens that stand for them locally. */
 export const PRINCIPAL = {
@@ -168,47 +169,14 @@ export type ApiHarnessOptions = Parameters<typeof startHarness>[0] & {
  */
 export function useApiHarness(options: ApiHarnessOptions = {}): Harness {
   const { cluster = true, ...startOptions } = options;
-  let started: Harness | undefined;
-  beforeAll(async () => {
-    started = await startHarness(startOptions);
+  return useStarted('the API harness', async () => {
+    const harness = await startHarness(startOptions);
     if (cluster) {
-      const reply = await started.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() });
+      const reply = await harness.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() });
       expect(reply.status, reply.text).toBe(201);
     }
+    return harness;
   });
-  afterAll(async () => {
-    await started?.stop();
-    started = undefined;
-  });
-  const current = (): Harness => {
-    if (!started)
-      throw new Error('the API harness is used outside the beforeAll/afterAll of its file');
-    return started;
-  };
-  return {
-    get dynamo() {
-      return current().dynamo;
-    },
-    get store() {
-      return current().store;
-    },
-    get tableName() {
-      return current().tableName;
-    },
-    get url() {
-      return current().url;
-    },
-    get logger() {
-      return current().logger;
-    },
-    call: (method, path, call) => current().call(method, path, call),
-    snapshot: () => current().snapshot(),
-    async stop() {
-      const harness = current();
-      started = undefined;
-      await harness.stop();
-    },
-  };
 }
 
 /** Parses a body with a response schema, failing the test with zod's issues. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { StaticTeamDirectory } from '../../../functions/api/team-directory.js';
 import type { JobRecord, JobStatusPatch } from '../../../functions/core/model/index.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
@@ -15,6 +15,7 @@ import { startApiServer, type ApiServerOptions } from '../../../scripts/local/ap
 import type { CliIo } from '../../../scripts/cli/io.js';
 import { runCli } from '../../../scripts/cli/main.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+import { useStarted } from '../../support/use-started.js';
 
 /** Bearer tokens of the local API (at least 16 characters) and the principals they stand for. */
 export const TOKENS = {
@@ -153,44 +154,14 @@ export type CliHarnessOptions = Parameters<typeof startCliHarness>[0] & {
  */
 export function useCliHarness(options: CliHarnessOptions = {}): CliHarness {
   const { cluster = false, ...startOptions } = options;
-  let started: CliHarness | undefined;
-  beforeAll(async () => {
-    started = await startCliHarness(startOptions);
+  return useStarted('the CLI harness', async () => {
+    const harness = await startCliHarness(startOptions);
     if (cluster) {
-      const file = await started.file('cluster.yaml', clusterYaml());
-      expect((await started.run(['apply', file])).code).toBe(0);
+      const file = await harness.file('cluster.yaml', clusterYaml());
+      expect((await harness.run(['apply', file])).code).toBe(0);
     }
+    return harness;
   });
-  afterAll(async () => {
-    await started?.stop();
-    started = undefined;
-  });
-  const current = (): CliHarness => {
-    if (!started)
-      throw new Error('the CLI harness is used outside the beforeAll/afterAll of its file');
-    return started;
-  };
-  return {
-    get dynamo() {
-      return current().dynamo;
-    },
-    get store() {
-      return current().store;
-    },
-    get url() {
-      return current().url;
-    },
-    get dir() {
-      return current().dir;
-    },
-    file: (name, text) => current().file(name, text),
-    run: (argv, runOptions) => current().run(argv, runOptions),
-    async stop() {
-      const harness = current();
-      started = undefined;
-      await harness.stop();
-    },
-  };
 }
 
 /** What a job's status records of a spec: the snapshot `lastApplied` and `lastStable` hold. */
