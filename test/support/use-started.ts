@@ -11,9 +11,26 @@ export interface Stoppable {
 }
 
 /**
- * Registers the hooks that start `start()` and stop it, and returns a stand-in for the started
- * value that forwards every property and method to it. A file can therefore hold the stand-in in a
- * `const` at the top; using it outside the hooks and tests throws, naming `what`. Calling the
+ * A stand-in that forwards every property and method (bound to the value itself, so private
+ * fields work) to what `get` returns at the time of use: a file can hold it in a `const` at the
+ * top while the value itself exists only between its hooks. `get` throws when the value is not
+ * there. Members of `own` answer instead of the value's.
+ */
+export function standIn<T extends object>(get: () => T, own: Partial<T> = {}): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      if (Object.hasOwn(own, key)) return Reflect.get(own, key);
+      const value = get();
+      const member: unknown = Reflect.get(value, key, value);
+      return typeof member === 'function' ? (member as () => unknown).bind(value) : member;
+    },
+    has: (_, key) => Reflect.has(get(), key),
+  });
+}
+
+/**
+ * Registers the hooks that start `start()` and stop it, and returns a {@link standIn} for the
+ * started value; using it outside the hooks and tests throws, naming `what`. Calling the
  * stand-in's own `stop()` stops the value early (the `afterAll` then has nothing left to stop).
  */
 export function useStarted<T extends Stoppable>(what: string, start: () => Promise<T>): T {
@@ -30,17 +47,12 @@ export function useStarted<T extends Stoppable>(what: string, start: () => Promi
     if (!started) throw new Error(`${what} is used outside the beforeAll/afterAll of its file`);
     return started;
   };
-  return new Proxy({} as T, {
-    get(_, key) {
+  const own: Partial<Stoppable> = {
+    async stop() {
       const value = current();
-      if (key === 'stop')
-        return async () => {
-          started = undefined;
-          await value.stop();
-        };
-      const member: unknown = Reflect.get(value, key, value);
-      return typeof member === 'function' ? (member as () => unknown).bind(value) : member;
+      started = undefined;
+      await value.stop();
     },
-    has: (_, key) => Reflect.has(current(), key),
-  });
+  };
+  return standIn(current, own as Partial<T>);
 }

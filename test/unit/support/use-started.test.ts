@@ -1,6 +1,6 @@
 /** The shared set-up hook of the test harnesses: start once per file, stand in, stop once. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { useStarted } from '../../support/use-started.js';
+import { standIn, useStarted } from '../../support/use-started.js';
 
 class Counter {
   stops = 0;
@@ -44,5 +44,26 @@ describe('a stand-in registered in a describe', () => {
     await inner.stop();
     expect(early?.stops).toBe(1);
     expect(() => inner.name).toThrow(/the inner counter is used outside/);
+  });
+});
+
+describe('standIn', () => {
+  class Secretive {
+    readonly #secret = 'kept';
+    reveal(): string {
+      return this.#secret;
+    }
+  }
+
+  it('calls methods on the value itself, so private fields work', () => {
+    const value = new Secretive();
+    expect(standIn(() => value).reveal()).toBe('kept');
+  });
+
+  it('throws what its getter throws while there is no value', () => {
+    const missing = standIn<Secretive>(() => {
+      throw new Error('no value yet');
+    });
+    expect(() => missing.reveal()).toThrow('no value yet');
   });
 });
