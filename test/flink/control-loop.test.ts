@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { awaitJobState, FlinkRestClient } from '../../functions/flink/index.js';
+import { describe, expect, it } from 'vitest';
+import { awaitJobState } from '../../functions/flink/index.js';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { beginOperation } from '../../functions/core/operations/begin.js';
 import { flinkJobSchema } from '../../functions/core/spec/index.js';
@@ -9,16 +9,15 @@ import { join } from 'node:path';
 import { StaticTeamDirectory } from '../../functions/api/team-directory.js';
 import { runCli } from '../../scripts/cli/main.js';
 import { startApiServer } from '../../scripts/local/api-server.js';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
 import {
   converge as convergeJob,
   counterAbove,
   counterOf,
   exampleJobDocument,
-  localClusterDocument,
   stableAt,
   storedJob,
 } from '../support/e2e.js';
+import { useFlinkRuntime } from '../support/e2e-runtime.js';
 
 /**
  * The control loop end to end on the real Flink cluster: reconcile → the synthesized state machine
@@ -26,8 +25,7 @@ import {
  * One job goes through every scenario in turn; its counter proves where state survived.
  */
 const NAME = 'counter';
-let rt: LocalRuntime;
-let flink: FlinkRestClient;
+const { rt, flink } = useFlinkRuntime({ jobs: [NAME] });
 
 interface JobOverrides {
   args?: string[];
@@ -95,22 +93,6 @@ async function applyJob(o: JobOverrides = {}): Promise<string> {
   await rt.apply(jobSpec(o), 'counter.yaml');
   return (await job()).specHash;
 }
-
-beforeAll(async () => {
-  rt = await startLocalRuntime({ baseDir: process.cwd() });
-  flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
-  await rt.apply(
-    localClusterDocument(inject('flinkUrl'), { savepointDir: inject('savepointDir') }),
-    'cluster.yaml',
-  );
-});
-
-afterAll(async () => {
-  const record = await rt.store.getJob(NAME);
-  if (record?.status.jobId) await flink.cancelJob(record.status.jobId).catch(() => undefined);
-  await flink.close();
-  await rt.stop();
-});
 
 describe('control loop on real Flink', () => {
   it('deploys a new job and calls it stable only after the gate', async () => {

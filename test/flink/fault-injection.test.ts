@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobRecord } from '../../functions/core/model/index.js';
-import { FlinkRestClient } from '../../functions/flink/index.js';
-import type { LocalRuntime } from '../../scripts/local/local-runtime.js';
-import type { FaultProxy, FaultRule } from '../support/fault-proxy.js';
+import type { FaultRule } from '../support/fault-proxy.js';
 import {
   LIVE_STATES,
   converge as convergeJob,
   counterAbove,
   exampleJobDocument,
   stableAt,
-  startProxiedRuntime,
   storedJob,
 } from '../support/e2e.js';
+import { useFlinkRuntime } from '../support/e2e-runtime.js';
 
 /**
  * The retry policy on real Flink: a fault-injecting proxy sits between fjc (the local runtime) and
@@ -21,9 +19,7 @@ import {
  * savepoint catalog entry left IN_PROGRESS. A first deploy whose main() fails is run once only.
  */
 const NAME = 'counter';
-let rt: LocalRuntime;
-let proxy: FaultProxy;
-let flink: FlinkRestClient;
+const { rt, proxy, flink } = useFlinkRuntime({ proxied: true, jobs: [NAME, 'refused'] });
 let rate = 40;
 
 const jobSpec = (name: string, args: string[]) => exampleJobDocument(name, { args });
@@ -103,21 +99,9 @@ async function upgradeUnder(what: string, faults: FaultRule[]): Promise<JobRecor
 
 beforeAll(async () => {
   foreign = new Set(await liveJobIds());
-  ({ rt, proxy } = await startProxiedRuntime());
-  flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
   await rt.apply(jobSpec(NAME, ['--rate', String(rate)]), 'counter.yaml');
   await converge('first deploy', stableAt((await job()).specHash));
 }, 180_000);
-
-afterAll(async () => {
-  for (const name of [NAME, 'refused']) {
-    const record = await rt.store.getJob(name);
-    if (record?.status.jobId) await flink.cancelJob(record.status.jobId).catch(() => undefined);
-  }
-  await flink.close();
-  await rt.stop();
-  await proxy.close();
-});
 
 const SAVEPOINT_STATUS = /^\/jobs\/[0-9a-f]{32}\/savepoints\/[0-9a-f]{32}$/;
 

@@ -4,17 +4,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobRecord } from '../../functions/core/model/index.js';
 import { jarFileName, parseJarFileName } from '../../functions/core/operations/jar-cache.js';
 import { JarNotOnClusterError } from '../../functions/core/ports/index.js';
-import { FlinkClusterPort, FlinkRestClient } from '../../functions/flink/index.js';
-import type { LocalRuntime } from '../../scripts/local/local-runtime.js';
-import type { FaultProxy } from '../support/fault-proxy.js';
+import { FlinkClusterPort } from '../../functions/flink/index.js';
 import { EXAMPLE_ENTRY_CLASS } from '../support/flink-contract.js';
 import {
   converge as convergeJob,
   exampleJobDocument,
   stableAt,
-  startProxiedRuntime,
   storedJob,
 } from '../support/e2e.js';
+import { useFlinkRuntime } from '../support/e2e-runtime.js';
 
 /**
  * Jar reuse on real Flink: fjc (the local runtime) talks to the cluster through a counting proxy,
@@ -23,9 +21,7 @@ import {
  * job references are deleted after a submission, while referenced and foreign jars stay.
  */
 const NAME = 'counter';
-let rt: LocalRuntime;
-let proxy: FaultProxy;
-let flink: FlinkRestClient;
+const { rt, proxy, flink } = useFlinkRuntime({ proxied: true, jobs: [NAME] });
 let rate = 40;
 
 const uploads = () => proxy.count('POST /jars/upload');
@@ -55,21 +51,15 @@ async function fjcJarsOnCluster() {
 }
 
 beforeAll(async () => {
-  flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
   // Other scenarios share this cluster: start from no fjc jars, so the first deploy must upload.
   for (const jar of await fjcJarsOnCluster()) await flink.deleteJar(jar.id);
-  ({ rt, proxy } = await startProxiedRuntime());
-}, 180_000);
+});
 
+// Runs before the runtime's own afterAll (which cancels the job, then closes the client).
 afterAll(async () => {
-  const record = await rt.store.getJob(NAME);
-  if (record?.status.jobId) await flink.cancelJob(record.status.jobId).catch(() => undefined);
   for (const jar of await flink.listJars().catch(() => []))
     if (parseJarFileName(jar.name) !== undefined || jar.name === 'not-fjc.jar')
       await flink.deleteJar(jar.id).catch(() => undefined);
-  await flink.close();
-  await rt.stop();
-  await proxy.close();
 });
 
 describe('jar reuse on a real cluster', () => {

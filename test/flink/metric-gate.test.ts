@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FlinkRestClient } from '../../functions/flink/index.js';
-import { StaticTeamDirectory } from '../../functions/api/team-directory.js';
+import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../scripts/cli/api-types.js';
 import { renderGateLine } from '../../scripts/cli/render/gate.js';
-import { startApiServer, type ApiServer } from '../../scripts/local/api-server.js';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/local-runtime.js';
-import {
-  converge,
-  counterAbove,
-  exampleJobDocument,
-  localClusterDocument,
-  stableAt,
-  storedJob,
-} from '../support/e2e.js';
+import { converge, counterAbove, exampleJobDocument, stableAt, storedJob } from '../support/e2e.js';
+import { useFlinkRuntime } from '../support/e2e-runtime.js';
 
 /**
  * The metric stability gate on real Flink: "RUNNING" is not "healthy". A version of the example
@@ -22,9 +12,7 @@ import {
  */
 const NAME = 'metric-gate';
 const TOKEN = 'e2e-token-0123456789abcdef';
-let rt: LocalRuntime;
-let flink: FlinkRestClient;
-let api: ApiServer;
+const { rt, flink, api } = useFlinkRuntime({ jobs: [NAME], api: { token: TOKEN } });
 
 // Flink refreshes the metrics its REST API serves every 10 s by default: the soak window must be
 // longer for a reading of the new job to exist when it ends.
@@ -38,28 +26,6 @@ async function apiJob(): Promise<JobView> {
   });
   return (await response.json()) as JobView;
 }
-
-beforeAll(async () => {
-  rt = await startLocalRuntime({ baseDir: process.cwd() });
-  flink = new FlinkRestClient({ baseUrl: inject('flinkUrl') });
-  await rt.apply(
-    localClusterDocument(inject('flinkUrl'), { savepointDir: inject('savepointDir') }),
-    'cluster.yaml',
-  );
-  api = await startApiServer({
-    store: rt.store,
-    teams: new StaticTeamDirectory({ admins: ['e2e-admin'] }),
-    tokens: { [TOKEN]: 'e2e-admin' },
-  });
-});
-
-afterAll(async () => {
-  const record = await rt.store.getJob(NAME);
-  if (record?.status.jobId) await flink.cancelJob(record.status.jobId).catch(() => undefined);
-  await api.stop();
-  await flink.close();
-  await rt.stop();
-});
 
 describe('metric stability gate on real Flink', () => {
   it('passes a job that emits, fails one that runs but emits nothing and rolls it back, showing its progress', async () => {

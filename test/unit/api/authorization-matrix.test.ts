@@ -3,12 +3,12 @@
  * Denials leave the table untouched, and every decision (allow and deny) leaves an audit line. A
  * job outside the caller's teams is answered 404, as if it did not exist.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { specHash } from '../../../functions/core/change/index.js';
 import { encodeSpecDocument, flinkJobSchema } from '../../../functions/core/spec/index.js';
-import { clusterDoc, jobDoc, startHarness, type Harness, type Role } from './harness.js';
+import { clusterDoc, jobDoc, useApiHarness, type Role } from './harness.js';
 
-let h: Harness;
+const h = useApiHarness({ cluster: false });
 let counter = 0;
 
 async function seedJob(team = 'payments'): Promise<string> {
@@ -22,14 +22,10 @@ async function seedJob(team = 'payments'): Promise<string> {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
   await h.store.putCluster({
     name: 'eu-1',
     spec: clusterDoc(),
   });
-});
-afterAll(async () => {
-  await h.stop();
 });
 
 type Expect = Record<Role, number>;

@@ -5,30 +5,18 @@
  * the table exactly as it was.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { matchRoute } from '../../../functions/api/router.js';
 import { ROUTES } from '../../../functions/api/routes/index.js';
 import { formatPath } from '../../../functions/core/spec/index.js';
-import {
-  clusterDoc,
-  expectError,
-  jobDoc,
-  startHarness,
-  type Harness,
-  type Role,
-} from './harness.js';
+import { expectError, jobDoc, useApiHarness, type Role } from './harness.js';
 
-let h: Harness;
+const h = useApiHarness();
 let baseline: string;
 
 beforeAll(async () => {
-  h = await startHarness();
-  await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() });
   await h.call('PUT', '/v1/jobs/existing', { body: jobDoc('existing') });
   baseline = await h.snapshot();
-});
-afterAll(async () => {
-  await h.stop();
 });
 
 interface BadRequest {

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterDoc, expectError, startHarness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { clusterDoc, expectError, useApiHarness } from './harness.js';
 
 /**
  * Through the API door: an admin writing a cluster whose url is the metadata endpoint (in any
  * encoding) or link-local gets a 400 that names the field and the cause, and nothing is stored.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-  expect((await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() })).status).toBe(201);
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useApiHarness();
 
 describe('PUT /v1/clusters/{name} with a url fjc must never reach', () => {
   it.each([

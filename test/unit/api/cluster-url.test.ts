@@ -2,18 +2,10 @@
  * A changed cluster URL decides where the cluster's credentials are sent next: through the API
  * only admins may change it, and each change leaves an audit line naming the old and new host.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterDoc, expectError, startHarness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { clusterDoc, expectError, useApiHarness } from './harness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-  expect((await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() })).status).toBe(201);
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useApiHarness();
 
 describe('changing a cluster URL through the API', () => {
   it.each(['alice', 'bob', 'nobody'] as const)('is refused for %s, writing nothing', async (as) => {

@@ -2,7 +2,7 @@
  * Optimistic concurrency and idempotency keys, through real HTTP; plus server faults, which must
  * answer with a correlation id and nothing internal.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionResultSchema, historyListSchema } from '../../../functions/api/schemas.js';
 import { DynamoIdempotencyStore } from '../../../functions/store/idempotency.js';
 import { MemoryIdempotencyStore } from '../../../functions/api/idempotency.js';
@@ -13,23 +13,9 @@ import {
 } from '../../../functions/core/ports/index.js';
 import { StoreUnavailableError } from '../../../functions/core/ports/index.js';
 import type { JobStore } from '../../../functions/core/ports/index.js';
-import {
-  clusterDoc,
-  expectError,
-  expectShape,
-  jobDoc,
-  startHarness,
-  type Harness,
-} from './harness.js';
+import { expectError, expectShape, jobDoc, startHarness, useApiHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-  await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() });
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useApiHarness();
 
 describe('optimistic concurrency', () => {
   it('answers a stale If-Match with 412 on PUT, DELETE and actions', async () => {

@@ -2,7 +2,7 @@
  * Every endpoint through real HTTP (local server, dynalite), with responses held to the zod
  * response schemas the OpenAPI document is generated from.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ROUTES } from '../../../functions/api/routes/index.js';
 import {
   actionResultSchema,
@@ -20,23 +20,9 @@ import {
 } from '../../../functions/api/schemas.js';
 import { specHash } from '../../../functions/core/change/index.js';
 import { flinkJobSchema } from '../../../functions/core/spec/index.js';
-import {
-  clusterDoc,
-  expectError,
-  expectShape,
-  jobDoc,
-  startHarness,
-  type Harness,
-} from './harness.js';
+import { clusterDoc, expectError, expectShape, jobDoc, useApiHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-  expect((await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() })).status).toBe(201);
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useApiHarness();
 
 describe('PUT /v1/jobs/{name}', () => {
   it('creates (201 + ETag), updates (200, new generation) and keeps an unchanged re-put (200)', async () => {

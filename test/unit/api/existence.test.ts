@@ -3,22 +3,17 @@
  * job route exactly as a job that does not exist: same status, same body (but for the name and
  * the correlation id), nothing written. Admins see everything.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterDoc, expectError, jobDoc, startHarness, type Harness } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError, jobDoc, useApiHarness } from './harness.js';
 
-let h: Harness;
+const h = useApiHarness();
 
 beforeAll(async () => {
-  h = await startHarness();
-  await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() });
   const put = await h.call('PUT', '/v1/jobs/secret-payments-job', {
     as: 'alice',
     body: jobDoc('secret-payments-job', 'payments'),
   });
   expect(put.status, put.text).toBe(201);
-});
-afterAll(async () => {
-  await h.stop();
 });
 
 interface Probe {

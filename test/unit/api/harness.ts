@@ -16,6 +16,7 @@ import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
 import type { JobStore } from '../../../functions/core/ports/index.js';
 import { startApiServer, type ApiServerOptions } from '../../../scripts/local/api-server.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+import { useStarted } from '../../support/use-started.js';
 
 /** Principals (as IAM would report them) and the bearer tokens that stand for them locally. */
 export const PRINCIPAL = {
@@ -153,6 +154,29 @@ export async function startHarness(
       await dynamo.stop();
     },
   };
+}
+
+/** Options of {@link useApiHarness}: those of {@link startHarness}, and the file's set-up. */
+export type ApiHarnessOptions = Parameters<typeof startHarness>[0] & {
+  /** Stores the cluster `eu-1` through the API (as an admin, answered 201) first; true unless told. */
+  cluster?: boolean;
+};
+
+/**
+ * One harness for the whole file: started in a `beforeAll`, stopped in an `afterAll`, both
+ * registered here. The returned harness stands for the started one (so a file can hold it in a
+ * `const` at the top); using it outside the file's hooks and tests throws.
+ */
+export function useApiHarness(options: ApiHarnessOptions = {}): Harness {
+  const { cluster = true, ...startOptions } = options;
+  return useStarted('the API harness', async () => {
+    const harness = await startHarness(startOptions);
+    if (cluster) {
+      const reply = await harness.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() });
+      expect(reply.status, reply.text).toBe(201);
+    }
+    return harness;
+  });
 }
 
 /** Parses a body with a response schema, failing the test with zod's issues. */

@@ -9,14 +9,7 @@ import { ConfigurationError } from '../../../functions/commons/errors.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
 import { loadLocalApiConfig, startApiServer } from '../../../scripts/local/api-server.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
-import {
-  captureLogger,
-  clusterDoc,
-  expectShape,
-  jobDoc,
-  startHarness,
-  type Harness,
-} from './harness.js';
+import { captureLogger, expectShape, jobDoc, useApiHarness } from './harness.js';
 
 async function file(content: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'fjc-api-'));
@@ -80,14 +73,7 @@ describe('startApiServer without a token map', () => {
 });
 
 describe('job representations', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-    await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() });
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useApiHarness();
 
   it('show every status field the controller records, and hide its bookkeeping', async () => {
     await h.call('PUT', '/v1/jobs/busy', { body: jobDoc('busy') });

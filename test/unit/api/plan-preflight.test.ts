@@ -1,17 +1,10 @@
 /** `POST /v1/plan?preflight=true`: the upgrade pre-flight, asked for, authorized, and reported. */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PreflightRunner } from '../../../functions/api/router.js';
 import { planResultSchema } from '../../../functions/api/schemas.js';
 import type { PreflightResult } from '../../../functions/core/plan/preflight.js';
 import { ClusterUnavailableError } from '../../../functions/core/ports/index.js';
-import {
-  clusterDoc,
-  expectError,
-  expectShape,
-  jobDoc,
-  startHarness,
-  type Harness,
-} from './harness.js';
+import { clusterDoc, expectError, expectShape, jobDoc, useApiHarness } from './harness.js';
 
 const REFUSED: PreflightResult = {
   verdict: 'refused',
@@ -19,20 +12,8 @@ const REFUSED: PreflightResult = {
   summary: 'Flink could not build the new job graph: ProgramInvocationException: boom',
 };
 const runner = vi.fn<PreflightRunner>(() => Promise.resolve(REFUSED));
-let h: Harness;
-let bare: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({ preflight: runner });
-  bare = await startHarness();
-  for (const api of [h, bare])
-    expect((await api.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() })).status).toBe(201);
-});
-
-afterAll(async () => {
-  await h.stop();
-  await bare.stop();
-});
+const h = useApiHarness({ preflight: runner });
+const bare = useApiHarness();
 
 describe('POST /v1/plan?preflight=true', () => {
   it('runs no pre-flight unless asked', async () => {

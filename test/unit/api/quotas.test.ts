@@ -3,30 +3,15 @@
  * check at PUT and at the actions, with an error naming the team, the limit and the usage; a
  * change that does not grow the team's usage always passes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StaticTeamDirectory } from '../../../functions/api/team-directory.js';
-import {
-  DIRECTORY,
-  clusterDoc,
-  expectError,
-  jobDoc,
-  startHarness,
-  type Harness,
-} from './harness.js';
+import { DIRECTORY, expectError, jobDoc, useApiHarness } from './harness.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({
-    teams: new StaticTeamDirectory({
-      ...DIRECTORY,
-      quotas: { payments: { maxJobs: 2, maxParallelism: 4 } },
-    }),
-  });
-  expect((await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() })).status).toBe(201);
-});
-afterAll(async () => {
-  await h.stop();
+const h = useApiHarness({
+  teams: new StaticTeamDirectory({
+    ...DIRECTORY,
+    quotas: { payments: { maxJobs: 2, maxParallelism: 4 } },
+  }),
 });
 
 const put = (name: string, team: string, spec: Record<string, unknown> = {}) =>

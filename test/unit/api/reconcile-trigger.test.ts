@@ -3,11 +3,10 @@
  * trigger is asked for a targeted reconcile of that job; a request that changed nothing asks for
  * nothing; a trigger that fails never fails the request.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ReconcileTrigger } from '../../../functions/core/ports/index.js';
-import { clusterDoc, jobDoc, startHarness, type Harness } from './harness.js';
+import { jobDoc, useApiHarness } from './harness.js';
 
-let h: Harness;
 let requests: { names: readonly string[]; correlationId?: string; generation?: number }[];
 let failing = false;
 
@@ -25,13 +24,7 @@ const trigger: ReconcileTrigger = {
   },
 };
 
-beforeAll(async () => {
-  h = await startHarness({ reconcile: trigger });
-  expect((await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() })).status).toBe(201);
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useApiHarness({ reconcile: trigger });
 beforeEach(() => {
   requests = [];
   failing = false;

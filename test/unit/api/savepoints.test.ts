@@ -2,7 +2,7 @@
  * The savepoint catalog as a resource through real HTTP (local server, dynalite): the restore
  * action, registration, pins and guarded deletion, with the team rule of every other change.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   actionResultSchema,
   jobViewSchema,
@@ -11,16 +11,8 @@ import {
 } from '../../../functions/api/schemas.js';
 import type { SavepointRecord } from '../../../functions/core/model/index.js';
 import type { CheckpointStorage } from '../../../functions/core/ports/index.js';
-import {
-  clusterDoc,
-  expectError,
-  expectShape,
-  jobDoc,
-  startHarness,
-  type Harness,
-} from './harness.js';
+import { expectError, expectShape, jobDoc, useApiHarness } from './harness.js';
 
-let h: Harness;
 const restorable = new Set<string>();
 const storage: CheckpointStorage = {
   listCompleted: () => Promise.resolve([]),
@@ -40,14 +32,9 @@ async function completed(ms: number, suffix: string): Promise<SavepointRecord> {
   });
 }
 
+const h = useApiHarness({ checkpoints: storage });
 beforeAll(async () => {
-  h = await startHarness({ checkpoints: storage });
-  expect((await h.call('PUT', '/v1/clusters/eu-1', { body: clusterDoc() })).status).toBe(201);
   expect((await h.call('PUT', '/v1/jobs/orders', { body: jobDoc('orders') })).status).toBe(201);
-});
-
-afterAll(async () => {
-  await h.stop();
 });
 
 describe('POST /v1/jobs/{name}/actions/restore', () => {

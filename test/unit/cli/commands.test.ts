@@ -2,23 +2,14 @@
  * Every API command of the CLI against the real local API (api-server, DynamoDB store on
  * dynalite), run in-process: output, the requests sent, and the exit codes 0/1/2/3.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clusterYaml,
-  jobYaml,
-  runCaptured,
-  startCliHarness,
-  STORE_NOW,
-  TOKENS,
-  type CliHarness,
-} from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clusterYaml, jobYaml, runCaptured, STORE_NOW, TOKENS, useCliHarness } from './harness.js';
 
-let h: CliHarness;
+const h = useCliHarness();
 let first: string;
 let second: string;
 
 beforeAll(async () => {
-  h = await startCliHarness();
   first = await h.file(
     'v1.yaml',
     `${clusterYaml()}---\n${jobYaml('orders', ['args: ["--rate", "50"]', 'parallelism: 2'])}`,
@@ -27,9 +18,6 @@ beforeAll(async () => {
     'v2.yaml',
     `${clusterYaml()}---\n${jobYaml('orders', ['args: ["--rate", "100"]', 'parallelism: 4'])}---\n${jobYaml('billing')}`,
   );
-});
-afterAll(async () => {
-  await h.stop();
 });
 
 /** Records the requests a run sends (method, path, headers). */

@@ -7,12 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { StaticTeamDirectory } from '../../../functions/api/team-directory.js';
+import type { JobRecord, JobStatusPatch } from '../../../functions/core/model/index.js';
 import { DynamoJobStore } from '../../../functions/store/dynamo-job-store.js';
 import { startApiServer, type ApiServerOptions } from '../../../scripts/local/api-server.js';
 import type { CliIo } from '../../../scripts/cli/io.js';
 import { runCli } from '../../../scripts/cli/main.js';
 import { createTable, startDynalite, type LocalDynamo } from '../../support/dynalite.js';
+import { useStarted } from '../../support/use-started.js';
 
 /** Bearer tokens of the local API (at least 16 characters) and the principals they stand for. */
 export const TOKENS = {
@@ -136,6 +139,58 @@ export async function startCliHarness(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Options of {@link useCliHarness}: those of {@link startCliHarness}, and the file's set-up. */
+export type CliHarnessOptions = Parameters<typeof startCliHarness>[0] & {
+  /** Applies the cluster `eu-1` with the CLI first (exit code 0); false unless told. */
+  cluster?: boolean;
+};
+
+/**
+ * One CLI harness for the whole file (or `describe`): started in a `beforeAll`, stopped in an
+ * `afterAll`, both registered here. The returned harness stands for the started one, so a file can
+ * hold it in a `const`; using it outside the hooks and tests throws.
+ */
+export function useCliHarness(options: CliHarnessOptions = {}): CliHarness {
+  const { cluster = false, ...startOptions } = options;
+  return useStarted('the CLI harness', async () => {
+    const harness = await startCliHarness(startOptions);
+    if (cluster) {
+      const file = await harness.file('cluster.yaml', clusterYaml());
+      expect((await harness.run(['apply', file])).code).toBe(0);
+    }
+    return harness;
+  });
+}
+
+/** What a job's status records of a spec: the snapshot `lastApplied` and `lastStable` hold. */
+export const snapshotOf = (r: JobRecord) => ({
+  spec: r.spec,
+  specHash: r.specHash,
+  generation: r.generation,
+});
+
+/**
+ * Moves a stored job's status on as the controller would, for tests of what the CLI shows while
+ * it waits. `name` is read at each call (tests that use a fresh job each pass a getter).
+ */
+export function jobController(h: Pick<CliHarness, 'store'>, name: () => string) {
+  /** The stored job; throws when it is not stored (every caller applied it first). */
+  async function record(): Promise<JobRecord> {
+    const found = await h.store.getJob(name());
+    if (!found) throw new Error(`no job ${name()}`);
+    return found;
+  }
+  /** One transition of the job's status, computed from its current record. */
+  async function controller(patch: (r: JobRecord) => JobStatusPatch): Promise<void> {
+    const current = await record();
+    await h.store.transition(name(), current.version, patch(current), {
+      actor: 'test',
+      action: 'controller',
+    });
+  }
+  return { record, controller };
 }
 
 /** A FlinkCluster document as YAML. */

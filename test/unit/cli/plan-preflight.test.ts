@@ -1,7 +1,7 @@
 /** `fjc plan --preflight`: asks the API for the pre-flight and prints each job's verdict. */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PreflightRunner } from '../../../functions/api/router.js';
-import { jobYaml, clusterYaml, startCliHarness, type CliHarness } from './harness.js';
+import { jobYaml, clusterYaml, useCliHarness } from './harness.js';
 
 const runner = vi.fn<PreflightRunner>((job) =>
   Promise.resolve(
@@ -19,23 +19,17 @@ const runner = vi.fn<PreflightRunner>((job) =>
         },
   ),
 );
-let h: CliHarness;
-let bare: CliHarness;
+const h = useCliHarness({ preflight: runner });
+const bare = useCliHarness();
 let file: string;
 
 beforeAll(async () => {
-  h = await startCliHarness({ preflight: runner });
-  bare = await startCliHarness();
   file = await h.file(
     'v1.yaml',
     `${clusterYaml()}---\n${jobYaml('orders', ['args: ["--rate", "50"]'])}`,
   );
   // The plan checks cluster references against the stored clusters: store the cluster first.
   for (const api of [h, bare]) expect((await api.run(['apply', file])).code).toBe(0);
-});
-afterAll(async () => {
-  await h.stop();
-  await bare.stop();
 });
 
 describe('fjc plan --preflight', () => {

@@ -2,46 +2,18 @@
  * `apply --wait` says what the stability gate waits for while a new version soaks (against the
  * real local API on dynalite; the test moves the status on as the verify step would).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { GateProgress, JobStatusPatch } from '../../../functions/core/model/index.js';
-import { clusterYaml, jobYaml, startCliHarness, STORE_NOW, type CliHarness } from './harness.js';
+import { expect, it } from 'vitest';
+import type { GateProgress, JobRecord } from '../../../functions/core/model/index.js';
+import { jobController, jobYaml, snapshotOf, STORE_NOW, useCliHarness } from './harness.js';
 
-let h: CliHarness;
+const h = useCliHarness({ cluster: true });
 const name = 'gated';
-
-beforeAll(async () => {
-  h = await startCliHarness();
-  const cluster = await h.file('cluster.yaml', clusterYaml());
-  expect((await h.run(['apply', cluster])).code).toBe(0);
-});
-afterAll(async () => {
-  await h.stop();
-});
-
-async function record() {
-  const found = await h.store.getJob(name);
-  if (!found) throw new Error(`no job ${name}`);
-  return found;
-}
-
-async function controller(patch: (r: Awaited<ReturnType<typeof record>>) => JobStatusPatch) {
-  const current = await record();
-  await h.store.transition(name, current.version, patch(current), {
-    actor: 'test',
-    action: 'controller',
-  });
-}
-
-const snapshotOf = (r: Awaited<ReturnType<typeof record>>) => ({
-  spec: r.spec,
-  specHash: r.specHash,
-  generation: r.generation,
-});
+const { controller } = jobController(h, () => name);
 
 it('apply --wait shows the gate progress while the new version soaks', async () => {
   const file = await h.file(`${name}.yaml`, jobYaml(name));
   expect((await h.run(['apply', file])).code).toBe(0);
-  const gate = (r: Awaited<ReturnType<typeof record>>): GateProgress => ({
+  const gate = (r: JobRecord): GateProgress => ({
     specHash: r.specHash,
     jobId: 'b'.repeat(32),
     verdict: 'pending',

@@ -4,23 +4,14 @@
  * action commands wait for their outcome and print what it produced. Run against the real local
  * API on dynalite; the tests move the job's status on as the controller would.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JobStatusPatch } from '../../../functions/core/model/index.js';
-import { clusterYaml, jobYaml, startCliHarness, STORE_NOW, type CliHarness } from './harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { jobController, jobYaml, snapshotOf, STORE_NOW, useCliHarness } from './harness.js';
 
-let h: CliHarness;
+const h = useCliHarness({ cluster: true });
 let serial = 0;
 /** A fresh job name per test, so that the tests do not depend on each other. */
 let name: string;
 
-beforeAll(async () => {
-  h = await startCliHarness();
-  const cluster = await h.file('cluster.yaml', clusterYaml());
-  expect((await h.run(['apply', cluster])).code).toBe(0);
-});
-afterAll(async () => {
-  await h.stop();
-});
 beforeEach(() => {
   name = `job-${String(++serial)}`;
 });
@@ -28,26 +19,8 @@ beforeEach(() => {
 const JOB_ID = 'a'.repeat(32);
 const NEW_JOB_ID = 'c'.repeat(32);
 
-async function record() {
-  const found = await h.store.getJob(name);
-  if (!found) throw new Error(`no job ${name}`);
-  return found;
-}
-
-/** Changes the job's status as the controller would. */
-async function controller(patch: (r: Awaited<ReturnType<typeof record>>) => JobStatusPatch) {
-  const current = await record();
-  await h.store.transition(name, current.version, patch(current), {
-    actor: 'test',
-    action: 'controller',
-  });
-}
-
-const snapshotOf = (r: Awaited<ReturnType<typeof record>>) => ({
-  spec: r.spec,
-  specHash: r.specHash,
-  generation: r.generation,
-});
+/** Reads the job and changes its status as the controller would. */
+const { record, controller } = jobController(h, () => name);
 
 /** Applies a job file and marks it STABLE at its generation, as after a rollout. */
 async function stableJob(extra: readonly string[] = []): Promise<string> {
@@ -62,6 +35,32 @@ async function stableJob(extra: readonly string[] = []): Promise<string> {
   return file;
 }
 
+/** A stable job at generation 1 whose generation 2 is stored but not yet applied; returns its file. */
+async function stableJobWithV2(): Promise<string> {
+  await stableJob(['parallelism: 1']);
+  return h.file(`${name}-v2.yaml`, jobYaml(name, ['parallelism: 2']));
+}
+
+/** Stores generation 2 and marks its upgrade in flight at `step`; returns generation 2's file. */
+async function upgradeInFlight(step: string): Promise<string> {
+  const v2 = await stableJobWithV2();
+  expect((await h.run(['apply', v2])).code).toBe(0);
+  await controller((r) => ({
+    phase: 'UPGRADING',
+    lastApplied: snapshotOf(r),
+    operation: { id: 'op-1', kind: 'upgrade', step, startedAt: STORE_NOW.toISOString() },
+  }));
+  return v2;
+}
+
+/** The controller's move that rejects the stored spec for `reason`, ending any operation. */
+const rejectIn = (phase: 'FAILED' | 'STABLE', reason: string) => () =>
+  controller((r) => ({
+    phase,
+    operation: null,
+    rejected: { specHash: r.specHash, reason, at: STORE_NOW.toISOString() },
+  }));
+
 /** Runs the CLI; `steps[i]` runs on the i-th sleep (the controller's next move). */
 function runWith(argv: readonly string[], steps: (() => Promise<void>)[]) {
   let sleeps = 0;
@@ -74,20 +73,8 @@ function runWith(argv: readonly string[], steps: (() => Promise<void>)[]) {
 
 describe('apply --wait with a spec that is already stored', () => {
   it('waits for the operation still in flight for it, then exits 0', async () => {
-    await stableJob(['parallelism: 1']);
-    const v2 = await h.file(`${name}-v2.yaml`, jobYaml(name, ['parallelism: 2']));
-    expect((await h.run(['apply', v2])).code).toBe(0);
     // The controller started the upgrade to generation 2 and is in the middle of it.
-    await controller((r) => ({
-      phase: 'UPGRADING',
-      lastApplied: snapshotOf(r),
-      operation: {
-        id: 'op-1',
-        kind: 'upgrade',
-        step: 'await-savepoint',
-        startedAt: STORE_NOW.toISOString(),
-      },
-    }));
+    const v2 = await upgradeInFlight('await-savepoint');
 
     const result = await runWith(
       ['apply', v2, '--wait'],
@@ -110,33 +97,10 @@ describe('apply --wait with a spec that is already stored', () => {
   });
 
   it('exits 1 with the reason when that operation fails', async () => {
-    await stableJob(['parallelism: 1']);
-    const v2 = await h.file(`${name}-v2.yaml`, jobYaml(name, ['parallelism: 2']));
-    expect((await h.run(['apply', v2])).code).toBe(0);
-    await controller((r) => ({
-      phase: 'UPGRADING',
-      lastApplied: snapshotOf(r),
-      operation: {
-        id: 'op-1',
-        kind: 'upgrade',
-        step: 'verify',
-        startedAt: STORE_NOW.toISOString(),
-      },
-    }));
+    const v2 = await upgradeInFlight('verify');
     const result = await runWith(
       ['apply', v2, '--wait'],
-      [
-        () =>
-          controller((r) => ({
-            phase: 'FAILED',
-            operation: null,
-            rejected: {
-              specHash: r.specHash,
-              reason: 'not stable: restarted 3 times',
-              at: STORE_NOW.toISOString(),
-            },
-          })),
-      ],
+      [rejectIn('FAILED', 'not stable: restarted 3 times')],
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
@@ -145,22 +109,10 @@ describe('apply --wait with a spec that is already stored', () => {
   });
 
   it('exits 1 when the pre-flight refused the spec, saying the old generation keeps running', async () => {
-    await stableJob(['parallelism: 1']);
-    const v2 = await h.file(`${name}-v2.yaml`, jobYaml(name, ['parallelism: 2']));
+    const v2 = await stableJobWithV2();
     const result = await runWith(
       ['apply', v2, '--wait'],
-      [
-        () =>
-          controller((r) => ({
-            phase: 'STABLE',
-            operation: null,
-            rejected: {
-              specHash: r.specHash,
-              reason: 'pre-flight: Flink could not build the new job graph: boom',
-              at: STORE_NOW.toISOString(),
-            },
-          })),
-      ],
+      [rejectIn('STABLE', 'pre-flight: Flink could not build the new job graph: boom')],
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
@@ -324,8 +276,7 @@ describe('action commands with --wait', () => {
   });
 
   it('rollback --wait is done when the job runs the stable spec again', async () => {
-    await stableJob(['parallelism: 1']);
-    const v2 = await h.file(`${name}-v2.yaml`, jobYaml(name, ['parallelism: 2']));
+    const v2 = await stableJobWithV2();
     expect((await h.run(['apply', v2])).code).toBe(0);
     await controller((r) => ({
       phase: 'FAILED',

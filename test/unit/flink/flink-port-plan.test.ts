@@ -3,10 +3,9 @@
  * answered on the real cluster (examples/jobs/stateful-counter): the jar plan, the running job's
  * plan and the state size per vertex, and a `main()` that throws as Flink reports it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClusterRefusedError, JarNotOnClusterError } from '../../../functions/core/ports/index.js';
-import { FlinkClusterPort, FlinkRestClient } from '../../../functions/flink/index.js';
-import { cannedServer, json, type Responder } from './canned-server.js';
+import { json, useCannedFlink } from './canned-server.js';
 
 const JOB = '0123456789abcdef0123456789abcdef';
 const SOURCE = 'f421c7059e6771b9a595acc02e87aaef';
@@ -44,25 +43,7 @@ const GRAPH = {
   ],
 };
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function portFor(respond: Responder) {
-  const server = await cannedServer(respond);
-  const client = new FlinkRestClient({
-    baseUrl: server.url,
-    flinkVersion: '2.3.0',
-    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-    timeoutMs: 2_000,
-  });
-  cleanups.push(async () => {
-    await client.close();
-    await server.close();
-  });
-  return { port: new FlinkClusterPort(client), server };
-}
+const { portFor } = useCannedFlink();
 
 describe('FlinkClusterPort: the pre-flight calls', () => {
   it('plans a jar with the program fields of a run, and names each vertex by its chain', async () => {

@@ -3,7 +3,7 @@
  * the core's terms, and Flink's refusals into the core's errors. The real cluster covers the same
  * adapter through the control-loop scenarios (test/flink/control-loop.test.ts).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ClusterRefusedError,
   ClusterUnavailableError,
@@ -12,34 +12,15 @@ import {
   JobNotOnClusterError,
 } from '../../../functions/core/ports/index.js';
 import {
-  FlinkClusterPort,
   FlinkRestClient,
   FlinkUnreachableError,
   flinkPortOf,
 } from '../../../functions/flink/index.js';
-import { cannedServer, json, type Responder } from './canned-server.js';
+import { json, useCannedFlink, type Responder } from './canned-server.js';
 
 const JOB = '0123456789abcdef0123456789abcdef';
 const TRIGGER = 'fedcba9876543210fedcba9876543210';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function portFor(respond: Responder) {
-  const server = await cannedServer(respond);
-  const client = new FlinkRestClient({
-    baseUrl: server.url,
-    flinkVersion: '2.3.0',
-    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-    timeoutMs: 2_000,
-  });
-  cleanups.push(async () => {
-    await client.close();
-    await server.close();
-  });
-  return { port: new FlinkClusterPort(client), server };
-}
+const { portFor, afterTest } = useCannedFlink();
 
 const notFound: Responder = (_req, res) => {
   json(res, 404, {
@@ -375,7 +356,7 @@ describe('FlinkClusterPort: refusals become the core’s errors', () => {
 
   it('keeps one port per client', () => {
     const client = new FlinkRestClient({ baseUrl: 'http://127.0.0.1:1' });
-    cleanups.push(() => client.close());
+    afterTest(() => client.close());
     expect(flinkPortOf(client)).toBe(flinkPortOf(client));
   });
 });

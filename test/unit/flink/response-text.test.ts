@@ -1,12 +1,11 @@
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FlinkProtocolError,
   FlinkRequestRejectedError,
   FlinkServerError,
-  FlinkRestClient,
 } from '../../../functions/flink/index.js';
-import { cannedServer, json, type Responder } from './canned-server.js';
+import { json, useCannedFlink, type Responder } from './canned-server.js';
 
 /**
  * Whatever answers at a cluster's URL that is not Flink (a metadata service, a login page, a
@@ -16,25 +15,8 @@ import { cannedServer, json, type Responder } from './canned-server.js';
 const JOB = '0123456789abcdef0123456789abcdef';
 const LEAK = 'ASIAZZZLEAKEDKEY1234';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYLEAKEDSECRET';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function clientFor(respond: Responder) {
-  const server = await cannedServer(respond);
-  const client = new FlinkRestClient({
-    baseUrl: server.url,
-    flinkVersion: '2.3.0',
-    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-    timeoutMs: 5_000,
-  });
-  cleanups.push(async () => {
-    await client.close();
-    await server.close();
-  });
-  return client;
-}
+const canned = useCannedFlink({ timeoutMs: 5_000 });
+const clientFor = async (respond: Responder) => (await canned.clientFor(respond)).client;
 
 function everything(error: unknown): string {
   return [String(error), JSON.stringify(error), inspect(error, { depth: 10 })].join('\n');
