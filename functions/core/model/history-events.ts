@@ -186,8 +186,10 @@ const ROWS: Record<string, Row> = {
   'restore-refused': {
     event: 'restore.refused',
     outcome: 'failed',
-    message: ({ details }) =>
-      `restore refused before anything stopped; the running job is untouched${because(details)}`,
+    message: ({ details, kind }) =>
+      kind === 'deploy' || kind === 'resume'
+        ? `restore refused before anything started; nothing runs${because(details)}`
+        : `restore refused before anything stopped; the running job is untouched${because(details)}`,
   },
   'chosen-savepoint-resolved': {
     event: 'restore.savepoint-resolved',

@@ -171,8 +171,9 @@ export function planJob(
     return act('none', `waiting for the job to leave ${liveState} before suspending`);
   }
 
-  // Nothing of this spec runs and Flink refused it: submitting it again would be refused again.
-  if (rejected && (status.jobId === undefined || !lastApplied))
+  // Nothing of this spec runs and it was refused (by Flink, or its chosen savepoint before a
+  // resume): starting it again would be refused again.
+  if (rejected && (status.jobId === undefined || !lastApplied || status.phase === 'SUSPENDED'))
     return act('none', `spec generation ${record.generation} was rejected: ${rejected.reason}`);
   if (status.phase === 'SUSPENDED' || (status.phase === 'PENDING' && status.jobId === undefined))
     return status.lastApplied && status.phase === 'SUSPENDED'
