@@ -1,5 +1,6 @@
 /**
- * Where a job that starts with nothing running (a first deploy, a resume) takes its state from:
+ * Where a job that starts with nothing running (a first deploy, a resume, the recovery of a job
+ * that vanished) takes its state from:
  * ONE rule, kept as data, that the operation's start (operations/begin.ts), the plan preview and
  * the docs all read. A restore the owner asked for and the controller has not carried out yet
  * (`spec.restore.from` whose nonce differs from the last applied one) comes first: ignoring it
@@ -14,28 +15,31 @@ export const RESTORE_SOURCES = [
   'restore-from',
   'initial-savepoint',
   'newest-savepoint',
+  'newest-on-storage',
   'empty',
 ] as const;
 /** One of {@link RESTORE_SOURCES}. */
 export type RestoreSourceKind = (typeof RESTORE_SOURCES)[number];
 
 /** The starts this rule decides: the operations that bring a job up while nothing of it runs. */
-export type StartKind = 'deploy' | 'resume';
+export type StartKind = 'deploy' | 'resume' | 'recover';
 
 /**
  * THE precedence, per start: the first source that applies wins. A pending `spec.restore.from`
- * beats `restore.initialSavepointPath` at a first deploy and the newest savepoint at a resume.
+ * beats `restore.initialSavepointPath` at a first deploy, the newest savepoint at a resume and
+ * the newest checkpoint or savepoint on storage at a recovery.
  */
 export const START_PRECEDENCE: Readonly<Record<StartKind, readonly RestoreSourceKind[]>> = {
   deploy: ['restore-from', 'initial-savepoint', 'empty'],
   resume: ['restore-from', 'newest-savepoint', 'empty'],
+  recover: ['restore-from', 'newest-on-storage', 'empty'],
 };
 
 /** The source a start uses, with what it needs to restore. */
 export type RestoreSource =
   | { kind: 'restore-from'; choice: RestoreChoice; nonce: number }
   | { kind: 'initial-savepoint' | 'newest-savepoint'; path: string }
-  | { kind: 'empty' };
+  | { kind: 'newest-on-storage' | 'empty' };
 
 /** What the rule reads of a job's status. */
 export type SourceStatus = Pick<JobRecord['status'], 'lastApplied' | 'newestSavepoint'>;
@@ -73,6 +77,9 @@ const FINDERS: Readonly<
       ? undefined
       : { kind: 'newest-savepoint', path };
   },
+  // Which one is found on storage when the step runs (locate-restore-point).
+  'newest-on-storage': (desired) =>
+    desired.spec.upgradeMode === 'stateless' ? undefined : { kind: 'newest-on-storage' },
   empty: () => ({ kind: 'empty' }),
 };
 
@@ -100,6 +107,8 @@ export function sourceWords(source: RestoreSource): string {
       return `restore.initialSavepointPath (${source.path})`;
     case 'newest-savepoint':
       return 'its newest savepoint';
+    case 'newest-on-storage':
+      return 'the newest checkpoint or savepoint that still exists';
     case 'empty':
       return 'without state';
   }

@@ -187,9 +187,9 @@ const ROWS: Record<string, Row> = {
     event: 'restore.refused',
     outcome: 'failed',
     message: ({ details, kind }) =>
-      kind === 'deploy' || kind === 'resume'
-        ? `restore refused before anything started; nothing runs${because(details)}`
-        : `restore refused before anything stopped; the running job is untouched${because(details)}`,
+      kind === 'restore' || kind === undefined
+        ? `restore refused before anything stopped; the running job is untouched${because(details)}`
+        : `restore refused before anything started; nothing runs${because(details)}`,
   },
   'chosen-savepoint-resolved': {
     event: 'restore.savepoint-resolved',

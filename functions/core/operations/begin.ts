@@ -1,7 +1,7 @@
 import type { JobPhase, JobRecord, OperationKind } from '../model/index.js';
 import type { PlannedAction } from '../plan/plan-actions.js';
 import type { FlinkJob } from '../spec/index.js';
-import { startSource, type RestoreSource } from '../restore-source.js';
+import { startSource, type RestoreSource, type StartKind } from '../restore-source.js';
 import type { OperationData, Step, Target } from './operation-data.js';
 import { SEQUENCES, SEQUENCE_NAMES, firstStep, type SequenceName } from './sequences.js';
 
@@ -20,7 +20,7 @@ export interface OperationStart {
   step: Step;
   phase: JobPhase;
   data: OperationData;
-  /** Where a first deploy or a resume takes its state from (restore-source.ts); not recorded. */
+  /** Where a deploy, resume or recovery takes its state from (restore-source.ts); not recorded. */
   source?: RestoreSource;
 }
 
@@ -51,14 +51,15 @@ export function beginOperation(
     ...(status.jobId === undefined ? {} : { previousJobId: status.jobId }),
   };
   if (!isSequenceName(action.kind)) return undefined;
+  // Recovering what was last applied (the desired spec stands rejected): its nonce is applied.
   const source =
-    action.kind === 'deploy' || action.kind === 'resume'
+    isStart(action.kind) && !(action.keepLastApplied && status.lastApplied)
       ? startSource(action.kind, desired, status)
       : undefined;
   // A pending spec.restore.from is its own sequence: the choice is checked before anything starts.
   const name: SequenceName =
-    source?.kind === 'restore-from'
-      ? `${action.kind as 'deploy' | 'resume'}-from-chosen`
+    source?.kind === 'restore-from' && isStart(action.kind)
+      ? `${action.kind}-from-chosen`
       : action.kind;
   const sequence = SEQUENCES[name];
   const step = firstStep(name, mode);
@@ -70,6 +71,9 @@ export function beginOperation(
     ...(source === undefined ? {} : { source }),
   };
 }
+
+const isStart = (kind: string): kind is StartKind =>
+  kind === 'deploy' || kind === 'resume' || kind === 'recover';
 
 const isSequenceName = (kind: string): kind is SequenceName =>
   (SEQUENCE_NAMES as readonly string[]).includes(kind);

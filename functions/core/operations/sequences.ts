@@ -39,6 +39,7 @@ export const SEQUENCE_NAMES = [
   'resume',
   'deploy-from-chosen',
   'resume-from-chosen',
+  'recover-from-chosen',
   'upgrade',
   'scale',
   'suspend',
@@ -79,8 +80,8 @@ const PREFLIGHT_PROGRAM: Stage = {
   note: 'build the new job graph on the cluster',
 };
 const CANCEL: readonly Stage[] = [{ step: 'cancel' }, { step: 'await-stopped' }];
-// A first deploy or a resume with a pending spec.restore.from (restore-source.ts decides): the
-// chosen savepoint is checked before anything starts, and a refusal starts nothing.
+// A first deploy, a resume or a recovery with a pending spec.restore.from (restore-source.ts
+// decides): the chosen savepoint is checked before anything starts; a refusal starts nothing.
 const FROM_CHOSEN: readonly Stage[] = [
   {
     step: 'resolve-chosen-savepoint',
@@ -133,6 +134,12 @@ export const SEQUENCES: Readonly<Record<SequenceName, Sequence>> = {
   'resume-from-chosen': {
     label: 'resume, `restore.from` pending',
     kind: 'resume',
+    phase: 'DEPLOYING',
+    stages: everyMode(FROM_CHOSEN),
+  },
+  'recover-from-chosen': {
+    label: 'drift recovery, `restore.from` pending',
+    kind: 'restart',
     phase: 'DEPLOYING',
     stages: everyMode(FROM_CHOSEN),
   },

@@ -190,8 +190,8 @@ export function planJob(
     if (status.phase === 'NEEDS_RESTORE_POINT' && !changed)
       return act(
         'none',
-        'no restorable state was found: set spec.restore.initialSavepointPath (and change ' +
-          'restartNonce), or set upgradeMode: stateless to start it empty',
+        'no restorable state was found: set spec.restore.from to a savepoint (fjc restore), ' +
+          'or set upgradeMode: stateless to start it empty',
         { observedState: liveState },
       );
     return act(

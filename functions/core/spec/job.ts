@@ -155,7 +155,7 @@ export const restoreSchema = z
     from: restoreFromSchema
       .optional()
       .describe(
-        'Start the job from a chosen savepoint (savepointId or path) when nonce differs from the last applied one: a running job is cancelled (no new savepoint) and started from it; a first deploy or a resume starts from it instead of initialSavepointPath or the newest savepoint.',
+        'Start the job from a chosen savepoint (savepointId or path) when nonce differs from the last applied one: a running job is cancelled (no new savepoint) and started from it; a first deploy, a resume or a recovery starts from it instead of initialSavepointPath or the newest savepoint or checkpoint.',
       ),
   })
   .prefault({});

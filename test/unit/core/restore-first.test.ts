@@ -267,3 +267,34 @@ describe('a resume with spec.restore.from', () => {
     expect((await cycle()).kinds).toEqual(['resume']);
   });
 });
+
+describe('a recovery with spec.restore.from', () => {
+  it('brings a job waiting in NEEDS_RESTORE_POINT back from the chosen savepoint', async () => {
+    const chosen = await snapshotOnDisk('recover/chosen');
+    const from = { path: chosen, nonce: 1 };
+    await seed(b, job({ restore: { from } }), job(), { phase: 'NEEDS_RESTORE_POINT' });
+    const action = await started('restart');
+    expect((await b.get()).status.operation?.step).toBe('resolve-chosen-savepoint');
+    expect(await step(action)).toMatchObject({ event: 'chosen-savepoint-resolved' });
+    expect(await step(action)).toMatchObject({ event: 'job-submitted' });
+    expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({ savepointPath: chosen });
+    expect(appliedRestoreNonce((await b.get()).status)).toBe(1);
+  });
+
+  it('refuses a chosen savepoint that is gone, then recovers what was applied as before', async () => {
+    const from = { path: 'file:///sp/recover-gone', nonce: 1 };
+    await seed(b, job({ restore: { from } }), job());
+    const action = await started('restart');
+    expect(await step(action)).toMatchObject({ next: 'failed', event: 'restore-refused' });
+    const record = await b.get();
+    expect(record.status).toMatchObject({
+      phase: 'FAILED',
+      lastError: { code: 'RESTORE_REFUSED' },
+      rejected: { reason: expect.stringMatching(/^spec\.restore\.from\.path: /) as string },
+    });
+    for (const call of MUTATIONS) expect(b.flink[call]).not.toHaveBeenCalled();
+    // The refused spec is not tried again; what last ran is recovered from what storage holds.
+    await started('restart');
+    expect((await b.get()).status.operation?.step).toBe('locate-restore-point');
+  });
+});

@@ -6,12 +6,14 @@ import { defineStep, type StepInput, type Exits } from './step.js';
 
 /**
  * Where a refused restore leaves the job: as it was before the operation. A first deploy has
- * started nothing (PENDING), a resume nothing either (still SUSPENDED); a running job runs on.
+ * started nothing (PENDING), a resume nothing either (still SUSPENDED); a job that vanished is
+ * still gone (FAILED: what was last applied is recovered as before); a running job runs on.
  */
 function refusedPhase(input: StepInput): JobPhase {
   const { record, kind } = input;
   if (kind === 'deploy') return 'PENDING';
   if (kind === 'resume') return 'SUSPENDED';
+  if (kind === 'restart') return 'FAILED';
   if (record.status.jobId === undefined) return record.status.phase;
   return record.status.lastStable?.specHash === record.status.lastApplied?.specHash
     ? 'STABLE'

@@ -15,6 +15,19 @@ describe('where a first deploy or a resume takes its state from', () => {
     expect(START_PRECEDENCE).toEqual({
       deploy: ['restore-from', 'initial-savepoint', 'empty'],
       resume: ['restore-from', 'newest-savepoint', 'empty'],
+      recover: ['restore-from', 'newest-on-storage', 'empty'],
+    });
+  });
+
+  it('recovers a vanished job from a pending restore.from, else from what storage holds', () => {
+    const applied = { lastApplied: snapshot(job()) };
+    const from = { path: 'file:///sp/chosen', nonce: 1 };
+    expect(startSource('recover', job({ restore: { from } }), applied)).toMatchObject({
+      kind: 'restore-from',
+    });
+    expect(startSource('recover', job(), applied)).toEqual({ kind: 'newest-on-storage' });
+    expect(startSource('recover', job({ upgradeMode: 'stateless' }), applied)).toEqual({
+      kind: 'empty',
     });
   });
 
@@ -78,5 +91,6 @@ describe('where a first deploy or a resume takes its state from', () => {
     );
     expect(sourceWords({ kind: 'newest-savepoint', path: 'x' })).toBe('its newest savepoint');
     expect(sourceWords({ kind: 'empty' })).toBe('without state');
+    expect(sourceWords({ kind: 'newest-on-storage' })).toContain('newest checkpoint or savepoint');
   });
 });
