@@ -89,11 +89,13 @@ export function startSource(
   desired: FlinkJob,
   status: SourceStatus,
 ): RestoreSource {
-  for (const kind of START_PRECEDENCE[start]) {
-    const found = FINDERS[kind](desired, status);
-    if (found) return found;
-  }
-  return { kind: 'empty' };
+  // Every precedence ends in 'empty', which always applies; the fallback keeps the type total.
+  return (
+    START_PRECEDENCE[start].reduce<RestoreSource | undefined>(
+      (found, kind) => found ?? FINDERS[kind](desired, status),
+      undefined,
+    ) ?? { kind: 'empty' }
+  );
 }
 
 /** The source in words, for the plan preview and the history. */

@@ -5,6 +5,7 @@
  * and call shapes); test/flink/savepoint-restore.test.ts shows the state on a real cluster.
  */
 import { describe, expect, it } from 'vitest';
+import { describeHistoryEntry } from '../../../functions/core/model/history-events.js';
 import { advanceOperation } from '../../../functions/core/operations/advance.js';
 import { reconcile } from '../../../functions/core/reconcile.js';
 import type { ClusterJobList, ExecutionAction } from '../../../functions/core/ports/index.js';
@@ -192,6 +193,13 @@ describe('a first deploy with spec.restore.from', () => {
       });
       expect(record.status.operation).toBeUndefined();
       expect(record.status.jobId).toBeUndefined();
+      const entry = record.recentHistory.find((e) => e.action === 'restore-refused');
+      expect(entry && describeHistoryEntry(entry)).toMatchObject({
+        event: 'restore.refused',
+        message: expect.stringMatching(
+          /before anything started; nothing runs: spec\.restore\.from/,
+        ) as string,
+      });
       for (const call of MUTATIONS) expect(b.flink[call]).not.toHaveBeenCalled();
       expect((await cycle()).kinds).toEqual(['none']);
     },
@@ -296,5 +304,17 @@ describe('a recovery with spec.restore.from', () => {
     // The refused spec is not tried again; what last ran is recovered from what storage holds.
     await started('restart');
     expect((await b.get()).status.operation?.step).toBe('locate-restore-point');
+  });
+});
+
+describe('the history of a refused restore', () => {
+  it('says a running job was left untouched, and that nothing started otherwise', () => {
+    const details = { reason: 'spec.restore.from.path: gone' };
+    expect(
+      describeHistoryEntry({ action: 'restore-refused', actor: 'fjc:restore', details }),
+    ).toMatchObject({ message: expect.stringContaining('the running job is untouched') as string });
+    expect(
+      describeHistoryEntry({ action: 'restore-refused', actor: 'fjc:resume', details }),
+    ).toMatchObject({ message: expect.stringContaining('nothing runs') as string });
   });
 });

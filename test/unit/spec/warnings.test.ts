@@ -47,6 +47,10 @@ describe('specWarnings', () => {
       },
     ]);
     expect(specWarnings(job({ restore: { from: restore.from } }))).toEqual([]);
+    const byId = { ...restore, from: { savepointId: '20260101T000000000Z-a', nonce: 1 } };
+    expect(specWarnings(job({ restore: byId }))[0]?.message).toContain(
+      'restore.from (savepoint 20260101T000000000Z-a)',
+    );
   });
 
   it('says nothing when checkpointing is on, or the gate needs no checkpoints', () => {
