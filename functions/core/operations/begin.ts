@@ -1,7 +1,12 @@
 import type { JobPhase, JobRecord, OperationKind } from '../model/index.js';
 import type { PlannedAction } from '../plan/plan-actions.js';
 import type { FlinkJob } from '../spec/index.js';
-import { startSource, type RestoreSource, type StartKind } from '../restore-source.js';
+import {
+  START_PRECEDENCE,
+  startSource,
+  type RestoreSource,
+  type StartKind,
+} from '../restore-source.js';
 import type { OperationData, Step, Target } from './operation-data.js';
 import { SEQUENCES, SEQUENCE_NAMES, firstStep, type SequenceName } from './sequences.js';
 
@@ -72,8 +77,8 @@ export function beginOperation(
   };
 }
 
-const isStart = (kind: string): kind is StartKind =>
-  kind === 'deploy' || kind === 'resume' || kind === 'recover';
+/** The starts whose state restore-source.ts decides: the keys of its precedence table. */
+const isStart = (kind: string): kind is StartKind => Object.hasOwn(START_PRECEDENCE, kind);
 
 const isSequenceName = (kind: string): kind is SequenceName =>
   (SEQUENCE_NAMES as readonly string[]).includes(kind);
