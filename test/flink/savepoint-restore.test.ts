@@ -18,8 +18,9 @@ import {
 
 /**
  * Savepoints as a resource on real Flink: restore a running job from a chosen catalog entry
- * through the API's restore action (the counter comes back to that savepoint's value), and a
- * pinned savepoint outlives retention while unpinned older ones are disposed of.
+ * through the API's restore action (the counter comes back to that savepoint's value), a pinned
+ * savepoint outlives retention while unpinned older ones are disposed of, and a resume with a
+ * pending `spec.restore.from` starts from the chosen savepoint, not from the suspend's.
  */
 const NAME = 'sp-counter';
 const TOKEN = 'e2e-savepoints';
@@ -86,8 +87,40 @@ afterAll(async () => {
   await rt.stop();
 });
 
+/**
+ * Runs the control loop until the job runs as another Flink job than `oldJob`, reads that job's
+ * first count as soon as it reports, then waits until it is stable on the current spec.
+ */
+async function firstCountAfter(oldJob: string): Promise<{ first: number; record: JobRecord }> {
+  const hash = (await job()).specHash;
+  const control = { looping: true };
+  const loop = (async () => {
+    while (control.looping) {
+      await rt.reconcileOnce();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  })();
+  try {
+    const deadline = Date.now() + 150_000;
+    let record = await job();
+    while (record.status.jobId === oldJob || record.status.jobId === undefined) {
+      if (Date.now() > deadline) throw new Error(`no new job: ${JSON.stringify(record.status)}`);
+      await new Promise((r) => setTimeout(r, 200));
+      record = await job();
+    }
+    const first = await counterAbove(flink, record.status.jobId ?? '', 0, 100);
+    return { first, record: await converge(rt, NAME, 'stable after the start', stableAt(hash)) };
+  } finally {
+    control.looping = false;
+    await loop;
+  }
+}
+
 describe('savepoints as a resource on real Flink', () => {
   let a: SavepointRecord;
+  // What the counter showed just before and a little after savepoint A was taken.
+  let aLow = 0;
+  let aHigh = 0;
 
   it('restores the running job from a chosen savepoint: the counter returns to its value', async () => {
     await rt.apply(
@@ -146,6 +179,8 @@ describe('savepoints as a resource on real Flink', () => {
     console.log(
       `fjc: savepoint A between ${low} and ${high}; the old job reached ${further}; the restored job's first count ${first}`,
     );
+    aLow = low;
+    aHigh = high;
     expect(first).toBeGreaterThanOrEqual(low);
     expect(first).toBeLessThan(further);
     expect(restored.status.jobId).not.toBe(oldJob);
@@ -212,5 +247,43 @@ describe('savepoints as a resource on real Flink', () => {
       ['savepoint.deleted', 'e2e-admin', c.id],
       ['savepoint.pinned', 'e2e-admin', a.id],
     ]);
+  });
+
+  it('resumes from a pending spec.restore.from, not from the suspend’s savepoint', async () => {
+    const running = (await job()).status.jobId ?? '';
+    // Well past A, so that a resume from the suspend's savepoint would show a far higher count.
+    const beforeSuspend = await counterAbove(flink, running, aHigh + 250);
+    expect((await call('POST', `/v1/jobs/${NAME}/actions/suspend`)).status).toBe(202);
+    const suspended = await converge(
+      rt,
+      NAME,
+      'suspended',
+      (r) => r.status.phase === 'SUSPENDED' && r.status.operation === undefined,
+    );
+    expect(suspended.status.newestSavepoint?.path).not.toBe(a.path);
+
+    // The spec asks to run again from A: a new restore nonce, written through a spec file.
+    const doc = structuredClone(suspended.spec) as {
+      spec: { state: string; restore?: { from?: { nonce: number } } };
+    };
+    const nonce = (doc.spec.restore?.from?.nonce ?? 0) + 1;
+    doc.spec.state = 'running';
+    doc.spec.restore = { ...doc.spec.restore, from: { savepointId: a.id, nonce } } as never;
+    await rt.apply(JSON.stringify(doc), 'sp-counter.yaml');
+
+    const { first, record } = await firstCountAfter(running);
+    console.log(
+      `fjc: resume with restore.from A (between ${aLow} and ${aHigh}); suspended at ${beforeSuspend} or more; the resumed job's first count ${first}`,
+    );
+    expect(first).toBeGreaterThanOrEqual(aLow);
+    expect(first).toBeLessThan(beforeSuspend);
+    expect(record.status.restoredFrom).toBe(a.path);
+    expect(record.status.restorePoint?.reason).toContain(a.id);
+    const applied = record.status.lastApplied?.spec as { spec?: { restore?: { from?: object } } };
+    expect(applied.spec?.restore?.from).toMatchObject({ savepointId: a.id, nonce });
+    const actions = (await rt.store.listHistory(NAME, { limit: 30 })).items.map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['resume-started', 'chosen-savepoint-resolved', 'stable']),
+    );
   });
 });

@@ -197,8 +197,10 @@ const ROWS: Record<string, Row> = {
   'restore-refused': {
     event: 'restore.refused',
     outcome: 'failed',
-    message: ({ details }) =>
-      `restore refused before anything stopped; the running job is untouched${because(details)}`,
+    message: ({ details, kind }) =>
+      kind === 'restore' || kind === undefined
+        ? `restore refused before anything stopped; the running job is untouched${because(details)}`
+        : `restore refused before anything started; nothing runs${because(details)}`,
   },
   'chosen-savepoint-resolved': {
     event: 'restore.savepoint-resolved',

@@ -1,6 +1,12 @@
 import type { JobPhase, JobRecord, OperationKind } from '../model/index.js';
 import type { PlannedAction } from '../plan/plan-actions.js';
 import type { FlinkJob } from '../spec/index.js';
+import {
+  START_PRECEDENCE,
+  startSource,
+  type RestoreSource,
+  type StartKind,
+} from '../restore-source.js';
 import type { OperationData, Step, Target } from './operation-data.js';
 import { SEQUENCES, SEQUENCE_NAMES, firstStep, type SequenceName } from './sequences.js';
 
@@ -19,6 +25,8 @@ export interface OperationStart {
   step: Step;
   phase: JobPhase;
   data: OperationData;
+  /** Where a deploy, resume or recovery takes its state from (restore-source.ts); not recorded. */
+  source?: RestoreSource;
 }
 
 /**
@@ -48,15 +56,29 @@ export function beginOperation(
     ...(status.jobId === undefined ? {} : { previousJobId: status.jobId }),
   };
   if (!isSequenceName(action.kind)) return undefined;
-  const sequence = SEQUENCES[action.kind];
-  const step = firstStep(action.kind, mode);
+  // Recovering what was last applied (the desired spec stands rejected): its nonce is applied.
+  const source =
+    isStart(action.kind) && !(action.keepLastApplied && status.lastApplied)
+      ? startSource(action.kind, desired, status)
+      : undefined;
+  // A pending spec.restore.from is its own sequence: the choice is checked before anything starts.
+  const name: SequenceName =
+    source?.kind === 'restore-from' && isStart(action.kind)
+      ? `${action.kind}-from-chosen`
+      : action.kind;
+  const sequence = SEQUENCES[name];
+  const step = firstStep(name, mode);
   return {
     kind: sequence.kind,
     step,
     phase: sequence.phase ?? status.phase,
-    data: { ...base, ...startData(action, record, desired, step, ids) },
+    data: { ...base, ...startData(action, desired, ids, source) },
+    ...(source === undefined ? {} : { source }),
   };
 }
+
+/** The starts whose state restore-source.ts decides: the keys of its precedence table. */
+const isStart = (kind: string): kind is StartKind => Object.hasOwn(START_PRECEDENCE, kind);
 
 const isSequenceName = (kind: string): kind is SequenceName =>
   (SEQUENCE_NAMES as readonly string[]).includes(kind);
@@ -67,21 +89,18 @@ const stopsWithSavepoint = (kind: 'upgrade' | 'suspend', mode: FlinkJob['spec'][
 /** What an operation records besides the common data: where it restores from, its savepoint. */
 function startData(
   action: PlannedAction,
-  record: JobRecord,
   desired: FlinkJob,
-  step: Step,
   ids: OperationIds,
+  source: RestoreSource | undefined,
 ): Partial<OperationData> {
   const mode = desired.spec.upgradeMode;
   switch (action.kind) {
-    case 'deploy': {
-      const initial = desired.spec.restore.initialSavepointPath;
-      return initial === undefined ? {} : { restorePath: initial };
-    }
-    case 'resume': {
-      const newest = mode === 'stateless' ? undefined : record.status.newestSavepoint?.path;
-      return newest === undefined ? {} : { restorePath: newest };
-    }
+    case 'deploy':
+    case 'resume':
+      // A chosen savepoint's path is known once resolve-chosen-savepoint has checked it.
+      return source?.kind === 'initial-savepoint' || source?.kind === 'newest-savepoint'
+        ? { restorePath: source.path }
+        : {};
     case 'savepoint':
       return {
         triggerId: ids.triggerId,

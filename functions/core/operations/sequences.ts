@@ -37,6 +37,9 @@ export interface Sequence {
 export const SEQUENCE_NAMES = [
   'deploy',
   'resume',
+  'deploy-from-chosen',
+  'resume-from-chosen',
+  'recover-from-chosen',
   'upgrade',
   'scale',
   'suspend',
@@ -77,6 +80,16 @@ const PREFLIGHT_PROGRAM: Stage = {
   note: 'build the new job graph on the cluster',
 };
 const CANCEL: readonly Stage[] = [{ step: 'cancel' }, { step: 'await-stopped' }];
+// A first deploy, a resume or a recovery with a pending spec.restore.from (restore-source.ts
+// decides): the chosen savepoint is checked before anything starts; a refusal starts nothing.
+const FROM_CHOSEN: readonly Stage[] = [
+  {
+    step: 'resolve-chosen-savepoint',
+    note: 'spec.restore.from, checked on storage; refused: nothing starts',
+  },
+  { step: 'submit', note: 'from the chosen savepoint' },
+  AWAIT_STABLE,
+];
 // The rollback keeps the operation's restore point: the state the failed version started from.
 const ROLLBACK_SUBMIT: Stage = {
   step: 'submit',
@@ -111,6 +124,24 @@ export const SEQUENCES: Readonly<Record<SequenceName, Sequence>> = {
       ],
       [{ step: 'submit', note: 'empty' }, AWAIT_STABLE],
     ),
+  },
+  'deploy-from-chosen': {
+    label: 'deploy, `restore.from` pending',
+    kind: 'deploy',
+    phase: 'DEPLOYING',
+    stages: everyMode(FROM_CHOSEN),
+  },
+  'resume-from-chosen': {
+    label: 'resume, `restore.from` pending',
+    kind: 'resume',
+    phase: 'DEPLOYING',
+    stages: everyMode(FROM_CHOSEN),
+  },
+  'recover-from-chosen': {
+    label: 'drift recovery, `restore.from` pending',
+    kind: 'restart',
+    phase: 'DEPLOYING',
+    stages: everyMode(FROM_CHOSEN),
   },
   upgrade: {
     label: 'upgrade',

@@ -171,8 +171,9 @@ export function planJob(
     return act('none', `waiting for the job to leave ${liveState} before suspending`);
   }
 
-  // Nothing of this spec runs and Flink refused it: submitting it again would be refused again.
-  if (rejected && (status.jobId === undefined || !lastApplied))
+  // Nothing of this spec runs and it was refused (by Flink, or its chosen savepoint before a
+  // resume): starting it again would be refused again.
+  if (rejected && (status.jobId === undefined || !lastApplied || status.phase === 'SUSPENDED'))
     return act('none', `spec generation ${record.generation} was rejected: ${rejected.reason}`);
   if (status.phase === 'SUSPENDED' || (status.phase === 'PENDING' && status.jobId === undefined))
     return status.lastApplied && status.phase === 'SUSPENDED'
@@ -189,8 +190,8 @@ export function planJob(
     if (status.phase === 'NEEDS_RESTORE_POINT' && !changed)
       return act(
         'none',
-        'no restorable state was found: set spec.restore.initialSavepointPath (and change ' +
-          'restartNonce), or set upgradeMode: stateless to start it empty',
+        'no restorable state was found: set spec.restore.from to a savepoint (fjc restore), ' +
+          'or set upgradeMode: stateless to start it empty',
         { observedState: liveState },
       );
     return act(

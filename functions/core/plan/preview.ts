@@ -22,6 +22,7 @@ import {
 } from '../change/index.js';
 import { beginOperation, type OperationStart } from '../operations/begin.js';
 import { locateStage, nextStep } from '../operations/sequences.js';
+import { sourceWords } from '../restore-source.js';
 import type { PreflightResult } from './preflight.js';
 import {
   encodeSpecDocument,
@@ -171,6 +172,18 @@ function upgradeHow(start: OperationStart | undefined): string {
   }
 }
 
+/**
+ * Where a first deploy or a resume takes its state from, as the operation's start decided it
+ * (restore-source.ts), as the end of the summary; empty when it starts without state.
+ */
+function fromWords(start: OperationStart): string {
+  const source = start.source;
+  if (source === undefined || source.kind === 'empty') return '';
+  return source.kind === 'restore-from'
+    ? ` from ${sourceWords(source)}, checked before it starts (refused: nothing starts)`
+    : ` from ${sourceWords(source)}`;
+}
+
 function restartSummary(kind: ChangeKind, how: string): string {
   switch (kind) {
     case 'SCALE':
@@ -198,7 +211,7 @@ export function effectOf(
       restart: false,
       summary:
         start?.kind === 'deploy'
-          ? `starts the job for the first time${start.data.restorePath === undefined ? '' : ' from restore.initialSavepointPath'}`
+          ? `starts the job for the first time${fromWords(start)}`
           : 'nothing starts: the job is declared suspended',
     };
   const change = classifyChange(lastApplied, next);
@@ -218,10 +231,7 @@ export function effectOf(
         ...base,
         savepoint: false,
         restart: true,
-        summary:
-          start.data.restorePath === undefined
-            ? 'resumes the job without state (stateless)'
-            : 'resumes the job from its newest savepoint',
+        summary: `resumes the job${fromWords(start) || ' without state (stateless)'}`,
       };
     case 'upgrade':
       return {

@@ -85,9 +85,10 @@ export const DELETION_POLICIES = ['suspend-with-savepoint', 'cancel', 'keep-runn
 export const DESIRED_STATES = ['running', 'suspended'] as const;
 
 /**
- * A declared restore of a running job from a chosen savepoint: like the Kubernetes operator's
- * `savepointRedeployNonce`, a changed `nonce` is the request, so the same choice can be made
- * again (and re-applying an unchanged spec does nothing).
+ * A declared restore from a chosen savepoint (of a running job, or at a first deploy or a
+ * resume: core/restore-source.ts): like the Kubernetes operator's `savepointRedeployNonce`, a
+ * changed `nonce` is the request, so the same choice can be made again (and re-applying an
+ * unchanged spec does nothing).
  */
 const SAVEPOINT_ID = /^[0-9]{8}T[0-9]{9}Z-[A-Za-z0-9_-]{1,64}$/;
 const SAVEPOINT_ID_MESSAGE =
@@ -132,11 +133,13 @@ export const restoreSchema = z
       ),
     initialSavepointPath: storageLocation()
       .optional()
-      .describe('Savepoint to start from when fjc has no state of its own for this job yet.'),
+      .describe(
+        'Savepoint to start from when fjc has no state of its own for this job yet; a pending restore.from wins over it.',
+      ),
     from: restoreFromSchema
       .optional()
       .describe(
-        'Restore the running job from a chosen savepoint: changing nonce stops the job (no new savepoint) and starts it from savepointId or path.',
+        'Start the job from a chosen savepoint (savepointId or path) when nonce differs from the last applied one: a running job is cancelled (no new savepoint) and started from it; a first deploy, a resume or a recovery starts from it instead of initialSavepointPath or the newest savepoint or checkpoint.',
       ),
   })
   .prefault({});

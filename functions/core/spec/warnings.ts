@@ -29,7 +29,25 @@ export function specWarnings(job: FlinkJob): SpecWarning[] {
       message: `"${interval}" disables checkpointing, but stabilityGate.minCompletedCheckpoints is ${needed}: no version of this job can pass its stability gate; set a positive interval or stabilityGate.minCompletedCheckpoints: 0`,
     });
   warnings.push(...metricGateWarnings(job));
+  warnings.push(...restoreWarnings(job));
   return warnings;
+}
+
+/**
+ * Both restore sources on one spec: a pending `restore.from` wins at a first deploy
+ * (core/restore-source.ts START_PRECEDENCE), so the initial savepoint is not what the job starts
+ * from, which its owner may not expect.
+ */
+function restoreWarnings(job: FlinkJob): SpecWarning[] {
+  const { initialSavepointPath, from } = job.spec.restore;
+  if (initialSavepointPath === undefined || from === undefined) return [];
+  const chosen = from.savepointId === undefined ? from.path : `savepoint ${from.savepointId}`;
+  return [
+    {
+      path: 'spec.restore.initialSavepointPath',
+      message: `both spec.restore.initialSavepointPath and spec.restore.from are set: a first deploy or a resume starts from spec.restore.from (${chosen ?? ''}) while its nonce ${from.nonce} is not yet applied, not from ${initialSavepointPath}; remove the one you do not mean`,
+    },
+  ];
 }
 
 /** Flink's default `metrics.fetcher.update-interval`: how stale its REST metrics may be. */

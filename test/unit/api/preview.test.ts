@@ -66,6 +66,27 @@ describe('effectOf', () => {
       false,
       /initialSavepointPath/,
     ],
+    [
+      'first start from a pending restore.from, over the initial savepoint',
+      job({
+        restore: {
+          initialSavepointPath: 's3://b/sp',
+          from: { savepointId: '20260101T000000000Z-a', nonce: 1 },
+        },
+      }),
+      undefined,
+      false,
+      false,
+      /first time from spec\.restore\.from \(catalogued savepoint 20260101T000000000Z-a\), checked/,
+    ],
+    [
+      'resume from a pending restore.from',
+      job({ restore: { from: { path: 's3://b/chosen', nonce: 1 } } }),
+      job({ state: 'suspended' }),
+      false,
+      true,
+      /resumes the job from spec\.restore\.from \(s3:\/\/b\/chosen\)/,
+    ],
     ['declared suspended', job({ state: 'suspended' }), undefined, false, false, /nothing starts/],
     [
       'nothing that touches the job',

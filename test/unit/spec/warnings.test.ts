@@ -33,6 +33,26 @@ describe('specWarnings', () => {
     },
   );
 
+  it('names both restore sources when a spec sets restore.from and initialSavepointPath', () => {
+    const restore = {
+      initialSavepointPath: 's3://bucket/seed',
+      from: { path: 's3://bucket/chosen', nonce: 1 },
+    };
+    expect(specWarnings(job({ restore }))).toEqual([
+      {
+        path: 'spec.restore.initialSavepointPath',
+        message: expect.stringMatching(
+          /restore\.from \(s3:\/\/bucket\/chosen\).*not from s3:\/\/bucket\/seed/,
+        ) as string,
+      },
+    ]);
+    expect(specWarnings(job({ restore: { from: restore.from } }))).toEqual([]);
+    const byId = { ...restore, from: { savepointId: '20260101T000000000Z-a', nonce: 1 } };
+    expect(specWarnings(job({ restore: byId }))[0]?.message).toContain(
+      'restore.from (savepoint 20260101T000000000Z-a)',
+    );
+  });
+
   it('says nothing when checkpointing is on, or the gate needs no checkpoints', () => {
     expect(
       specWarnings(job({ flinkConfiguration: { 'execution.checkpointing.interval': '10 s' } })),

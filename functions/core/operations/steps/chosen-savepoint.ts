@@ -1,29 +1,43 @@
 import { ConflictError, NotFoundError } from '../../../commons/errors.js';
-import type { RestorePoint } from '../../model/index.js';
+import type { JobPhase, RestorePoint } from '../../model/index.js';
 import { choiceOf, resolveChoice, restorableOnStorage } from '../../savepoint-choice.js';
 import { failedError, nowIso, targetSpec } from './shared.js';
 import { defineStep, type StepInput, type Exits } from './step.js';
 
 /**
- * Refuses the chosen restore before anything stops: the running job stays as it is, and the
- * spec stays rejected until it changes (asking again would be refused again).
+ * Where a refused restore leaves the job: as it was before the operation. A first deploy has
+ * started nothing (PENDING), a resume nothing either (still SUSPENDED); a job that vanished is
+ * still gone (FAILED: what was last applied is recovered as before); a running job runs on.
  */
-function refuse(input: StepInput, reason: string): Exits['finish'] {
-  const { ctx, record, data } = input;
-  const resting =
-    record.status.lastStable?.specHash === record.status.lastApplied?.specHash
-      ? 'STABLE'
-      : 'RUNNING';
+function refusedPhase(input: StepInput): JobPhase {
+  const { record, kind } = input;
+  if (kind === 'deploy') return 'PENDING';
+  if (kind === 'resume') return 'SUSPENDED';
+  if (kind === 'restart') return 'FAILED';
+  if (record.status.jobId === undefined) return record.status.phase;
+  return record.status.lastStable?.specHash === record.status.lastApplied?.specHash
+    ? 'STABLE'
+    : 'RUNNING';
+}
+
+/**
+ * Refuses the chosen restore before anything stops or starts: what runs stays as it is, and the
+ * spec stays rejected until it changes (asking again would be refused again). The reason begins
+ * with the spec field at fault.
+ */
+function refuse(input: StepInput, field: string, cause: string): Exits['finish'] {
+  const { ctx, data } = input;
+  const reason = `${field}: ${cause}`;
   return {
     type: 'finish',
     outcome: 'failed',
     change: {
-      phase: record.status.jobId === undefined ? record.status.phase : resting,
+      phase: refusedPhase(input),
       rejected: { specHash: data.target.specHash, reason, at: nowIso(ctx) },
       lastError: failedError(ctx, 'RESTORE_REFUSED', reason),
     },
     audit: 'restore-refused',
-    details: { reason },
+    details: { reason, field },
   };
 }
 
@@ -34,18 +48,21 @@ function refuse(input: StepInput, reason: string): Exits['finish'] {
 export const resolveChosenSavepoint = defineStep(['next', 'finish'], async (input) => {
   const { ctx, record, data } = input;
   const choice = choiceOf(targetSpec(data.target));
-  if (choice === undefined) return refuse(input, 'the spec names no savepoint (spec.restore.from)');
+  if (choice === undefined)
+    return refuse(input, 'spec.restore.from', 'the spec names no savepoint to restore');
+  const field =
+    'savepointId' in choice ? 'spec.restore.from.savepointId' : 'spec.restore.from.path';
   let resolved;
   try {
     resolved = await resolveChoice(ctx.store, record.name, choice);
   } catch (error) {
     if (error instanceof NotFoundError || error instanceof ConflictError)
-      return refuse(input, error.message);
+      return refuse(input, field, error.message);
     throw error;
   }
   const restorable = await restorableOnStorage(ctx.checkpoints, resolved.path);
   if (restorable === false)
-    return refuse(input, `${resolved.path} holds no savepoint (its _metadata is missing)`);
+    return refuse(input, field, `${resolved.path} holds no savepoint (its _metadata is missing)`);
   const restorePoint: RestorePoint = {
     source: resolved.path.includes('/chk-') ? 'checkpoint' : 'savepoint',
     path: resolved.path,

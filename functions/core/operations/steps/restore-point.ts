@@ -203,7 +203,7 @@ export const locateRestorePoint = defineStep(['next', 'finish'], async (input) =
     details: {
       message,
       remedy:
-        'Set spec.restore.initialSavepointPath to a savepoint and change spec.restartNonce, ' +
+        'Set spec.restore.from to a savepoint (savepointId or path, with a new nonce), ' +
         'or set spec.upgradeMode: stateless to start it empty on purpose.',
     },
   };

@@ -3,7 +3,7 @@ import { beginOperation } from '../../../../functions/core/operations/begin.js';
 import { SEQUENCES, firstStep } from '../../../../functions/core/operations/sequences.js';
 import type { PlannedAction } from '../../../../functions/core/plan/plan-actions.js';
 import { UPGRADE_MODES } from '../../../../functions/core/spec/index.js';
-import { JOB_ID, job, running, view } from '../plan/fixtures.js';
+import { JOB_ID, job, running, snapshot, view } from '../plan/fixtures.js';
 
 const ids = { operationId: 'op', triggerId: 't'.repeat(32), jobId: 'n'.repeat(32) };
 
@@ -77,6 +77,30 @@ describe('beginOperation', () => {
     expect(
       beginOperation(action('resume'), view(stateless, newest).record, stateless, ids)?.data,
     ).not.toHaveProperty('restorePath');
+  });
+
+  it('deploys and resumes from a pending restore.from: its choice is checked first, no path yet', () => {
+    const from = { savepointId: '20260101T000000000Z-a', nonce: 2 };
+    const desired = job({ restore: { initialSavepointPath: 'file:///sp/seed', from } });
+    const deploy = beginOperation(action('deploy'), view(desired, {}).record, desired, ids);
+    expect(deploy).toMatchObject({
+      kind: 'deploy',
+      step: 'resolve-chosen-savepoint',
+      phase: 'DEPLOYING',
+      source: { kind: 'restore-from', choice: { savepointId: from.savepointId } },
+    });
+    expect(deploy?.data).not.toHaveProperty('restorePath');
+    const newest = { newestSavepoint: { path: 'file:///sp/9', at: 'x' } };
+    const resume = beginOperation(action('resume'), view(desired, newest).record, desired, ids);
+    expect(resume).toMatchObject({ kind: 'resume', step: 'resolve-chosen-savepoint' });
+    expect(resume?.data).not.toHaveProperty('restorePath');
+    // Applied already: the resume takes the newest savepoint as before.
+    const applied = { ...newest, lastApplied: snapshot(desired) };
+    const again = beginOperation(action('resume'), view(desired, applied).record, desired, ids);
+    expect(again).toMatchObject({
+      step: 'locate-restore-point',
+      data: { restorePath: 'file:///sp/9' },
+    });
   });
 
   it('recovers, upgrades and scales by mode', () => {

@@ -72,6 +72,20 @@ describe('planJob', () => {
     );
   });
 
+  it('does not resume a suspended job again whose spec was refused (its chosen savepoint)', () => {
+    const desired = job({ restore: { from: { path: 'file:///sp/gone', nonce: 1 } } });
+    const rejected = {
+      specHash: snapshot(desired, 2).specHash,
+      reason: 'gone',
+      at: NOW.toISOString(),
+    };
+    const suspended = running(desired, job(), { phase: 'SUSPENDED', rejected });
+    expect(planJob(suspended, cluster({ [JOB_ID]: 'FINISHED' }), NOW)).toMatchObject({
+      kind: 'none',
+      reason: expect.stringContaining('rejected: gone') as string,
+    });
+  });
+
   it('resumes a suspended job whose desired state is running', () => {
     expect(
       planJob(running(job(), job(), { phase: 'SUSPENDED' }), cluster({ [JOB_ID]: 'FINISHED' }), NOW)
