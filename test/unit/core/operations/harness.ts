@@ -374,3 +374,15 @@ export function useBench(set: (fresh: Bench) => void): void {
     await current?.cleanup();
   });
 }
+
+/**
+ * Polls `check` until it holds, for steps whose work runs on a real timer (heartbeats, lock
+ * renewals); the bound guards against a hang and is no speed target.
+ */
+export async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
+  const until = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

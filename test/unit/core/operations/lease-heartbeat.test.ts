@@ -8,6 +8,7 @@ import {
   NAME,
   OWNER,
   begin,
+  eventually,
   job,
   savepointInProgress,
   seed,
@@ -20,17 +21,6 @@ useBench((fresh) => (b = fresh));
 
 const v1 = job();
 const v2 = job({ args: ['--rate', '5'] });
-const GUARD_MS = 20_000;
-
-/** Polls `check` until it holds; the bound is a guard against a hang, not a speed target. */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + GUARD_MS;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition never held');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('lease time-to-live', () => {
   it('defaults to about a minute, not ten', () => {
     expect(LEASE_TTL_MS).toBe(60_000);

@@ -5,7 +5,7 @@ import {
   submissionLockTtlMs,
 } from '../../../../functions/core/operations/submission-lock.js';
 import { ClusterRefusedError } from '../../../../functions/core/ports/index.js';
-import { NAME, OWNER, begin, job, seed, useBench, type Bench } from './harness.js';
+import { NAME, OWNER, begin, eventually, job, seed, useBench, type Bench } from './harness.js';
 
 let b: Bench;
 useBench((fresh) => (b = fresh));
@@ -83,14 +83,15 @@ describe('the per-cluster submission lock', () => {
     b.flink.runJar.mockImplementation(async () => {
       // Time passes beyond the lock's whole time-to-live while the jar is sent.
       b.advance(1_000);
-      const renewed = () => acquire.mock.calls.filter(([, owner]) => owner !== 'other/op').length;
-      const before = renewed();
-      const until = Date.now() + 20_000;
-      while (renewed() === before) {
-        if (Date.now() > until) throw new Error('the lock was never renewed');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await Promise.resolve();
+      // A renewal begun after the clock moved (so at the new time) and written, not merely
+      // begun: the other owner asks only once one has landed.
+      const from = acquire.mock.calls.length;
+      await eventually(() =>
+        acquire.mock.settledResults.some(
+          (result, i) =>
+            i >= from && result.type === 'fulfilled' && acquire.mock.calls[i]?.[1] !== 'other/op',
+        ),
+      );
       otherGotIt = (await b.store.acquireSubmissionLock(cluster, 'other/op', 300, b.now()))
         .acquired;
       return { jobId: 'unused' };
