@@ -9,9 +9,14 @@ import { describeHistoryEntry } from '../../../functions/core/model/history-even
 import { advanceOperation } from '../../../functions/core/operations/advance.js';
 import { reconcile } from '../../../functions/core/reconcile.js';
 import type { ClusterJobList, ExecutionAction } from '../../../functions/core/ports/index.js';
+import { decideRestore } from '../../../functions/core/restore-request.js';
 import { appliedRestoreNonce } from '../../../functions/core/savepoint-choice.js';
 import { specHash } from '../../../functions/core/change/index.js';
-import { encodeSpecDocument, type FlinkJob } from '../../../functions/core/spec/index.js';
+import {
+  encodeSpecDocument,
+  flinkJobSchema,
+  type FlinkJob,
+} from '../../../functions/core/spec/index.js';
 import {
   JOB_ID,
   MUTATIONS,
@@ -233,6 +238,43 @@ describe('a resume with spec.restore.from', () => {
     expect(appliedRestoreNonce(record.status)).toBe(2);
     expect(record.recentHistory.find((e) => e.action === 'job-submitted')?.details).toMatchObject({
       restorePath: chosen,
+    });
+  });
+
+  it('keeps a restore asked for while suspended until the resume, then starts from it', async () => {
+    const chosen = await catalogued(await snapshotOnDisk('resume/asked-while-suspended'));
+    const was = job({ state: 'suspended' });
+    await suspended(was, was);
+    // The restore action on the suspended job: the choice is recorded, the job stays suspended.
+    const asked = await decideRestore(b.store, await b.get(), was, {
+      choice: { savepointId: chosen.id },
+      resume: false,
+    });
+    expect(asked.takesEffect).toBe('on-resume');
+    const put = async (doc: FlinkJob) =>
+      b.store.putDesired(
+        {
+          name: NAME,
+          team: doc.spec.team,
+          clusterRef: doc.spec.clusterRef,
+          spec: encodeSpecDocument(doc),
+          specHash: specHash(doc),
+        },
+        { actor: 'test', now: b.now() },
+      );
+    const recorded = flinkJobSchema.parse(asked.spec);
+    await put(recorded);
+    expect((await cycle()).kinds).toEqual(['none']);
+    expect(appliedRestoreNonce((await b.get()).status)).toBeUndefined();
+
+    await put(job({ restore: { from: { savepointId: chosen.id, nonce: 1 } } }));
+    const action = await started('resume');
+    const record = await b.get();
+    expect(record.status.operation?.step).toBe('resolve-chosen-savepoint');
+    expect(await step(action)).toMatchObject({ event: 'chosen-savepoint-resolved' });
+    expect(await step(action)).toMatchObject({ event: 'job-submitted' });
+    expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({
+      savepointPath: chosen.path,
     });
   });
 
