@@ -113,6 +113,9 @@ describe('a first deploy with spec.restore.from', () => {
       phase: 'DEPLOYING',
       operation: { kind: 'deploy', step: 'resolve-chosen-savepoint' },
     });
+    expect(
+      (await b.get()).recentHistory.find((e) => e.action === 'deploy-started')?.details,
+    ).toMatchObject({ savepointId: entry.id });
     expect(await step(action)).toMatchObject({ event: 'chosen-savepoint-resolved' });
     expect((await b.get()).status.restorePoint).toMatchObject({
       path: chosen,
@@ -271,6 +274,12 @@ describe('a resume with spec.restore.from', () => {
     const action = await started('resume');
     const record = await b.get();
     expect(record.status.operation?.step).toBe('resolve-chosen-savepoint');
+    // The started entry names the source already, in its details and its sentence.
+    const start = record.recentHistory.find((e) => e.action === 'resume-started');
+    expect(start?.details).toMatchObject({ savepointId: chosen.id });
+    expect(start && describeHistoryEntry(start).message).toBe(
+      `resume started: desired state is running; restores the chosen savepoint ${chosen.id}`,
+    );
     expect(await step(action)).toMatchObject({ event: 'chosen-savepoint-resolved' });
     expect(await step(action)).toMatchObject({ event: 'job-submitted' });
     expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({
@@ -324,7 +333,13 @@ describe('a recovery with spec.restore.from', () => {
     const from = { path: chosen, nonce: 1 };
     await seed(b, job({ restore: { from } }), job(), { phase: 'NEEDS_RESTORE_POINT' });
     const action = await started('restart');
-    expect((await b.get()).status.operation?.step).toBe('resolve-chosen-savepoint');
+    const record = await b.get();
+    expect(record.status.operation?.step).toBe('resolve-chosen-savepoint');
+    const start = record.recentHistory.find((e) => e.action === 'restart-started');
+    expect(start?.details).toMatchObject({ path: chosen });
+    expect(start && describeHistoryEntry(start).message).toMatch(
+      new RegExp(`^restart started: .*; restores the chosen savepoint at ${chosen}$`),
+    );
     expect(await step(action)).toMatchObject({ event: 'chosen-savepoint-resolved' });
     expect(await step(action)).toMatchObject({ event: 'job-submitted' });
     expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({ savepointPath: chosen });
@@ -358,5 +373,34 @@ describe('the history of a refused restore', () => {
     expect(
       describeHistoryEntry({ action: 'restore-refused', actor: 'fjc:resume', details }),
     ).toMatchObject({ message: expect.stringContaining('nothing runs') as string });
+  });
+});
+
+describe('the started entry of a start from a chosen savepoint', () => {
+  it('names it for the restore of a running job too', async () => {
+    const from = { path: 'file:///sp/running-choice', nonce: 1 };
+    await seed(b, job({ restore: { from } }), job());
+    b.flink.listJobs.mockResolvedValue(listed(JOB_ID, 'RUNNING'));
+    await started('restore');
+    const start = (await b.get()).recentHistory.find((e) => e.action === 'restore-started');
+    expect(start?.details).toMatchObject({ path: from.path });
+  });
+
+  it('names the source in words; other started entries stay as they were', () => {
+    const id = '20261126T120000000Z-a';
+    expect(
+      describeHistoryEntry({
+        action: 'restore-started',
+        actor: 'fjc:reconcile',
+        details: { reason: 'restore from a chosen savepoint', savepointId: id },
+      }).message,
+    ).toBe(`restore started: restore from a chosen savepoint; restores the chosen savepoint ${id}`);
+    expect(
+      describeHistoryEntry({
+        action: 'deploy-started',
+        actor: 'fjc:reconcile',
+        details: { reason: 'new job' },
+      }).message,
+    ).toBe('deploy started: new job');
   });
 });
