@@ -60,9 +60,10 @@ function resultLine(action: JobAction, result: ActionResult, options: ActionOpti
   // A suspended job keeps the choice until it is resumed: nothing happens now.
   if (result.takesEffect === 'on-resume')
     return `${result.name}: restore from the chosen savepoint recorded (${at}); the job stays suspended and starts from it when resumed (fjc resume ${result.name}, or fjc restore ${result.name} --resume)`;
+  // --resume leaves a running job as it is: the answer cannot tell, so the line says both.
   const done =
     action === 'restore' && options.resume === true
-      ? 'resume from the chosen savepoint requested'
+      ? 'restore from the chosen savepoint requested, and a resume if suspended'
       : DONE[action];
   const wait =
     options.wait === true

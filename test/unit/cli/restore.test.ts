@@ -51,7 +51,7 @@ describe('fjc restore on a suspended job', () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
-      /^waking: resume from the chosen savepoint requested \(generation 2\)/,
+      /^waking: restore from the chosen savepoint requested, and a resume if suspended \(generation 2\); the controller carries it out next/,
     );
     const spec = (await h.store.getJob('waking'))?.spec as { spec: Record<string, unknown> };
     expect(spec.spec).toMatchObject({
