@@ -85,6 +85,12 @@ export const actionBodySchema = z.strictObject({
   path: restoreFromSchema.shape.path.describe(
     'restore only: a savepoint location to restore (give it or savepointId).',
   ),
+  resume: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .describe(
+      'restore only: also set the desired state to running, in the same write, so a suspended job resumes from the chosen savepoint. Without it a suspended job stays suspended and restores from the choice when it is resumed.',
+    ),
 });
 
 /** `POST /v1/jobs/{name}/savepoints`: a savepoint made elsewhere, to add to the job's catalog. */
@@ -221,6 +227,12 @@ export const actionResultSchema = z.object({
   action: z.enum(JOB_ACTIONS),
   generation: z.number().int().min(1),
   changed: z.boolean().describe('False when the job was already in the requested state.'),
+  takesEffect: z
+    .enum(['now', 'on-resume'])
+    .optional()
+    .describe(
+      'restore only: `now` when the job is desired running (the controller restores it next), `on-resume` when it stays suspended and restores from the choice when it is resumed.',
+    ),
 });
 
 /** One audit entry. */

@@ -7,8 +7,10 @@
  * would start the job from other state than the one its owner chose.
  */
 import type { JobRecord } from './model/index.js';
-import { appliedRestoreNonce, choiceOf, type RestoreChoice } from './savepoint-choice.js';
+import { pendingRestore, type RestoreChoice } from './pending-restore.js';
 import type { FlinkJob } from './spec/index.js';
+
+export { pendingRestore } from './pending-restore.js';
 
 /** Every place a starting job's state can come from. */
 export const RESTORE_SOURCES = [
@@ -43,21 +45,6 @@ export type RestoreSource =
 
 /** What the rule reads of a job's status. */
 export type SourceStatus = Pick<JobRecord['status'], 'lastApplied' | 'newestSavepoint'>;
-
-/**
- * The restore `spec.restore.from` asks for when the controller has not carried it out yet: its
- * nonce differs from the one of the spec last applied (a job never applied has none).
- */
-export function pendingRestore(
-  desired: FlinkJob,
-  status: Pick<JobRecord['status'], 'lastApplied'> | undefined,
-): { choice: RestoreChoice; nonce: number } | undefined {
-  const from = desired.spec.restore.from;
-  const choice = choiceOf(desired);
-  if (from === undefined || choice === undefined) return undefined;
-  const applied = status === undefined ? undefined : appliedRestoreNonce(status);
-  return from.nonce === applied ? undefined : { choice, nonce: from.nonce };
-}
 
 const FINDERS: Readonly<
   Record<RestoreSourceKind, (desired: FlinkJob, status: SourceStatus) => RestoreSource | undefined>

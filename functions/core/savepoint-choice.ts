@@ -8,14 +8,14 @@ import type { JobRecord, NewSavepoint, SavepointRecord } from './model/index.js'
 import type { CheckpointStorage, JobStore, SavepointChangeAudit } from './ports/index.js';
 import { UnsupportedStorageError } from './ports/index.js';
 import type { FlinkJob } from './spec/index.js';
+import { pendingRestore, type RestoreChoice } from './pending-restore.js';
 import { jobTypeOf } from './savepoint-lineage.js';
 import { sameStorageLocation } from './storage-location.js';
 
+export { appliedRestoreNonce, choiceOf, type RestoreChoice } from './pending-restore.js';
+
 /** The largest catalog page the store serves: guards read the newest entries in one call. */
 const CATALOG_PAGE = 1000;
-
-/** A restore choice as the spec or the restore action names it. */
-export type RestoreChoice = { savepointId: string } | { path: string };
 
 /** A restore choice resolved to a location, with its catalog entry when it has one. */
 export interface ResolvedChoice {
@@ -70,24 +70,6 @@ export async function restorableOnStorage(
   }
 }
 
-/** The restore choice a spec declares, if any. */
-export function choiceOf(spec: FlinkJob): RestoreChoice | undefined {
-  const from = spec.spec.restore.from;
-  if (from === undefined) return undefined;
-  return from.savepointId !== undefined
-    ? { savepointId: from.savepointId }
-    : { path: from.path ?? '' };
-}
-
-/** The restore nonce of the spec last applied (what the running job answered), if any. */
-export function appliedRestoreNonce(
-  status: Pick<JobRecord['status'], 'lastApplied'>,
-): number | undefined {
-  const applied = status.lastApplied?.spec as
-    { spec?: { restore?: { from?: { nonce?: number } } } } | undefined;
-  return applied?.spec?.restore?.from?.nonce;
-}
-
 /**
  * Why a savepoint may not be deleted, or undefined when it may: never a pinned one, never the
  * newest restorable one (it may be the only state the job can come back from), never one an
@@ -114,11 +96,13 @@ export function deletionRefusal(
       : undefined;
   if (typeof restoring === 'string' && sameStorageLocation(entry.path, restoring))
     return `the ${operation?.kind ?? ''} in flight restores from it`;
-  const from = desired?.spec.restore.from;
-  const applied = status === undefined ? undefined : appliedRestoreNonce(status);
-  const pending = from !== undefined && from.nonce !== applied;
-  if (pending && (from.savepointId === entry.id || sameStorageLocation(entry.path, from.path)))
-    return 'the job’s pending restore (spec.restore.from) names it';
+  const pending = pendingRestore(desired, status)?.choice;
+  const named =
+    pending !== undefined &&
+    ('savepointId' in pending
+      ? pending.savepointId === entry.id
+      : sameStorageLocation(entry.path, pending.path));
+  if (named) return 'the job’s pending restore (spec.restore.from) names it';
   return undefined;
 }
 

@@ -3,8 +3,9 @@
  *
  * - `savepoint`: the manual savepoint it asked for is COMPLETED (its path) or FAILED (the cause);
  * - `suspend`: the job is SUSPENDED (and the savepoint it stopped with, if any);
- * - `resume`, `redeploy`, `rollback`: the job is STABLE on the spec the action made desired (the
- *   Flink job it runs as, and any savepoint taken on the way), or the spec was rejected.
+ * - `resume`, `redeploy`, `rollback`, `restore`: the job is STABLE on the spec the action made
+ *   desired (the Flink job it runs as, and any savepoint taken on the way), or the spec was
+ *   rejected; a restore recorded for a job that stays suspended: the job is SUSPENDED.
  *
  * Savepoints count as produced by the action when they are not in the catalog as read before the
  * request was sent, so an older (or periodic) one is never reported as the answer.
@@ -66,7 +67,9 @@ export function actionWait(
     name,
     generation: job.generation,
     specHash: job.specHash,
-    suspended: action === 'suspend',
+    // A restore of a job desired suspended only records the choice: nothing starts.
+    suspended:
+      action === 'suspend' || (action === 'restore' && job.spec.spec.state === 'suspended'),
   };
   if (action === 'savepoint')
     return {

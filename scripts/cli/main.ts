@@ -184,14 +184,15 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
     rollback: "make the job's last stable spec the desired one again",
     redeploy: 'restart a job through its upgrade mode, same spec',
     restore:
-      'restore a running job from a chosen savepoint (--savepoint ID or --path URI): cancel, start from it',
+      'restore a job from a chosen savepoint (--savepoint ID or --path URI): a running job is cancelled and started from it, a suspended one starts from it when resumed (--resume: now)',
   };
   for (const action of JOB_ACTIONS) {
     const command = program.command(action);
     if (action === 'restore')
       command
         .option('--savepoint <id>', 'catalog id of the savepoint (see fjc savepoints NAME)')
-        .option('--path <uri>', 'a savepoint location instead of a catalog id');
+        .option('--path <uri>', 'a savepoint location instead of a catalog id')
+        .option('--resume', 'also resume a suspended job, from the chosen savepoint (same change)');
     command
       .description(`${summaries[action]} (carried out by the controller)`)
       .argument('<name>', 'a job name')

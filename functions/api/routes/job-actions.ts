@@ -8,13 +8,15 @@
  * - `suspend` / `resume`: sets `spec.state`;
  * - `rollback`: makes the job's last stable spec the desired one again (409 when there is none);
  * - `restore`: sets `spec.restore.from` to the chosen savepoint (`savepointId` or `path`) with a
- *   new nonce (the restore operation: check it, cancel without a new savepoint, start from it).
+ *   new nonce (the restore operation: check it, cancel without a new savepoint, start from it);
+ *   on a suspended job the choice waits for the resume, which `resume: true` asks for at once
+ *   (core/restore-request.ts decides).
  *
  * Each is one {@link applyJob}, conditional on the generation it was computed from.
  */
 import { ConflictError, NotFoundError, ValidationError } from '../../commons/errors.js';
-import { appliedRestoreNonce, resolveChoice } from '../../core/savepoint-choice.js';
 import { applyJob } from '../../core/apply/apply-job.js';
+import { decideRestore, type RestoreTiming } from '../../core/restore-request.js';
 import {
   encodeSpecDocument,
   flinkJobSchema,
@@ -65,25 +67,18 @@ function onlyForRestore(action: JobAction, body: ActionBody): void {
       ]);
     return;
   }
-  for (const field of ['savepointId', 'path'] as const)
+  for (const field of ['savepointId', 'path', 'resume'] as const)
     if (body[field] !== undefined)
       throw new ValidationError(`Invalid ${field}: only the restore action takes it.`, [
         { path: field, message: 'only the restore action takes it' },
       ]);
 }
 
-/** The nonce of a new restore request: unlike the current and the last applied one. */
-function nextRestoreNonce(record: JobRecord, current: FlinkJob): number {
-  const applied = appliedRestoreNonce(record.status);
-  return Math.max(current.spec.restore.from?.nonce ?? 0, applied ?? 0) + 1;
-}
-
-/** The desired spec after the action, in input form. */
+/** The desired spec after an action other than restore, in input form. */
 function nextSpec(
-  action: JobAction,
+  action: Exclude<JobAction, 'restore'>,
   record: JobRecord,
   current: FlinkJob,
-  body: ActionBody,
 ): FlinkJobInput {
   const input = encodeSpecDocument(current) as FlinkJobInput;
   const spec = input.spec;
@@ -124,16 +119,24 @@ function nextSpec(
         },
       };
     }
-    case 'restore': {
-      mustRun(current, action);
-      const choice =
-        body.savepointId === undefined
-          ? { path: body.path ?? '' }
-          : { savepointId: body.savepointId };
-      const from = { ...choice, nonce: nextRestoreNonce(record, current) };
-      return { ...input, spec: { ...spec, restore: { ...spec.restore, from } } };
-    }
   }
+}
+
+/** The desired spec after the action and, for a restore, when it takes effect. */
+async function decide(
+  context: RouteContext,
+  action: JobAction,
+  record: JobRecord,
+  current: FlinkJob,
+  body: ActionBody,
+): Promise<{ spec: FlinkJobInput; takesEffect?: RestoreTiming }> {
+  if (action !== 'restore') return { spec: nextSpec(action, record, current) };
+  const choice =
+    body.savepointId === undefined ? { path: body.path ?? '' } : { savepointId: body.savepointId };
+  return decideRestore(context.deps.store, record, current, {
+    choice,
+    resume: body.resume === true,
+  });
 }
 
 const jobAction: Route = {
@@ -143,7 +146,7 @@ const jobAction: Route = {
   doc: {
     summary: 'Ask for savepoint, suspend, resume, rollback, redeploy or restore',
     description:
-      'Recorded as a change of the desired spec; the reconcile loop carries it out. `action` is one of savepoint, suspend, resume, rollback, redeploy, restore. `restore` takes `savepointId` (from the catalog) or `path` and sets `spec.restore.from` with a new nonce: the job is cancelled without a new savepoint and started from the chosen one (checked before anything stops).',
+      "Recorded as a change of the desired spec; the reconcile loop carries it out. `action` is one of savepoint, suspend, resume, rollback, redeploy, restore. `restore` takes `savepointId` (from the catalog) or `path` and sets `spec.restore.from` with a new nonce: a running job is cancelled without a new savepoint and started from the chosen one (checked before anything stops). On a suspended job the choice is recorded and the job stays suspended until it is resumed, then starts from it (`takesEffect: on-resume`); with `resume: true` the same write also sets it running. A catalog id is checked before anything is written (404 unknown or another job's, 409 FAILED or deletion requested).",
     tags: ['jobs'],
     query: noQuerySchema,
     body: { component: 'ActionBody', yaml: false, required: false },
@@ -165,11 +168,8 @@ const jobAction: Route = {
     context.authorize({ permission: 'job:write', resource: `job/${name}`, teams: [record.team] });
     checkPrecondition(precondition, record.generation, `Job ${name}`);
     const current = flinkJobSchema.parse(record.spec);
-    // A catalog id is checked now (404/409 at once); the operation checks again, on storage
-    // too, before it stops anything.
-    if (action === 'restore' && body.savepointId !== undefined)
-      await resolveChoice(context.deps.store, name, { savepointId: body.savepointId });
-    const job = flinkJobSchema.parse(nextSpec(action, record, current, body));
+    const next = await decide(context, action, record, current, body);
+    const job = flinkJobSchema.parse(next.spec);
     // Handing the job to another team (a rollback across an ownership change) is decided there.
     const put = await applyJob(context.deps.store, job, context.caller, {
       expectedGeneration: expectedGeneration(precondition, record.generation),
@@ -179,12 +179,19 @@ const jobAction: Route = {
         action,
         correlationId: context.request.correlationId,
         ...(body.reason === undefined ? {} : { reason: body.reason }),
+        ...(body.resume === undefined ? {} : { resume: body.resume }),
       },
     });
     if (put.changed) await requestReconcile(context, name);
     return jsonResponse(
       202,
-      { name, action, generation: put.record.generation, changed: put.changed },
+      {
+        name,
+        action,
+        generation: put.record.generation,
+        changed: put.changed,
+        ...(next.takesEffect === undefined ? {} : { takesEffect: next.takesEffect }),
+      },
       { etag: etag(put.record.generation) },
     );
   },

@@ -112,6 +112,14 @@ function savepointNamed(details: JsonObject): string {
   return `savepoint ${text(details, 'savepointId') ?? '(unknown id)'}`;
 }
 
+/** `; restores the chosen savepoint …` when a started entry names the savepoint chosen. */
+function chosenSource(details: JsonObject): string {
+  const id = text(details, 'savepointId');
+  if (id !== undefined) return `; restores the chosen savepoint ${id}`;
+  const path = text(details, 'path');
+  return path === undefined ? '' : `; restores the chosen savepoint at ${path}`;
+}
+
 /** ` (at <path>)` when the entry names the savepoint's path. */
 function atPath(details: JsonObject): string {
   const path = text(details, 'path');
@@ -168,7 +176,8 @@ const ROWS: Record<string, Row> = {
       {
         event: `${kind}.started`,
         outcome: 'started',
-        message: ({ details }: EntryFacts) => `${kind} started${because(details)}`,
+        message: ({ details }: EntryFacts) =>
+          `${kind} started${because(details)}${chosenSource(details)}`,
       },
     ]),
   ),

@@ -1,8 +1,9 @@
-import type { JobRecord } from '../model/index.js';
+import type { JobRecord, JsonObject } from '../model/index.js';
+import { choiceOf } from '../pending-restore.js';
 import type { ControlContext, ExecutionAction } from '../ports/index.js';
 import type { PlannedAction } from '../plan/plan-actions.js';
 import type { FlinkJob } from '../spec/index.js';
-import { beginOperation } from './begin.js';
+import { beginOperation, type OperationStart } from './begin.js';
 
 /** Who starts an operation, and why, for its first audit entry. */
 export interface OperationStarter {
@@ -12,6 +13,22 @@ export interface OperationStarter {
   actor: string;
   reason: string;
   now: Date;
+}
+
+/**
+ * The chosen savepoint an operation restores, for its first entry: a start whose source is a
+ * pending `spec.restore.from`, or the restore of a running job. Named as the caller chose it (a
+ * catalog id or a path) so the history says where the state comes from before it is resolved.
+ */
+function chosenSource(start: OperationStart, desired: FlinkJob): JsonObject {
+  const choice =
+    start.source?.kind === 'restore-from'
+      ? start.source.choice
+      : start.kind === 'restore'
+        ? choiceOf(desired)
+        : undefined;
+  if (choice === undefined) return {};
+  return 'savepointId' in choice ? { savepointId: choice.savepointId } : { path: choice.path };
 }
 
 /**
@@ -53,6 +70,7 @@ export async function startLeasedOperation(
         reason: starter.reason,
         operationId,
         ...(action.fields ? { fields: [...action.fields] } : {}),
+        ...chosenSource(start, desired),
       },
     },
     starter.now,

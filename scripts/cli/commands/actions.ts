@@ -1,5 +1,6 @@
 /**
  * `fjc savepoint|suspend|resume|rollback|redeploy|restore NAME`: asks the controller for an operation.
+ * A restore of a suspended job is recorded for its resume unless `--resume` resumes it at once.
  * The API records it as a change of the desired spec and answers 202; the reconcile loop carries
  * it out. Every invocation sends an Idempotency-Key (random unless given), so a retried request
  * after a lost response is not performed twice. With --wait it then follows the job until the
@@ -27,6 +28,8 @@ export interface ActionOptions {
   savepoint?: string | undefined;
   /** restore: the savepoint location to restore. */
   path?: string | undefined;
+  /** restore: also resume a suspended job (from the chosen savepoint), in the same change. */
+  resume?: boolean | undefined;
 }
 
 const DONE: Record<JobAction, string> = {
@@ -38,14 +41,35 @@ const DONE: Record<JobAction, string> = {
   restore: 'restore from the chosen savepoint requested',
 };
 
-/** The request body: the reason, and for restore the chosen savepoint. */
-function actionBody(options: ActionOptions): Record<string, string> | undefined {
+/** The request body: the reason, and for restore the chosen savepoint and --resume. */
+function actionBody(options: ActionOptions): Record<string, string | boolean> | undefined {
   const body = {
     ...(options.reason === undefined ? {} : { reason: options.reason }),
     ...(options.savepoint === undefined ? {} : { savepointId: options.savepoint }),
     ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.resume === true ? { resume: true } : {}),
   };
   return Object.keys(body).length === 0 ? undefined : body;
+}
+
+/** What a table-format run prints of the API's answer. */
+function resultLine(action: JobAction, result: ActionResult, options: ActionOptions): string {
+  const at = `generation ${result.generation}`;
+  if (!result.changed)
+    return `${result.name}: nothing to do, the job already is as ${action} would make it (${at})`;
+  // A suspended job keeps the choice until it is resumed: nothing happens now.
+  if (result.takesEffect === 'on-resume')
+    return `${result.name}: restore from the chosen savepoint recorded (${at}); the job stays suspended and starts from it when resumed (fjc resume ${result.name}, or fjc restore ${result.name} --resume)`;
+  // --resume leaves a running job as it is: the answer cannot tell, so the line says both.
+  const done =
+    action === 'restore' && options.resume === true
+      ? 'restore from the chosen savepoint requested, and a resume if suspended'
+      : DONE[action];
+  const wait =
+    options.wait === true
+      ? ''
+      : `; --wait waits for what it produces, fjc history ${result.name} shows it`;
+  return `${result.name}: ${done} (${at}); the controller carries it out next${wait}`;
 }
 
 /** Runs an action. */
@@ -69,12 +93,7 @@ export async function actionCommand(
   });
   const result = reply.body;
   if (options.output !== 'table') ctx.io.stdout(formatValue(result, options.output));
-  else
-    ctx.io.stdout(
-      result.changed
-        ? `${result.name}: ${DONE[action]} (generation ${result.generation}); the controller carries it out next${options.wait === true ? '' : `; --wait waits for what it produces, fjc history ${result.name} shows it`}\n`
-        : `${result.name}: nothing to do, the job already is as ${action} would make it (generation ${result.generation})\n`,
-    );
+  else ctx.io.stdout(`${resultLine(action, result, options)}\n`);
   if (before === undefined) return EXIT.OK;
   const job = (await client.request<JobView>('GET', path)).body;
   const { target, failure } = actionWait(action, job, before);

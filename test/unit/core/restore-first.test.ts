@@ -9,9 +9,14 @@ import { describeHistoryEntry } from '../../../functions/core/model/history-even
 import { advanceOperation } from '../../../functions/core/operations/advance.js';
 import { reconcile } from '../../../functions/core/reconcile.js';
 import type { ClusterJobList, ExecutionAction } from '../../../functions/core/ports/index.js';
+import { decideRestore } from '../../../functions/core/restore-request.js';
 import { appliedRestoreNonce } from '../../../functions/core/savepoint-choice.js';
 import { specHash } from '../../../functions/core/change/index.js';
-import { encodeSpecDocument, type FlinkJob } from '../../../functions/core/spec/index.js';
+import {
+  encodeSpecDocument,
+  flinkJobSchema,
+  type FlinkJob,
+} from '../../../functions/core/spec/index.js';
 import {
   JOB_ID,
   MUTATIONS,
@@ -108,6 +113,9 @@ describe('a first deploy with spec.restore.from', () => {
       phase: 'DEPLOYING',
       operation: { kind: 'deploy', step: 'resolve-chosen-savepoint' },
     });
+    expect(
+      (await b.get()).recentHistory.find((e) => e.action === 'deploy-started')?.details,
+    ).toMatchObject({ savepointId: entry.id });
     expect(await step(action)).toMatchObject({ event: 'chosen-savepoint-resolved' });
     expect((await b.get()).status.restorePoint).toMatchObject({
       path: chosen,
@@ -236,6 +244,49 @@ describe('a resume with spec.restore.from', () => {
     });
   });
 
+  it('keeps a restore asked for while suspended until the resume, then starts from it', async () => {
+    const chosen = await catalogued(await snapshotOnDisk('resume/asked-while-suspended'));
+    const was = job({ state: 'suspended' });
+    await suspended(was, was);
+    // The restore action on the suspended job: the choice is recorded, the job stays suspended.
+    const asked = await decideRestore(b.store, await b.get(), was, {
+      choice: { savepointId: chosen.id },
+      resume: false,
+    });
+    expect(asked.takesEffect).toBe('on-resume');
+    const put = async (doc: FlinkJob) =>
+      b.store.putDesired(
+        {
+          name: NAME,
+          team: doc.spec.team,
+          clusterRef: doc.spec.clusterRef,
+          spec: encodeSpecDocument(doc),
+          specHash: specHash(doc),
+        },
+        { actor: 'test', now: b.now() },
+      );
+    const recorded = flinkJobSchema.parse(asked.spec);
+    await put(recorded);
+    expect((await cycle()).kinds).toEqual(['none']);
+    expect(appliedRestoreNonce((await b.get()).status)).toBeUndefined();
+
+    await put(job({ restore: { from: { savepointId: chosen.id, nonce: 1 } } }));
+    const action = await started('resume');
+    const record = await b.get();
+    expect(record.status.operation?.step).toBe('resolve-chosen-savepoint');
+    // The started entry names the source already, in its details and its sentence.
+    const start = record.recentHistory.find((e) => e.action === 'resume-started');
+    expect(start?.details).toMatchObject({ savepointId: chosen.id });
+    expect(start && describeHistoryEntry(start).message).toBe(
+      `resume started: desired state is running; restores the chosen savepoint ${chosen.id}`,
+    );
+    expect(await step(action)).toMatchObject({ event: 'chosen-savepoint-resolved' });
+    expect(await step(action)).toMatchObject({ event: 'job-submitted' });
+    expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({
+      savepointPath: chosen.path,
+    });
+  });
+
   it('resumes from the newest savepoint when the nonce was applied already', async () => {
     const chosen = await snapshotOnDisk('resume/old-choice');
     const from = { path: chosen, nonce: 1 };
@@ -282,7 +333,13 @@ describe('a recovery with spec.restore.from', () => {
     const from = { path: chosen, nonce: 1 };
     await seed(b, job({ restore: { from } }), job(), { phase: 'NEEDS_RESTORE_POINT' });
     const action = await started('restart');
-    expect((await b.get()).status.operation?.step).toBe('resolve-chosen-savepoint');
+    const record = await b.get();
+    expect(record.status.operation?.step).toBe('resolve-chosen-savepoint');
+    const start = record.recentHistory.find((e) => e.action === 'restart-started');
+    expect(start?.details).toMatchObject({ path: chosen });
+    expect(start && describeHistoryEntry(start).message).toMatch(
+      new RegExp(`^restart started: .*; restores the chosen savepoint at ${chosen}$`),
+    );
     expect(await step(action)).toMatchObject({ event: 'chosen-savepoint-resolved' });
     expect(await step(action)).toMatchObject({ event: 'job-submitted' });
     expect(b.flink.runJar.mock.calls[0]?.[1]).toMatchObject({ savepointPath: chosen });
@@ -316,5 +373,34 @@ describe('the history of a refused restore', () => {
     expect(
       describeHistoryEntry({ action: 'restore-refused', actor: 'fjc:resume', details }),
     ).toMatchObject({ message: expect.stringContaining('nothing runs') as string });
+  });
+});
+
+describe('the started entry of a start from a chosen savepoint', () => {
+  it('names it for the restore of a running job too', async () => {
+    const from = { path: 'file:///sp/running-choice', nonce: 1 };
+    await seed(b, job({ restore: { from } }), job());
+    b.flink.listJobs.mockResolvedValue(listed(JOB_ID, 'RUNNING'));
+    await started('restore');
+    const start = (await b.get()).recentHistory.find((e) => e.action === 'restore-started');
+    expect(start?.details).toMatchObject({ path: from.path });
+  });
+
+  it('names the source in words; other started entries stay as they were', () => {
+    const id = '20261126T120000000Z-a';
+    expect(
+      describeHistoryEntry({
+        action: 'restore-started',
+        actor: 'fjc:reconcile',
+        details: { reason: 'restore from a chosen savepoint', savepointId: id },
+      }).message,
+    ).toBe(`restore started: restore from a chosen savepoint; restores the chosen savepoint ${id}`);
+    expect(
+      describeHistoryEntry({
+        action: 'deploy-started',
+        actor: 'fjc:reconcile',
+        details: { reason: 'new job' },
+      }).message,
+    ).toBe('deploy started: new job');
   });
 });
