@@ -22,6 +22,7 @@ import {
 } from '../change/index.js';
 import { beginOperation, type OperationStart } from '../operations/begin.js';
 import { locateStage, nextStep } from '../operations/sequences.js';
+import { pendingRestore } from '../pending-restore.js';
 import { sourceWords } from '../restore-source.js';
 import type { PreflightResult } from './preflight.js';
 import {
@@ -273,11 +274,34 @@ export function effectOf(
   }
 }
 
+/**
+ * A job that stays suspended with a restore pending: the resume will start from the chosen
+ * savepoint (restore-source.ts), which the owner should see before applying.
+ */
+function withPendingResume(
+  job: FlinkJob,
+  record: JobRecord | undefined,
+  effect: PlanEffect,
+): PlanEffect {
+  if (job.spec.state !== 'suspended' || record === undefined) return effect;
+  const pending = pendingRestore(job, record.status);
+  if (pending === undefined) return effect;
+  const source = sourceWords({ kind: 'restore-from', ...pending });
+  return {
+    ...effect,
+    summary: `${effect.summary}; a resume starts from ${source}, checked before it starts`,
+  };
+}
+
 function previewJob(job: FlinkJob, record: JobRecord | undefined): PlanEntry {
   const name = job.metadata.name;
   const stored = record && parseStored(record.spec);
   const lastApplied = record?.status.lastApplied && parseStored(record.status.lastApplied.spec);
-  const effect = effectOf(job, lastApplied, record?.status.savepointNonce ?? 0);
+  const effect = withPendingResume(
+    job,
+    record,
+    effectOf(job, lastApplied, record?.status.savepointNonce ?? 0),
+  );
   if (!record || !stored) {
     const change = classifyChange(undefined, job);
     return {

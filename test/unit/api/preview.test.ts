@@ -226,6 +226,32 @@ describe('previewDocuments', () => {
     ]);
   });
 
+  it('says which savepoint a suspended job will resume from when a restore is pending', () => {
+    const suspended = job({ state: 'suspended' });
+    const chosen = job({
+      state: 'suspended',
+      parallelism: 2,
+      restore: { from: { savepointId: '20260101T000000000Z-a', nonce: 1 } },
+    });
+    const result = previewDocuments([chosen], stored([record(suspended, suspended)]));
+    if (!result.ok) throw new Error('expected a plan');
+    expect(result.entries[0]).toMatchObject({
+      effect: {
+        summary:
+          'the job stays suspended; the changes apply when it resumes; a resume starts from spec.restore.from (catalogued savepoint 20260101T000000000Z-a), checked before it starts',
+      },
+    });
+    // Without a pending restore the summary says no more than before.
+    const plain = previewDocuments(
+      [job({ state: 'suspended', parallelism: 2 })],
+      stored([record(suspended, suspended)]),
+    );
+    if (!plain.ok) throw new Error('expected a plan');
+    expect(plain.entries[0]).toMatchObject({
+      effect: { summary: 'the job stays suspended; the changes apply when it resumes' },
+    });
+  });
+
   it('treats a stored spec it cannot read as replaced', () => {
     const broken = { ...record(job()), spec: { not: 'a job' } };
     const result = previewDocuments([job()], stored([broken]));
