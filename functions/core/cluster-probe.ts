@@ -1,6 +1,6 @@
 /**
  * The cluster probe: what the control plane itself can tell about a registered cluster, asked
- * from where the Flink-facing network is (the reconcile function in AWS, the local runtime on a
+ * from where the Flink-facing network is (the deploy function in AWS, the local runtime on a
  * laptop). `fjc doctor` shows it through the admin-only `POST /v1/clusters/probe`.
  *
  * One decision, here: which checks a probe runs and how each one reports. Per cluster:
@@ -22,13 +22,13 @@ import { storedErrorText } from './error-text.js';
 import type { CheckpointStorage, FlinkPort, JobStore, SecretsProvider } from './ports/index.js';
 import { flinkClusterSchema, type FlinkCluster } from './spec/index.js';
 
-/** The `source` of a probe event, which the prober adapters send to the reconcile handler. */
+/** The `source` of a probe event, which the prober adapters send to the probing handler. */
 export const PROBE_SOURCE = 'fjc.probe';
 
 /** Most clusters one probe takes (the API answers within 29 s; see {@link probeBudgetMs}). */
 export const MAX_PROBED_CLUSTERS = 16;
 
-/** Clusters probed at the same time by default: few, as reconcile shares its CPU and sockets. */
+/** Clusters probed at the same time by default: few, to keep the function's sockets and CPU. */
 export const DEFAULT_PROBE_CONCURRENCY = 4;
 
 /** How long one cluster may take, all its checks together, by default. */
@@ -53,7 +53,7 @@ export function probeBudgetMs(
 
 const clusterNameSchema = z.string().min(1).max(253);
 
-/** The probe event the reconcile handler answers synchronously. */
+/** The probe event the probing handler (deploy in AWS) answers synchronously. */
 export const probeEventSchema = z.object({
   source: z.literal(PROBE_SOURCE),
   clusters: z.array(clusterNameSchema).min(1).max(MAX_PROBED_CLUSTERS),
