@@ -72,6 +72,7 @@ export function flinkStub(): FlinkStub {
     ),
     checkpointDirectory: vi.fn(() => Promise.resolve(undefined)),
     flinkVersion: vi.fn(() => Promise.resolve('2.3.0')),
+    reportedFlinkVersion: vi.fn(() => Promise.resolve('2.3.0')),
     uploadJar: vi.fn(() => Promise.resolve({ jarId: 'jar-1_counter.jar' })),
     // A cluster that keeps no jars: every submission uploads (jar-cache.test.ts scripts more).
     listJars: vi.fn(() => Promise.resolve([])),
