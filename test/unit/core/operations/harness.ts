@@ -159,6 +159,9 @@ export interface Bench {
   now(): Date;
   /** Reads the job (fails when it is gone). */
   get(): Promise<JobRecord>;
+  /** The local DynamoDB and the table of {@link store}, for a second client that misbehaves. */
+  dynamo: LocalDynamo;
+  tableName: string;
   cleanup(): Promise<void>;
 }
 
@@ -201,6 +204,8 @@ export async function bench(dynamo: LocalDynamo): Promise<Bench> {
       if (!record) throw new Error('job is gone');
       return record;
     },
+    dynamo,
+    tableName,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
