@@ -5,14 +5,14 @@ import { ClusterProbeUnavailableError, type ClusterProber } from '../core/ports/
 /** Options of {@link LambdaClusterProber}. */
 export interface LambdaClusterProberOptions {
   client: Pick<LambdaClient, 'send'>;
-  /** The reconcile function's name or ARN (`FJC_RECONCILE_FUNCTION`). */
+  /** The probing function's name or ARN: deploy's `probe` alias (`FJC_PROBE_FUNCTION`). */
   functionName: string;
 }
 
 const REMEDY =
-  "Look up the correlation id in the reconcile function's logs; check that the api role may invoke it (lambda:InvokeFunction) and that it is not throttled.";
+  "Look up the correlation id in the deploy function's logs; check that the api role may invoke it (lambda:InvokeFunction) and that it is not throttled.";
 
-/** `: <errorType>` of a Lambda error answer; its message stays in the reconcile logs. */
+/** `: <errorType>` of a Lambda error answer; its message stays in the deploy logs. */
 function errorTypeOf(body: unknown): string {
   const type = (body as { errorType?: unknown } | null)?.errorType;
   return typeof type === 'string' && /^[\w.]{1,100}$/.test(type) ? `: ${type}` : '';
@@ -20,8 +20,8 @@ function errorTypeOf(body: unknown): string {
 
 /**
  * The probe in AWS: a synchronous invocation (`InvocationType: 'RequestResponse'`) of the
- * reconcile Lambda, which runs in the Flink-facing network with the clusters' secrets, with a
- * probe event. Its answer is input from another function, so it is checked before it is used.
+ * deploy Lambda's `probe` alias, which runs in the Flink-facing network with the clusters'
+ * secrets and may list their checkpoint storage, with a probe event. Its answer is input from another function, so it is checked before it is used.
  */
 export class LambdaClusterProber implements ClusterProber {
   constructor(private readonly options: LambdaClusterProberOptions) {}
@@ -45,7 +45,7 @@ export class LambdaClusterProber implements ClusterProber {
       payload = answer.Payload;
       functionError = answer.FunctionError;
     } catch (error) {
-      throw new ClusterProbeUnavailableError('The reconcile function could not be invoked', {
+      throw new ClusterProbeUnavailableError('The probing (deploy) function could not be invoked', {
         cause: error,
         remedy: REMEDY,
       });
@@ -54,23 +54,23 @@ export class LambdaClusterProber implements ClusterProber {
     try {
       body = JSON.parse(new TextDecoder().decode(payload ?? new Uint8Array()));
     } catch (error) {
-      throw new ClusterProbeUnavailableError('The reconcile function answered no JSON', {
+      throw new ClusterProbeUnavailableError('The probing (deploy) function answered no JSON', {
         cause: error,
         remedy: REMEDY,
       });
     }
     if (functionError !== undefined)
       throw new ClusterProbeUnavailableError(
-        `The reconcile function failed to probe (${functionError}${errorTypeOf(body)})`,
+        `The probing (deploy) function failed to probe (${functionError}${errorTypeOf(body)})`,
         { remedy: REMEDY },
       );
     const parsed = probeReportSchema.safeParse(body);
     if (!parsed.success)
       throw new ClusterProbeUnavailableError(
-        'The reconcile function answered something other than a probe report',
+        'The probing (deploy) function answered something other than a probe report',
         {
           cause: parsed.error,
-          remedy: 'Deploy the api and reconcile functions of the same fjc version.',
+          remedy: 'Deploy the api and deploy functions of the same fjc version.',
         },
       );
     return parsed.data;

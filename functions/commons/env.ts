@@ -36,6 +36,11 @@ export const lambdaEnvironmentSchema = z.object({
    * targeted reconcile of the changed jobs. Unset: the scheduled cycle alone picks changes up.
    */
   FJC_RECONCILE_FUNCTION: z.string().min(1).optional(),
+  /**
+   * The function that answers cluster probes (api only): the deploy function's `probe` alias,
+   * invoked synchronously by `POST /v1/clusters/probe`. Unset: the API says it cannot probe.
+   */
+  FJC_PROBE_FUNCTION: z.string().min(1).optional(),
   /** The API's team directory (JSON), api only. */
   FJC_API_TEAMS: z.string().optional(),
   /** CIDRs and host names Flink clusters may be reached at; empty: anything not denied. */

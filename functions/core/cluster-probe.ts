@@ -1,14 +1,15 @@
 /**
  * The cluster probe: what the control plane itself can tell about a registered cluster, asked
- * from where the Flink-facing network is (the reconcile function in AWS, the local runtime on a
+ * from where the Flink-facing network is (the deploy function in AWS, the local runtime on a
  * laptop). `fjc doctor` shows it through the admin-only `POST /v1/clusters/probe`.
  *
  * One decision, here: which checks a probe runs and how each one reports. Per cluster:
  * 1. `record`: the cluster is registered and its stored spec still parses;
  * 2. `secret`: every secret it names is readable (never its value: readable, not found, access
  *    denied, invalid, unavailable);
- * 3. `rest`: its REST API answers (`GET /jobs/overview`) and its Flink version is one fjc
- *    supports;
+ * 3. `rest`: its REST API answers (`GET /jobs/overview`), its Flink version is one fjc
+ *    supports and, when `spec.flinkVersion` declares one, it is the one the cluster reports
+ *    (probe-version.ts);
  * 4. `storage`: its savepoint directory (spec) and checkpoint directory (Flink's configuration)
  *    can be listed, where it declares them and this runtime can read storage.
  *
@@ -20,25 +21,33 @@ import { FjcError } from '../commons/errors.js';
 import { authorize, type Caller } from './authorization.js';
 import { storedErrorText } from './error-text.js';
 import type { CheckpointStorage, FlinkPort, JobStore, SecretsProvider } from './ports/index.js';
+import {
+  MIN_SUPPORTED_FLINK,
+  NEWEST_TESTED_FLINK_MAJOR,
+  checkDeclaredVersion,
+  isSupportedFlinkVersion,
+  type DeclaredVersionCheck,
+} from './probe-version.js';
+import {
+  MAX_PROBED_CLUSTERS,
+  clusterNameSchema,
+  type ClusterProbe,
+  type ProbeCheck,
+  type ProbeReport,
+} from './probe-report.js';
 import { flinkClusterSchema, type FlinkCluster } from './spec/index.js';
 
-/** The `source` of a probe event, which the prober adapters send to the reconcile handler. */
+export { MIN_SUPPORTED_FLINK, NEWEST_TESTED_FLINK_MAJOR, isSupportedFlinkVersion };
+export * from './probe-report.js';
+
+/** The `source` of a probe event, which the prober adapters send to the probing handler. */
 export const PROBE_SOURCE = 'fjc.probe';
 
-/** Most clusters one probe takes (the API answers within 29 s; see {@link probeBudgetMs}). */
-export const MAX_PROBED_CLUSTERS = 16;
-
-/** Clusters probed at the same time by default: few, as reconcile shares its CPU and sockets. */
+/** Clusters probed at the same time by default: few, to keep the function's sockets and CPU. */
 export const DEFAULT_PROBE_CONCURRENCY = 4;
 
 /** How long one cluster may take, all its checks together, by default. */
 export const DEFAULT_CLUSTER_TIMEOUT_MS = 5_000;
-
-/** The oldest Flink release fjc supports (its REST API and savepoint handling). */
-export const MIN_SUPPORTED_FLINK = { major: 1, minor: 18 } as const;
-
-/** The newest major release fjc is tested with; a newer one may change the REST API. */
-export const NEWEST_TESTED_FLINK_MAJOR = 2;
 
 /** The longest a probe of `clusters` names can take with the defaults (waves × deadline). */
 export function probeBudgetMs(
@@ -51,9 +60,7 @@ export function probeBudgetMs(
   );
 }
 
-const clusterNameSchema = z.string().min(1).max(253);
-
-/** The probe event the reconcile handler answers synchronously. */
+/** The probe event the probing handler (deploy in AWS) answers synchronously. */
 export const probeEventSchema = z.object({
   source: z.literal(PROBE_SOURCE),
   clusters: z.array(clusterNameSchema).min(1).max(MAX_PROBED_CLUSTERS),
@@ -63,50 +70,6 @@ export const probeEventSchema = z.object({
 
 /** The probe event. */
 export type ProbeEvent = z.infer<typeof probeEventSchema>;
-
-/** The checks of one cluster, in the order they run. */
-export const PROBE_CHECKS = ['record', 'secret', 'rest', 'storage'] as const;
-
-/** How one check came out; `skipped` says why it was not run. */
-export const PROBE_OUTCOMES = ['ok', 'failed', 'skipped'] as const;
-
-const detailSchema = z.string().max(2_000);
-
-/** One check of one cluster. */
-export const probeCheckSchema = z.object({
-  check: z.enum(PROBE_CHECKS),
-  outcome: z.enum(PROBE_OUTCOMES),
-  /** What was found, in one sentence (never a secret value). */
-  detail: detailSchema,
-  /** What to do about a failure: the remedy of the error that caused it. */
-  remedy: detailSchema.optional(),
-  /** The error code of a failure, when it had one. */
-  code: z.string().max(100).optional(),
-});
-
-/** One cluster's answer. */
-export const clusterProbeSchema = z.object({
-  cluster: clusterNameSchema,
-  /** True when no check failed. */
-  ok: z.boolean(),
-  /** The version the cluster runs, when its REST API answered. */
-  flinkVersion: z.string().max(100).optional(),
-  /** Whether fjc supports that version. */
-  flinkVersionSupported: z.boolean().optional(),
-  checks: z.array(probeCheckSchema).max(16),
-});
-
-/** A probe's answer: one entry per cluster asked about, in the order asked. */
-export const probeReportSchema = z.object({
-  clusters: z.array(clusterProbeSchema).max(MAX_PROBED_CLUSTERS),
-});
-
-/** One check of one cluster. */
-export type ProbeCheck = z.infer<typeof probeCheckSchema>;
-/** One cluster's answer. */
-export type ClusterProbe = z.infer<typeof clusterProbeSchema>;
-/** A probe's answer. */
-export type ProbeReport = z.infer<typeof probeReportSchema>;
 
 /** What a probe reads: the clusters' records, their secrets, their REST APIs and storage. */
 export interface ProbeContext {
@@ -152,21 +115,6 @@ const SECRET_OUTCOMES: Readonly<Record<string, string>> = {
   SECRET_INVALID: 'not valid credentials',
   SECRET_UNAVAILABLE: 'not readable now',
 };
-
-/** Reads `version` as major.minor; undefined when it is not a version. */
-function majorMinor(version: string): { major: number; minor: number } | undefined {
-  const match = /^(\d+)\.(\d+)/.exec(version.trim());
-  return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
-}
-
-/** Whether fjc supports a cluster that reports `version`. */
-export function isSupportedFlinkVersion(version: string): boolean {
-  const parsed = majorMinor(version);
-  if (parsed === undefined) return false;
-  const { major, minor } = MIN_SUPPORTED_FLINK;
-  const oldEnough = parsed.major > major || (parsed.major === major && parsed.minor >= minor);
-  return oldEnough && parsed.major <= NEWEST_TESTED_FLINK_MAJOR;
-}
 
 /** The secrets a cluster names, each once, with where it names them. */
 function secretRefsOf(cluster: FlinkCluster): Map<string, string> {
@@ -291,25 +239,38 @@ async function checkRest(
   } catch (error) {
     return { check: failure('rest', `REST API at ${url} reachable, version unknown`, error), port };
   }
-  const supported = isSupportedFlinkVersion(version);
-  // A declared version is taken as it is (no GET /config): say so, as it may not be the truth.
-  const shown =
-    cluster.spec.flinkVersion === undefined
-      ? version
-      : `${version} (declared in spec.flinkVersion)`;
+  // A declared version is what fjc uses without asking; the probe asks, to catch a wrong one.
+  const declared = cluster.spec.flinkVersion;
+  let verified: DeclaredVersionCheck | undefined;
+  if (declared !== undefined)
+    verified = await checkDeclaredVersion(declared, () =>
+      before(port.reportedFlinkVersion(), deadline, `GET /config at ${url}`),
+    );
+  const actual = verified?.version ?? version;
+  const supported = isSupportedFlinkVersion(actual);
+  const shown = verified?.shown ?? version;
   const range = `${String(MIN_SUPPORTED_FLINK.major)}.${String(MIN_SUPPORTED_FLINK.minor)} to ${String(NEWEST_TESTED_FLINK_MAJOR)}.x`;
+  const mismatch = verified?.mismatch;
   return {
-    check: supported
-      ? { check: 'rest', outcome: 'ok', detail: `REST API at ${url} reachable, Flink ${shown}` }
-      : {
+    check: mismatch
+      ? {
           check: 'rest',
           outcome: 'failed',
-          detail: `REST API at ${url} reachable, but Flink ${shown} is not supported (fjc supports ${range})`,
-          remedy: `Run a Flink release from ${range}, or set spec.flinkVersion if the cluster reports its version wrongly.`,
-          code: 'FLINK_VERSION_UNSUPPORTED',
-        },
+          detail: `REST API at ${url} reachable, but ${mismatch.detail}`,
+          remedy: mismatch.remedy,
+          code: 'FLINK_VERSION_MISMATCH',
+        }
+      : supported
+        ? { check: 'rest', outcome: 'ok', detail: `REST API at ${url} reachable, Flink ${shown}` }
+        : {
+            check: 'rest',
+            outcome: 'failed',
+            detail: `REST API at ${url} reachable, but Flink ${shown} is not supported (fjc supports ${range})`,
+            remedy: `Run a Flink release from ${range}, or set spec.flinkVersion if the cluster reports its version wrongly.`,
+            code: 'FLINK_VERSION_UNSUPPORTED',
+          },
     port,
-    version,
+    version: actual,
     supported,
   };
 }

@@ -112,6 +112,10 @@ export class FlinkClusterPort implements FlinkPort {
     return (await this.client.getVersion()).raw;
   }
 
+  async reportedFlinkVersion(): Promise<string> {
+    return (await this.client.getConfig())['flink-version'];
+  }
+
   async checkpointDirectory(): Promise<string | undefined> {
     const config = await this.client.getJobManagerConfig();
     // 2.x reads execution.checkpointing.dir; 1.x state.checkpoints.dir (2.x still accepts it).

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { METRIC, PHASE_DIMENSION } from '../commons/metric-names.js';
 import { withCorrelation, type Observability } from '../commons/observability.js';
-import { ConfigurationError, ValidationError } from '../commons/errors.js';
+import { ValidationError } from '../commons/errors.js';
 import type { ControlContext } from '../core/ports/index.js';
 import { reconcile, type ActingReport, type ReconcileReport } from '../core/reconcile.js';
 import {
@@ -14,16 +14,8 @@ import {
   type TargetedReconcileReport,
 } from '../core/reconcile-jobs.js';
 import { type StateMachinePort } from '../core/ports/index.js';
-import {
-  MAX_PROBED_CLUSTERS,
-  PROBE_SOURCE,
-  probeClusters,
-  probeEventSchema,
-  type ProbeContext,
-  type ProbeEvent,
-  type ProbeOptions,
-  type ProbeReport,
-} from '../core/cluster-probe.js';
+import type { ProbeEvent, ProbeReport } from '../core/cluster-probe.js';
+import { answerProbe, isProbeEvent, type ProbeHandlerDeps } from './probe-handler.js';
 import { emitTeamMetrics } from './team-metrics.js';
 
 /** The EventBridge scheduled event (only its id is used: it becomes the correlation id). */
@@ -40,16 +32,13 @@ export const targetedEventSchema = z.object({
   correlationId: z.string().min(1).max(200).optional(),
 });
 
-export interface ReconcileHandlerDeps extends Observability {
+/**
+ * What reconcile reads. `probe` is wired by the local runtime only: in AWS the deploy function
+ * answers probes, as reconcile reads no checkpoint storage (deploy-handler.ts).
+ */
+export interface ReconcileHandlerDeps extends ProbeHandlerDeps {
   context: () => Promise<ControlContext & { stateMachine: StateMachinePort }>;
   notRunningLimitMs?: number;
-  /**
-   * What a probe event (`fjc.probe`, sent synchronously by the API) reads. Absent: this
-   * function answers no probe, and says so.
-   */
-  probe?: () => Promise<ProbeContext>;
-  /** Concurrency and per-cluster deadline of a probe; the core's defaults when absent. */
-  probeOptions?: ProbeOptions;
 }
 
 /**
@@ -71,38 +60,6 @@ function hasSource(event: unknown, source: string): boolean {
   return (
     typeof event === 'object' && event !== null && 'source' in event && event.source === source
   );
-}
-
-/**
- * A probe of the named clusters, answered to the synchronous caller (the API). A malformed
- * event is refused with what to send; the answer holds outcomes and remedies, never a secret.
- */
-async function runProbe(deps: ReconcileHandlerDeps, event: unknown): Promise<ProbeReport> {
-  const parsed = probeEventSchema.safeParse(event);
-  if (!parsed.success)
-    throw new ValidationError(
-      'Invalid probe event',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      {
-        remedy: `Send {"source": "${PROBE_SOURCE}", "clusters": [1 to ${String(MAX_PROBED_CLUSTERS)} cluster names]}.`,
-      },
-    );
-  const probe = deps.probe;
-  if (probe === undefined)
-    throw new ConfigurationError('This reconcile function answers no cluster probe', {
-      remedy: 'Deploy an fjc version whose reconcile function is wired for probes.',
-    });
-  const correlationId = `probe-${randomUUID()}`;
-  const cause = parsed.data.correlationId;
-  const keys = { correlationId, ...(cause === undefined ? {} : { causedBy: cause }) };
-  return withCorrelation(deps, keys, async () => {
-    const report = await probeClusters(await probe(), parsed.data.clusters, deps.probeOptions);
-    // Outcomes only: the details stay in the answer, for the admin who asked.
-    deps.logger.info('probed', {
-      clusters: report.clusters.map((c) => ({ cluster: c.cluster, ok: c.ok })),
-    });
-    return report;
-  });
 }
 
 /**
@@ -187,7 +144,7 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
     event: unknown,
   ): Promise<ReconcileReport | TargetedReconcileReport | ProbeReport> => {
     if (hasSource(event, TRIGGER_SOURCE)) return runTargeted(deps, event);
-    if (hasSource(event, PROBE_SOURCE)) return runProbe(deps, event);
+    if (isProbeEvent(event)) return answerProbe(deps, event);
     const parsed = scheduledEventSchema.safeParse(event);
     const correlationId = `reconcile-${parsed.success && parsed.data?.id ? parsed.data.id : randomUUID()}`;
     return withCorrelation(deps, { correlationId }, async () => {

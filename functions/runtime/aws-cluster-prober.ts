@@ -4,15 +4,15 @@ import type { LambdaEnvironment } from '../commons/env.js';
 import type { ClusterProber } from '../core/ports/cluster-prober.js';
 
 /**
- * The cluster probe of the api Lambda: the reconcile function from `FJC_RECONCILE_FUNCTION`,
- * invoked synchronously. Undefined when the variable is unset (the API then says the probe is
+ * The cluster probe of the api Lambda: the deploy function's `probe` alias from
+ * `FJC_PROBE_FUNCTION`, invoked synchronously. Undefined when the variable is unset (the API then says the probe is
  * not available). One attempt, up to 27 s: the API Gateway gives a request 29 s, and a probe is
  * bounded to fit (core/cluster-probe.ts, `probeBudgetMs`); a retry could only answer too late.
  */
 export function awsClusterProber(
-  env: Pick<LambdaEnvironment, 'FJC_RECONCILE_FUNCTION'>,
+  env: Pick<LambdaEnvironment, 'FJC_PROBE_FUNCTION'>,
 ): ClusterProber | undefined {
-  const functionName = env.FJC_RECONCILE_FUNCTION;
+  const functionName = env.FJC_PROBE_FUNCTION;
   if (functionName === undefined) return undefined;
   return new LambdaClusterProber({
     client: new LambdaClient({

@@ -98,17 +98,16 @@ export function awsReconcileContext(): Promise<AwsControlContext> {
 }
 
 /**
- * What the reconcile function's probe reads: the same store, cluster clients and secrets as its
- * cycles. No checkpoint storage: reconcile carries no S3 client (no-storage.ts), so the storage
- * check says it was not run rather than reporting a refusal of its own wiring.
+ * What the deploy function's probe reads: the same store, cluster clients and secrets as its
+ * steps, and the checkpoint storage (S3) its role may list under `fjc:checkpointLocations`, so
+ * the storage check runs with the adapter and permissions that resume jobs.
  */
 export async function awsProbeContext(): Promise<ProbeContext> {
-  const context = await awsReconcileContext();
+  const context = await awsControlContext();
   return {
     store: context.store,
     flink: (name) => context.flink(name),
     secrets: context.secrets,
-    noStorageReason:
-      'not checked: the reconcile function reads no S3; deploy and verify read the checkpoint locations (fjc:checkpointLocations)',
+    checkpoints: context.checkpoints,
   };
 }

@@ -228,6 +228,10 @@ export class DynamoJobStore implements JobStore {
     return this.savepoints.list(jobName, page);
   }
 
+  recopySavepointChanges(jobName: string, savepoints: readonly SavepointRecord[]): Promise<void> {
+    return this.savepoints.recopyChanges(jobName, savepoints);
+  }
+
   getCluster(name: string): Promise<ClusterRecord | undefined> {
     return this.clusters.get(name);
   }

@@ -11,8 +11,9 @@
  * bump the version an operation in flight holds. So the catalog item is the write-ahead copy of
  * its own entry, as the job item's `recentHistory` is of the job's: a refused or failed catalog
  * write leaves no entry, and an entry never exists without its change. A copy lost to a crash is
- * made again by the savepoint's next change, which copies its predecessor too (the keys are
- * derived from the entries, so copying again is idempotent).
+ * made again by the savepoint's next change, which copies its predecessor too, and by every
+ * retention round, which copies each listed savepoint's `lastChange` (the keys are derived from
+ * the entries, so copying again is idempotent).
  */
 import { storedErrorText } from '../core/error-text.js';
 import { randomUUID } from 'node:crypto';
@@ -83,6 +84,16 @@ export class SavepointCatalog {
     private readonly clock: () => Date,
     private readonly trail: AuditTrail,
   ) {}
+
+  /**
+   * Copies each savepoint's `lastChange` to the trail again (retention, which lists the catalog
+   * anyway): a copy lost to a crash of a savepoint that never changes again shows up then.
+   */
+  async recopyChanges(jobName: string, savepoints: readonly SavepointRecord[]): Promise<void> {
+    for (const savepoint of savepoints)
+      if (savepoint.lastChange !== undefined && savepoint.jobName === jobName)
+        await this.trail.copy(jobName, [savepoint.lastChange], subjectOf(savepoint.id));
+  }
 
   /** Adds an entry; with `audit`, its history entry is written with it (see the file notes). */
   async add(savepoint: NewSavepoint, audit?: SavepointChangeAudit): Promise<SavepointRecord> {

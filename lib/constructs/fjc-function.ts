@@ -290,6 +290,22 @@ export class FjcFunction extends Construct {
   }
 
   /**
+   * Invokes the function that answers cluster probes (`POST /v1/clusters/probe`: the deploy
+   * function's `probe` alias), synchronously; sets `FJC_PROBE_FUNCTION`. That alias only, not
+   * the function's other versions (CDK's grantInvoke would add `:*`).
+   */
+  bindProber(prober: lambda.IFunction): this {
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [prober.functionArn],
+      }),
+    );
+    this.fn.addEnvironment('FJC_PROBE_FUNCTION', prober.functionName);
+    return this;
+  }
+
+  /**
    * Lists and probes the clusters' checkpoint/savepoint directories (`fjc:checkpointLocations`),
    * to resume a job from its newest completed checkpoint: ListBucket limited to the prefix and
    * GetObject (HeadObject) under it; never a write.

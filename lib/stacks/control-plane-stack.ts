@@ -1,5 +1,6 @@
 import { Annotations, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { hasNoAdmins, type FjcConfig } from '../config.js';
@@ -23,6 +24,9 @@ import {
 import type { CheckpointLocation } from '../settings/checkpoints.js';
 import type { NetworkSettings } from '../settings/network.js';
 import type { StatefulExports } from './stateful-stack.js';
+
+/** The alias of the deploy function the api invokes to probe clusters. */
+const PROBE_ALIAS = 'probe';
 
 /** Concurrent reconcile runs: one scheduled cycle plus targeted runs of the event path. */
 const RECONCILE_CONCURRENCY = 5;
@@ -125,11 +129,21 @@ export class ControlPlaneStack extends Stack {
     // The definition names exact versions of deploy and verify, so an execution finishes on the
     // code it started with; the state machine's own alias rolls new versions out (see
     // ControlLoopRelease).
+    const deployVersion = pinnedFunctionVersion(deploy.fn);
     this.controlLoop = new ControlLoopStateMachine(this, 'ControlLoop', {
-      deployFunction: pinnedFunctionVersion(deploy.fn),
+      deployFunction: deployVersion,
       verifyFunction: pinnedFunctionVersion(verify.fn),
       maxConcurrency: config.maxConcurrency,
       timeout: Duration.seconds(config.executionTimeoutSeconds),
+    });
+    // The cluster probe is answered by deploy, which runs in the Flink-facing network with the
+    // secrets and the checkpoint locations (reconcile reads no S3). Through an alias on the
+    // version executions run: a stable ARN the api role names exactly (a version ARN in the role
+    // would refuse the previous api version during its canary), moved with each release.
+    const deployProbe = new lambda.Alias(this, 'DeployProbeAlias', {
+      aliasName: PROBE_ALIAS,
+      version: deployVersion,
+      description: 'The deploy version that answers cluster probes (POST /v1/clusters/probe)',
     });
     const deployHealth = healthAlarms(new Construct(this, 'DeployHealth'), deploy.fn, 'deploy');
     const verifyHealth = healthAlarms(new Construct(this, 'VerifyHealth'), verify.fn, 'verify');
@@ -214,7 +228,8 @@ export class ControlPlaneStack extends Stack {
       bundle,
     })
       .bindTable(table, 'readWrite', audit)
-      .bindReconcileTrigger(reconcileRelease.alias);
+      .bindReconcileTrigger(reconcileRelease.alias)
+      .bindProber(deployProbe);
     api.fn.addEnvironment('FJC_API_TEAMS', config.apiTeams);
     const ingestRelease = new FunctionRelease(this, 'IngestRelease', {
       function: ingest,

@@ -1,7 +1,8 @@
 /**
  * `POST /v1/clusters/probe`: the control plane's own view of the clusters (admins only). The API
- * runs outside the Flink-facing network and holds no cluster secret, so it asks the reconcile
- * function, which has both, and waits for its answer (core/cluster-probe.ts).
+ * runs outside the Flink-facing network and holds no cluster secret, so it asks the deploy
+ * function, which has both and the checkpoint storage, and waits for its answer
+ * (core/cluster-probe.ts).
  */
 import { z } from 'zod';
 import { ValidationError } from '../../commons/errors.js';
@@ -82,7 +83,7 @@ const probeClustersRoute: Route = {
   doc: {
     summary: 'Probe clusters from the control plane (admins only)',
     description:
-      'Asks the reconcile function, which runs where the Flink-facing network is and reads the clusters’ secrets, whether each cluster’s REST API answers (and with a Flink version fjc supports), whether its secrets are readable and its checkpoint storage listable. Synchronous and bounded (a few seconds per cluster); audited. 503 when the probe itself cannot run.',
+      'Asks the deploy function, which runs where the Flink-facing network is and reads the clusters’ secrets and checkpoint storage, whether each cluster’s REST API answers (and with a Flink version fjc supports), whether its secrets are readable and its checkpoint storage listable. Synchronous and bounded (a few seconds per cluster); audited. 503 when the probe itself cannot run.',
     tags: ['clusters'],
     query: probeQuerySchema,
     responses: { 200: { description: 'The probe, per cluster.', schema: probeResultSchema } },
@@ -98,7 +99,7 @@ const probeClustersRoute: Route = {
     if (prober === undefined)
       throw new HttpError(503, 'PROBE_UNAVAILABLE', 'This API cannot probe clusters', {
         remedy:
-          'Set FJC_RECONCILE_FUNCTION for the api function (the stack does), or run fjc locally with npm run local.',
+          'Set FJC_PROBE_FUNCTION for the api function (the stack does), or run fjc locally with npm run local.',
       });
     if (names.length === 0) return jsonResponse(200, { clusters: [], ok: true });
     let report;

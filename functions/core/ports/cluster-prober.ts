@@ -1,7 +1,7 @@
 /**
  * Asks the part of fjc that runs where the Flink-facing network is to probe clusters, and waits
- * for its answer (core/cluster-probe.ts). Adapters: a synchronous invocation of the reconcile
- * Lambda (AWS), an in-process call of the same reconcile handler (`npm run local`).
+ * for its answer (core/cluster-probe.ts). Adapters: a synchronous invocation of the deploy
+ * Lambda's `probe` alias (AWS), an in-process call of the reconcile handler (`npm run local`).
  */
 import { FjcError } from '../../commons/errors.js';
 import type { ProbeReport } from '../cluster-probe.js';

@@ -182,6 +182,11 @@ export interface FlinkPort {
    * The cluster's Flink version as it reports it (`GET /config`), for the savepoint lineage.
    */
   flinkVersion(): Promise<string>;
+  /**
+   * The version the cluster itself reports (`GET /config`), even when `spec.flinkVersion`
+   * declares one: the cluster probe checks a declaration with it. Not for the reconcile path.
+   */
+  reportedFlinkVersion(): Promise<string>;
   uploadJar(source: ArtifactStream): Promise<{ jarId: string }>;
   /** The jars the cluster keeps (uploads survive until deleted or the JobManager restarts). */
   listJars(): Promise<UploadedJar[]>;

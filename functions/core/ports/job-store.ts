@@ -203,6 +203,12 @@ export interface JobStore {
   ): Promise<SavepointRecord>;
   /** A job's savepoints, newest first. */
   listSavepoints(jobName: string, page?: PageRequest): Promise<Page<SavepointRecord>>;
+  /**
+   * Copies each savepoint's `lastChange` to the job's history again (same key: idempotent), so a
+   * copy lost between a catalog change and its copy shows up although the savepoint never
+   * changes again. Never rejects: a failed copy is logged and stays on the catalog item.
+   */
+  recopySavepointChanges(jobName: string, savepoints: readonly SavepointRecord[]): Promise<void>;
 
   getCluster(name: string): Promise<ClusterRecord | undefined>;
   /** Creates (`expectedVersion` 0 or omitted) or replaces a cluster record. */

@@ -71,16 +71,16 @@ function prober(at = endpoint) {
       credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
       maxAttempts: 1,
     }),
-    functionName: 'fjc-reconcile',
+    functionName: 'fjc-deploy:probe',
   });
 }
 
 describe('LambdaClusterProber', () => {
-  it('invokes the reconcile function synchronously and returns its checked answer', async () => {
+  it('invokes the deploy probe alias synchronously and returns its checked answer', async () => {
     await expect(prober().probe(['main'], 'req-1')).resolves.toEqual(REPORT);
     expect(received).toEqual([
       {
-        path: '/2015-03-31/functions/fjc-reconcile/invocations',
+        path: '/2015-03-31/functions/fjc-deploy%3Aprobe/invocations',
         invocationType: 'RequestResponse',
         body: { source: 'fjc.probe', clusters: ['main'], correlationId: 'req-1' },
       },
@@ -98,7 +98,7 @@ describe('LambdaClusterProber', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClusterProbeUnavailableError);
     expect((error as Error).message).toBe(
-      'The reconcile function failed to probe (Unhandled: ConfigurationError)',
+      'The probing (deploy) function failed to probe (Unhandled: ConfigurationError)',
     );
     expect((error as ClusterProbeUnavailableError).remedy).toContain('lambda:InvokeFunction');
   });
@@ -118,7 +118,7 @@ describe('LambdaClusterProber', () => {
     reply = { status: 429, body: '{"Type":"User","message":"Rate exceeded"}' };
     await expect(prober().probe(['main'])).rejects.toMatchObject({
       code: 'PROBE_UNAVAILABLE',
-      message: 'The reconcile function could not be invoked',
+      message: 'The probing (deploy) function could not be invoked',
     });
   });
 });

@@ -22,6 +22,7 @@ import {
   type ProbeContext,
 } from '../../../functions/core/cluster-probe.js';
 import type { ClusterRecord } from '../../../functions/core/model/index.js';
+import { checkDeclaredVersion } from '../../../functions/core/probe-version.js';
 import {
   ClusterUnavailableError,
   type FlinkPort,
@@ -47,6 +48,9 @@ interface PortBehaviour {
   checkpointDir?: string;
   versionFails?: boolean;
   configFails?: boolean;
+  /** What `GET /config` says (default: `version`), where a declared version may differ. */
+  reported?: string;
+  reportFails?: boolean;
 }
 
 function port(b: PortBehaviour): FlinkPort {
@@ -65,6 +69,10 @@ function port(b: PortBehaviour): FlinkPort {
       b.versionFails
         ? Promise.reject(new Error('unreadable version'))
         : Promise.resolve(b.version ?? '2.3.0'),
+    reportedFlinkVersion: () =>
+      b.reportFails
+        ? Promise.reject(new Error('GET /config: 403 Forbidden'))
+        : Promise.resolve(b.reported ?? b.version ?? '2.3.0'),
     checkpointDirectory: () =>
       b.configFails ? Promise.reject(new Error('config failed')) : Promise.resolve(b.checkpointDir),
   } as Partial<FlinkPort> as FlinkPort;
@@ -216,9 +224,47 @@ describe('probeClusters', () => {
     expect(old).toMatchObject({ ok: false, flinkVersion: '1.17.2', flinkVersionSupported: false });
     expect(rest(old)).toMatchObject({ code: 'FLINK_VERSION_UNSUPPORTED' });
     expect(rest(old)?.detail).toContain(
-      'Flink 1.17.2 (declared in spec.flinkVersion) is not supported',
+      'Flink 1.17.2 (declared in spec.flinkVersion, confirmed) is not supported',
     );
     expect(rest(odd)?.detail).toContain('version unknown');
+  });
+
+  it('checks a declared version against what the cluster reports (GET /config)', async () => {
+    const declared = (name: string, flinkVersion: string) =>
+      record(name, { url: `http://${name}.example.com:8081`, flinkVersion });
+    const ctx = context(
+      [
+        declared('wrong', '1.20.0'),
+        declared('patch', '2.0.0'),
+        declared('same', '2.0.1'),
+        declared('hidden', '2.0.1'),
+      ],
+      {
+        wrong: { version: '1.20.0', reported: '2.0.1' },
+        patch: { version: '2.0.0', reported: '2.0.1' },
+        same: { version: '2.0.1' },
+        hidden: { version: '2.0.1', reportFails: true },
+      },
+    );
+    const report = await probeClusters(ctx, ['wrong', 'patch', 'same', 'hidden']);
+    const rest = (i: number) => report.clusters[i]?.checks.find((c) => c.check === 'rest');
+    // A wrong major.minor: fjc would build requests for the wrong REST API.
+    expect(report.clusters[0]).toMatchObject({ ok: false, flinkVersion: '2.0.1' });
+    expect(rest(0)).toMatchObject({ outcome: 'failed', code: 'FLINK_VERSION_MISMATCH' });
+    expect(rest(0)?.detail).toContain(
+      'spec.flinkVersion declares 1.20.0, the cluster reports 2.0.1',
+    );
+    expect(rest(0)?.remedy).toContain('Set spec.flinkVersion to 2.0.1');
+    // A patch apart: the same REST API, said in the detail.
+    expect(report.clusters[1]).toMatchObject({ ok: true, flinkVersion: '2.0.1' });
+    expect(rest(1)?.detail).toContain(
+      'declared 2.0.0, the cluster reports 2.0.1 (patch only: the same REST API)',
+    );
+    expect(rest(2)).toMatchObject({ outcome: 'ok' });
+    expect(rest(2)?.detail).toContain('Flink 2.0.1 (declared in spec.flinkVersion, confirmed)');
+    // A cluster that hides GET /config (a reason to declare the version) is not failed for it.
+    expect(report.clusters[3]?.ok).toBe(true);
+    expect(rest(3)?.detail).toContain('not confirmed: GET /config: 403 Forbidden');
   });
 
   it('gives each cluster its own deadline', async () => {
@@ -352,6 +398,17 @@ describe('probe limits, versions and events', () => {
       false,
       false,
     ]);
+  });
+
+  it('passes a declared version unconfirmed when the cluster reports no readable version', async () => {
+    expect(await checkDeclaredVersion('2.0.1', () => Promise.resolve('master-SNAPSHOT'))).toEqual({
+      version: '2.0.1',
+      shown:
+        '2.0.1 (declared in spec.flinkVersion, not confirmed: the cluster reports an unreadable version "master-SNAPSHOT")',
+    });
+    expect(
+      (await checkDeclaredVersion('1.20', () => Promise.reject(new Error('timed out')))).shown,
+    ).toContain('not confirmed: timed out');
   });
 
   it('fits the largest probe into the API’s 29 s', () => {

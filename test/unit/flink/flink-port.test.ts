@@ -251,6 +251,18 @@ describe('FlinkClusterPort: answers in the core’s terms', () => {
     }
     expect(answers).toEqual(['s3://bucket/chk', 'file:/old', undefined]);
   });
+
+  it('reads the version the cluster reports (GET /config) although the client declares one', async () => {
+    const asked: (string | undefined)[] = [];
+    const { port } = await portFor((req, res) => {
+      asked.push(req.url);
+      json(res, 200, { 'flink-version': '1.20.1', features: {} });
+    });
+    // The declared 2.3.0 is what requests are built for; the report is what the probe checks.
+    expect(await port.flinkVersion()).toBe('2.3.0');
+    expect(await port.reportedFlinkVersion()).toBe('1.20.1');
+    expect(asked).toEqual(['/config']);
+  });
 });
 
 describe('FlinkClusterPort: refusals become the core’s errors', () => {

@@ -94,14 +94,14 @@ export function defined<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-/** The logical id of the `live` alias of a control plane function, by handler name. */
-export function liveAliasOf(template: Template, handler: string): string {
+/** The logical id of the alias `name` (default `live`) of a control plane function, by handler. */
+export function liveAliasOf(template: Template, handler: string, name = 'live'): string {
   const fn = defined(functionsByHandler(template)[handler], `${handler} function`).logicalId;
   const aliases = Object.entries(resourcesOf(template, 'AWS::Lambda::Alias')).filter(
     ([, alias]) =>
       JSON.stringify(alias.Properties?.FunctionName) === JSON.stringify({ Ref: fn }) &&
-      alias.Properties?.Name === 'live',
+      alias.Properties?.Name === name,
   );
-  if (aliases.length !== 1) throw new Error(`expected one live alias of ${handler}`);
+  if (aliases.length !== 1) throw new Error(`expected one ${name} alias of ${handler}`);
   return defined(aliases[0], 'alias')[0];
 }

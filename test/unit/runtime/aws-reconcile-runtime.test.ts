@@ -26,14 +26,14 @@ describe('awsReconcileContext', () => {
     }
   });
 
-  it('probes with the same store, clients and secrets, and says why storage is not checked', async () => {
-    const { awsProbeContext, awsReconcileContext } = await freshAwsRuntime();
+  it('the deploy function probes with the same store and secrets, and reads checkpoint storage', async () => {
+    const { awsProbeContext, awsControlContext } = await freshAwsRuntime();
     const probe = await awsProbeContext();
-    const ctx = await awsReconcileContext();
+    const ctx = await awsControlContext();
     expect(probe.store).toBe(ctx.store);
     expect(probe.secrets).toBe(ctx.secrets);
-    expect(probe.checkpoints).toBeUndefined();
-    expect(probe.noStorageReason).toMatch(/reconcile function reads no S3/);
+    expect(probe.checkpoints).toBe(ctx.checkpoints);
+    expect(probe.noStorageReason).toBeUndefined();
   });
 
   it('fails with a ConfigurationError naming a bad variable, like the others', async () => {

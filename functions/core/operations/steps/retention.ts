@@ -8,6 +8,9 @@ export const retention = defineStep(['finish'], async (input) => {
   const spec = targetSpec(data.target);
   const flink = await ctx.flink(spec.spec.clusterRef);
   const page = await ctx.store.listSavepoints(record.name, { limit: 1000 });
+  // The catalog is listed anyway: a history copy lost between a catalog change and its copy
+  // (a crash) is made again here, by its key, even if that savepoint never changes again.
+  await ctx.store.recopySavepointChanges(record.name, page.items);
   const policy = spec.spec.savepointPolicy;
   const doomed = retentionCandidates(
     page.items,

@@ -72,6 +72,7 @@ export function flinkStub(): FlinkStub {
     ),
     checkpointDirectory: vi.fn(() => Promise.resolve(undefined)),
     flinkVersion: vi.fn(() => Promise.resolve('2.3.0')),
+    reportedFlinkVersion: vi.fn(() => Promise.resolve('2.3.0')),
     uploadJar: vi.fn(() => Promise.resolve({ jarId: 'jar-1_counter.jar' })),
     // A cluster that keeps no jars: every submission uploads (jar-cache.test.ts scripts more).
     listJars: vi.fn(() => Promise.resolve([])),
@@ -158,6 +159,9 @@ export interface Bench {
   now(): Date;
   /** Reads the job (fails when it is gone). */
   get(): Promise<JobRecord>;
+  /** The local DynamoDB and the table of {@link store}, for a second client that misbehaves. */
+  dynamo: LocalDynamo;
+  tableName: string;
   cleanup(): Promise<void>;
 }
 
@@ -200,6 +204,8 @@ export async function bench(dynamo: LocalDynamo): Promise<Bench> {
       if (!record) throw new Error('job is gone');
       return record;
     },
+    dynamo,
+    tableName,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }

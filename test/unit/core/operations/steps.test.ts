@@ -6,6 +6,8 @@ import {
   JobNotOnClusterError,
 } from '../../../../functions/core/ports/index.js';
 import { DeadlineExceededError, FlinkUnreachableError } from '../../../../functions/flink/index.js';
+import { DynamoJobStore } from '../../../../functions/store/index.js';
+import { clientDroppingAuditCopies } from '../../store/fixtures.js';
 import {
   JOB_ID,
   NAME,
@@ -690,6 +692,57 @@ describe('manual savepoint and retention', () => {
       phase: 'STABLE',
     });
     expect(done.recentHistory.at(-1)?.details).toMatchObject({ disposed: [doomed.id] });
+  });
+});
+
+describe('savepoint history copies', () => {
+  it('retention copies each savepoint’s last change to the job’s history again, once', async () => {
+    const desired = job({ savepointNonce: 1 });
+    await seed(b, desired, job());
+    // The process "dies" between the catalog write and its copy: the copy never lands.
+    const dropping = clientDroppingAuditCopies(b.dynamo);
+    try {
+      const lossy = new DynamoJobStore({
+        client: dropping,
+        tableName: b.tableName,
+        clock: () => b.now(),
+        logger: { warn: () => undefined },
+      });
+      await lossy.addSavepoint(
+        {
+          jobName: NAME,
+          triggerKind: 'registered',
+          generation: 1,
+          status: 'COMPLETED',
+          path: 'file:///sp/registered',
+          createdAt: b.now(),
+        },
+        { actor: 'alice', action: 'savepoint-registered', jobVersion: 1, details: {} },
+      );
+    } finally {
+      dropping.destroy();
+    }
+    // What GET /v1/jobs/{name}/history (fjc history) lists.
+    const registered = async () =>
+      (await b.store.listHistory(NAME, { limit: 50 })).items.filter(
+        (e) => e.action === 'savepoint-registered',
+      );
+    expect(await registered()).toEqual([]);
+
+    const opId = await begin(b, 'savepoint', desired, { savepointKind: 'manual' });
+    expect(await step(opId)).toMatchObject({ event: 'savepoint-triggered' });
+    b.flink.getSavepointStatus.mockResolvedValue(savepointDone('file:///sp/new'));
+    expect(await step(opId)).toMatchObject({ event: 'savepoint-completed' });
+    expect(await step(opId)).toMatchObject({ next: 'done', event: 'savepoint-retention' });
+    expect(await registered()).toMatchObject([
+      { actor: 'alice', details: { path: 'file:///sp/registered' } },
+    ]);
+    // Same key: copying again adds nothing.
+    await b.store.recopySavepointChanges(NAME, await catalog());
+    expect(await registered()).toHaveLength(1);
+    // Never into another job's history.
+    await b.store.recopySavepointChanges('other', await catalog());
+    expect((await b.store.listHistory('other', { limit: 50 })).items).toEqual([]);
   });
 });
 

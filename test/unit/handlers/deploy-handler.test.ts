@@ -1,0 +1,91 @@
+/**
+ * The deploy Lambda's factory: a state machine state advances a step (advance-handler.test.ts),
+ * a probe event is answered with every check, storage included, as deploy reads the checkpoint
+ * locations. Real store on dynalite, scripted Flink.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { createObservability } from '../../../functions/commons/observability.js';
+import type { CheckpointStorage } from '../../../functions/core/ports/index.js';
+import { createDeployHandler } from '../../../functions/handlers/deploy-handler.js';
+import { SecretValue } from '../../../functions/core/model/secret-value.js';
+import { useBench, type Bench } from '../core/operations/harness.js';
+
+let b: Bench;
+useBench((fresh) => (b = fresh));
+
+async function registerMain() {
+  await b.store.putCluster(
+    {
+      name: 'main',
+      spec: {
+        apiVersion: 'fjc.dev/v1',
+        kind: 'FlinkCluster',
+        metadata: { name: 'main' },
+        spec: {
+          url: 'https://flink.example.com:8081',
+          auth: { type: 'bearer', secretRef: 'fjc/main' },
+          defaultSavepointDirectory: 's3://ckpt/savepoints',
+        },
+      },
+    },
+    { expectedVersion: 0 },
+  );
+}
+
+function deployHandler(listCompleted: CheckpointStorage['listCompleted']) {
+  const observability = createObservability('test');
+  const info = vi.spyOn(observability.logger, 'info');
+  const checkpoints: CheckpointStorage = { ...b.ctx.checkpoints, listCompleted };
+  const handler = createDeployHandler({
+    ...observability,
+    context: () => Promise.resolve(b.ctx),
+    probe: () =>
+      Promise.resolve({
+        store: b.store,
+        flink: (name) => b.ctx.flink(name),
+        secrets: {
+          getSecret: () =>
+            Promise.resolve({
+              type: 'bearer',
+              token: new SecretValue('tok-123-secret'),
+              urls: ['https://flink.example.com:8081'],
+            }),
+        },
+        checkpoints,
+      }),
+  });
+  return { handler, info };
+}
+
+describe('createDeployHandler', () => {
+  it('answers a probe event with the storage checked, never a secret, and runs no step', async () => {
+    await registerMain();
+    const listCompleted = vi.fn<CheckpointStorage['listCompleted']>(() => Promise.resolve([]));
+    const { handler, info } = deployHandler(listCompleted);
+    const report = await handler({ source: 'fjc.probe', clusters: ['main'], correlationId: 'r-1' });
+    expect(report).toMatchObject({ clusters: [{ cluster: 'main', ok: true }] });
+    const storage = (
+      report as { clusters: { checks: { check: string }[] }[] }
+    ).clusters[0]?.checks.filter((c) => c.check === 'storage');
+    expect(storage).toContainEqual({
+      check: 'storage',
+      outcome: 'ok',
+      detail: 'savepoint directory s3://ckpt/savepoints listable',
+    });
+    expect(listCompleted).toHaveBeenCalledWith('s3://ckpt/savepoints');
+    expect(JSON.stringify(report)).not.toContain('tok-123-secret');
+    expect(info).toHaveBeenCalledWith('probed', { clusters: [{ cluster: 'main', ok: true }] });
+    expect(b.flink.cancelJob).not.toHaveBeenCalled();
+  });
+
+  it('refuses a malformed probe event, and a state machine state it cannot read, naming fields', async () => {
+    const { handler } = deployHandler(() => Promise.resolve([]));
+    await expect(handler({ source: 'fjc.probe', clusters: [] })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      issues: [{ path: 'clusters' }],
+    });
+    await expect(handler({ correlationId: 'c' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+});
