@@ -1,5 +1,10 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { PROBE_SOURCE, probeReportSchema, type ProbeReport } from '../core/cluster-probe.js';
+import {
+  PROBE_SOURCE,
+  probeRefusalSchema,
+  probeReportSchema,
+  type ProbeReport,
+} from '../core/cluster-probe.js';
 import { ClusterProbeUnavailableError, type ClusterProber } from '../core/ports/cluster-prober.js';
 
 /** Options of {@link LambdaClusterProber}. */
@@ -64,6 +69,14 @@ export class LambdaClusterProber implements ClusterProber {
         `The probing (deploy) function failed to probe (${functionError}${errorTypeOf(body)})`,
         { remedy: REMEDY },
       );
+    const refusal = probeRefusalSchema.safeParse(body);
+    if (refusal.success) {
+      const { code, message, remedy } = refusal.data.refused;
+      throw new ClusterProbeUnavailableError(
+        `The probing (deploy) function refused the probe (${code}): ${message}`,
+        { remedy: remedy ?? REMEDY },
+      );
+    }
     const parsed = probeReportSchema.safeParse(body);
     if (!parsed.success)
       throw new ClusterProbeUnavailableError(

@@ -47,9 +47,24 @@ export const probeReportSchema = z.object({
   clusters: z.array(clusterProbeSchema).max(MAX_PROBED_CLUSTERS),
 });
 
+/**
+ * The answer of a function that could not run a probe at all (a malformed event, no probe wired,
+ * the store unreachable). Returned, not thrown: a failed invocation would count toward the
+ * function's Errors alarm, which rolls an fjc release back.
+ */
+export const probeRefusalSchema = z.object({
+  refused: z.object({
+    code: z.string().max(100),
+    message: detailSchema,
+    remedy: detailSchema.optional(),
+  }),
+});
+
 /** One check of one cluster. */
 export type ProbeCheck = z.infer<typeof probeCheckSchema>;
 /** One cluster's answer. */
 export type ClusterProbe = z.infer<typeof clusterProbeSchema>;
 /** A probe's answer. */
 export type ProbeReport = z.infer<typeof probeReportSchema>;
+/** A probe the answering function could not run. */
+export type ProbeRefusal = z.infer<typeof probeRefusalSchema>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, ValidationError } from '../commons/errors.js';
+import { ConfigurationError, FjcError, ValidationError } from '../commons/errors.js';
 import { withCorrelation, type Observability } from '../commons/observability.js';
 import {
   MAX_PROBED_CLUSTERS,
@@ -8,8 +8,10 @@ import {
   probeEventSchema,
   type ProbeContext,
   type ProbeOptions,
+  type ProbeRefusal,
   type ProbeReport,
 } from '../core/cluster-probe.js';
+import { storedErrorText } from '../core/error-text.js';
 
 /** What a function that answers probe events reads. */
 export interface ProbeHandlerDeps extends Observability {
@@ -63,4 +65,22 @@ export async function answerProbe(deps: ProbeHandlerDeps, event: unknown): Promi
     });
     return report;
   });
+}
+
+/**
+ * The answer to a probe that could not run: the error's code, message and remedy (bounded, as
+ * every stored cause; fjc's errors carry no secrets), logged here with its cause.
+ */
+export function refusedProbe(deps: ProbeHandlerDeps, error: unknown): ProbeRefusal {
+  deps.logger.error('probe refused', { error });
+  const known = error instanceof FjcError;
+  return {
+    refused: {
+      code: known ? error.code : 'PROBE_FAILED',
+      message: storedErrorText(known ? error.message : 'The probe failed unexpectedly', 2_000),
+      ...(known && error.remedy !== undefined
+        ? { remedy: storedErrorText(error.remedy, 2_000) }
+        : {}),
+    },
+  };
 }

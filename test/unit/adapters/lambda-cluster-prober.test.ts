@@ -103,6 +103,21 @@ describe('LambdaClusterProber', () => {
     expect((error as ClusterProbeUnavailableError).remedy).toContain('lambda:InvokeFunction');
   });
 
+  it('says a probe the function refused, with its reason and remedy', async () => {
+    reply = {
+      status: 200,
+      body: '{"refused":{"code":"VALIDATION_FAILED","message":"Invalid probe event","remedy":"Send 1 to 16 names."}}',
+    };
+    const error = await prober()
+      .probe(['main'])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClusterProbeUnavailableError);
+    expect((error as Error).message).toBe(
+      'The probing (deploy) function refused the probe (VALIDATION_FAILED): Invalid probe event',
+    );
+    expect((error as ClusterProbeUnavailableError).remedy).toBe('Send 1 to 16 names.');
+  });
+
   it.each([
     ['no JSON', 'not json'],
     ['a foreign shape', '{"clusters":[{"cluster":"main"}]}'],

@@ -78,14 +78,34 @@ describe('createDeployHandler', () => {
     expect(b.flink.cancelJob).not.toHaveBeenCalled();
   });
 
-  it('refuses a malformed probe event, and a state machine state it cannot read, naming fields', async () => {
+  it('answers a probe it cannot run with a refusal, not a failed invocation, and refuses a state it cannot read', async () => {
     const { handler } = deployHandler(() => Promise.resolve([]));
-    await expect(handler({ source: 'fjc.probe', clusters: [] })).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
-      issues: [{ path: 'clusters' }],
+    // A failed invocation would count toward deploy's Errors alarm, a rollback alarm of the
+    // control-loop release: a probe must never roll a release back.
+    await expect(handler({ source: 'fjc.probe', clusters: [] })).resolves.toEqual({
+      refused: {
+        code: 'VALIDATION_FAILED',
+        message: expect.stringContaining('Invalid probe event') as unknown,
+        remedy: expect.stringContaining('"source": "fjc.probe"') as unknown,
+      },
     });
     await expect(handler({ correlationId: 'c' })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
+  });
+
+  it('answers an unexpected failure of the probe as a refusal that tells nothing of its cause', async () => {
+    const observability = createObservability('test');
+    const logged = vi.spyOn(observability.logger, 'error');
+    const handler = createDeployHandler({
+      ...observability,
+      context: () => Promise.resolve(b.ctx),
+      probe: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:8000 (token=abc)')),
+    });
+    const answer = await handler({ source: 'fjc.probe', clusters: ['main'] });
+    expect(answer).toEqual({
+      refused: { code: 'PROBE_FAILED', message: 'The probe failed unexpectedly' },
+    });
+    expect(logged).toHaveBeenCalledWith('probe refused', expect.anything());
   });
 });
