@@ -245,7 +245,8 @@ export class SavepointCatalog {
 
   /**
    * Marks a savepoint for deletion: one conditional write that holds only while it is not
-   * pinned and not disposed, so a pin racing the deletion wins or loses whole. The caller has
+   * pinned, not disposed and not yet marked, so a pin racing the deletion wins or loses whole and
+   * a repeated request changes nothing (it answers the entry as the first request left it). The caller has
    * checked what the item alone cannot say (newest restorable, in use by an operation).
    * @throws NotFoundError when there is no such entry; SavepointStateError when it is pinned
    * or disposed.
@@ -261,9 +262,9 @@ export class SavepointCatalog {
     const change = await this.changeOf(jobName, id, now, audit);
     const item = await this.table.updateIf({
       Key: savepointKey(jobName, id),
-      UpdateExpression: `SET #deleteRequestedAt = if_not_exists(#deleteRequestedAt, :now), #updatedAt = :now${change.set}`,
+      UpdateExpression: `SET #deleteRequestedAt = :now, #updatedAt = :now${change.set}`,
       ConditionExpression:
-        'attribute_exists(#pk) AND #status IN (:completed, :failed) AND (attribute_not_exists(#pinned) OR #pinned = :false)',
+        'attribute_exists(#pk) AND #status IN (:completed, :failed) AND (attribute_not_exists(#pinned) OR #pinned = :false) AND attribute_not_exists(#deleteRequestedAt)',
       ExpressionAttributeNames: {
         '#pk': ATTR.pk,
         '#deleteRequestedAt': 'deleteRequestedAt',
@@ -282,6 +283,10 @@ export class SavepointCatalog {
     });
     if (item) return this.changed(jobName, id, item, change.copies);
     const current = await this.require(jobName, id);
+    // Asked for before and not yet disposed of: the first request stands, with its one entry.
+    const waiting = current.status === 'COMPLETED' || current.status === 'FAILED';
+    if (current.deleteRequestedAt !== undefined && current.pinned !== true && waiting)
+      return current;
     throw new SavepointStateError(
       `Savepoint ${id} of job ${jobName} cannot be deleted: ` +
         (current.pinned === true ? 'it is pinned.' : `it is ${current.status}.`),

@@ -103,6 +103,29 @@ describe('savepoint changes in the job history', () => {
     expect((await store.getJob('orders'))?.version).toBe(1);
   });
 
+  it('records a deletion asked for twice once: the first request stands', async () => {
+    const sp = await registered();
+    const first = await store.requestSavepointDeletion(
+      'orders',
+      sp.id,
+      at(2000),
+      by('dave', 'savepoint-deletion-requested'),
+    );
+    const again = await store.requestSavepointDeletion(
+      'orders',
+      sp.id,
+      at(3000),
+      by('erin', 'savepoint-deletion-requested'),
+    );
+    expect(again.deleteRequestedAt).toBe(first.deleteRequestedAt);
+    expect((await trail()).filter((e) => e.action === 'savepoint-deletion-requested')).toEqual([
+      expect.objectContaining({ actor: 'dave' }),
+    ]);
+    expect((await store.getSavepoint('orders', sp.id))?.lastChange).toMatchObject({
+      actor: 'dave',
+    });
+  });
+
   it('writes no history entry for a refused catalog change', async () => {
     const sp = await registered();
     await store.requestSavepointDeletion(
