@@ -251,8 +251,9 @@ describe('savepoints as a resource on real Flink', () => {
 
   it('resumes from a pending spec.restore.from, not from the suspend’s savepoint', async () => {
     const running = (await job()).status.jobId ?? '';
-    // Well past A, so that a resume from the suspend's savepoint would show a far higher count.
-    const beforeSuspend = await counterAbove(flink, running, aHigh + 250);
+    // Past A by more than the restored job counts before its first look (about 12 a second), so
+    // that a resume from the suspend's savepoint would show a higher count than one from A.
+    const beforeSuspend = await counterAbove(flink, running, aHigh + 150);
     expect((await call('POST', `/v1/jobs/${NAME}/actions/suspend`)).status).toBe(202);
     const suspended = await converge(
       rt,
