@@ -26,7 +26,8 @@ function errorTypeOf(body: unknown): string {
 /**
  * The probe in AWS: a synchronous invocation (`InvocationType: 'RequestResponse'`) of the
  * deploy Lambda's `probe` alias, which runs in the Flink-facing network with the clusters'
- * secrets and may list their checkpoint storage, with a probe event. Its answer is input from another function, so it is checked before it is used.
+ * secrets and may list their checkpoint storage, with a probe event. Its answer is input from
+ * another function, so it is checked before it is used.
  */
 export class LambdaClusterProber implements ClusterProber {
   constructor(private readonly options: LambdaClusterProberOptions) {}

@@ -3,7 +3,8 @@
  * one whose nonce differs from the nonce of the spec last applied (a job never applied has none).
  * The start precedence (restore-source.ts) and the deletion guard of the catalog
  * (savepoint-choice.ts) both ask it here, so they cannot disagree about which savepoint a job
- * still means to restore. A module of its own because restore-source.ts imports savepoint-choice.ts.
+ * still means to restore. A module of its own because restore-source.ts imports
+ * savepoint-choice.ts.
  */
 import type { JobRecord } from './model/index.js';
 import type { FlinkJob } from './spec/index.js';

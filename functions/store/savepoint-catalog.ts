@@ -246,8 +246,9 @@ export class SavepointCatalog {
   /**
    * Marks a savepoint for deletion: one conditional write that holds only while it is not
    * pinned, not disposed and not yet marked, so a pin racing the deletion wins or loses whole and
-   * a repeated request changes nothing (it answers the entry as the first request left it). The caller has
-   * checked what the item alone cannot say (newest restorable, in use by an operation).
+   * a repeated request changes nothing (it answers the entry as the first request left it). The
+   * caller has checked what the item alone cannot say (newest restorable, in use by an
+   * operation).
    * @throws NotFoundError when there is no such entry; SavepointStateError when it is pinned
    * or disposed.
    */

@@ -1,6 +1,7 @@
 /**
  * The job store port: how the control plane reads and changes the declared and observed state of
- * Flink jobs, clusters, savepoints and the audit trail. Adapter: `DynamoJobStore` (functions/store).
+ * Flink jobs, clusters, savepoints and the audit trail. Adapter: `DynamoJobStore`
+ * (functions/store).
  *
  * Concurrency model: every job record carries a `version`. Each change of a job (desired spec,
  * status transition, lease) is ONE conditional write on ONE item that checks that version (or, for

@@ -7,30 +7,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { createObservability } from '../../../functions/commons/observability.js';
 import type { CheckpointStorage } from '../../../functions/core/ports/index.js';
 import { createDeployHandler } from '../../../functions/handlers/deploy-handler.js';
-import { SecretValue } from '../../../functions/core/model/secret-value.js';
 import { useBench, type Bench } from '../core/operations/harness.js';
+import { PROBED_TOKEN, probeContextOf, registerMain } from './probe-fixtures.js';
 
 let b: Bench;
 useBench((fresh) => (b = fresh));
-
-async function registerMain() {
-  await b.store.putCluster(
-    {
-      name: 'main',
-      spec: {
-        apiVersion: 'fjc.dev/v1',
-        kind: 'FlinkCluster',
-        metadata: { name: 'main' },
-        spec: {
-          url: 'https://flink.example.com:8081',
-          auth: { type: 'bearer', secretRef: 'fjc/main' },
-          defaultSavepointDirectory: 's3://ckpt/savepoints',
-        },
-      },
-    },
-    { expectedVersion: 0 },
-  );
-}
 
 function deployHandler(listCompleted: CheckpointStorage['listCompleted']) {
   const observability = createObservability('test');
@@ -39,27 +20,14 @@ function deployHandler(listCompleted: CheckpointStorage['listCompleted']) {
   const handler = createDeployHandler({
     ...observability,
     context: () => Promise.resolve(b.ctx),
-    probe: () =>
-      Promise.resolve({
-        store: b.store,
-        flink: (name) => b.ctx.flink(name),
-        secrets: {
-          getSecret: () =>
-            Promise.resolve({
-              type: 'bearer',
-              token: new SecretValue('tok-123-secret'),
-              urls: ['https://flink.example.com:8081'],
-            }),
-        },
-        checkpoints,
-      }),
+    probe: () => Promise.resolve(probeContextOf(b, { checkpoints })),
   });
   return { handler, info };
 }
 
 describe('createDeployHandler', () => {
   it('answers a probe event with the storage checked, never a secret, and runs no step', async () => {
-    await registerMain();
+    await registerMain(b, { defaultSavepointDirectory: 's3://ckpt/savepoints' });
     const listCompleted = vi.fn<CheckpointStorage['listCompleted']>(() => Promise.resolve([]));
     const { handler, info } = deployHandler(listCompleted);
     const report = await handler({ source: 'fjc.probe', clusters: ['main'], correlationId: 'r-1' });
@@ -73,7 +41,7 @@ describe('createDeployHandler', () => {
       detail: 'savepoint directory s3://ckpt/savepoints listable',
     });
     expect(listCompleted).toHaveBeenCalledWith('s3://ckpt/savepoints');
-    expect(JSON.stringify(report)).not.toContain('tok-123-secret');
+    expect(JSON.stringify(report)).not.toContain(PROBED_TOKEN);
     expect(info).toHaveBeenCalledWith('probed', { clusters: [{ cluster: 'main', ok: true }] });
     expect(b.flink.cancelJob).not.toHaveBeenCalled();
   });

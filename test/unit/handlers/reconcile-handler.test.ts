@@ -7,8 +7,8 @@ import { METRIC } from '../../../functions/commons/metric-names.js';
 import { createObservability } from '../../../functions/commons/observability.js';
 import type { StateMachinePort } from '../../../functions/core/ports/index.js';
 import { createReconcileHandler } from '../../../functions/handlers/reconcile-handler.js';
-import { SecretValue } from '../../../functions/core/model/secret-value.js';
 import { job, seed, useBench, type Bench } from '../core/operations/harness.js';
+import { PROBED_TOKEN, probeContextOf, registerMain } from './probe-fixtures.js';
 
 let b: Bench;
 useBench((fresh) => (b = fresh));
@@ -107,40 +107,14 @@ describe('createReconcileHandler', () => {
   });
 
   it('answers a probe event with each cluster’s checks, never a secret, and runs no cycle', async () => {
-    await b.store.putCluster(
-      {
-        name: 'main',
-        spec: {
-          apiVersion: 'fjc.dev/v1',
-          kind: 'FlinkCluster',
-          metadata: { name: 'main' },
-          spec: {
-            url: 'https://flink.example.com:8081',
-            auth: { type: 'bearer', secretRef: 'fjc/main' },
-          },
-        },
-      },
-      { expectedVersion: 0 },
-    );
+    await registerMain(b);
     const observability = createObservability('test');
     const info = vi.spyOn(observability.logger, 'info');
     const start = vi.fn<StateMachinePort['start']>(() => Promise.resolve());
     const handler = createReconcileHandler({
       ...observability,
       context: () => Promise.resolve({ ...b.ctx, stateMachine: { start } }),
-      probe: () =>
-        Promise.resolve({
-          store: b.store,
-          flink: (name) => b.ctx.flink(name),
-          secrets: {
-            getSecret: () =>
-              Promise.resolve({
-                type: 'bearer',
-                token: new SecretValue('tok-123-secret'),
-                urls: ['https://flink.example.com:8081'],
-              }),
-          },
-        }),
+      probe: () => Promise.resolve(probeContextOf(b)),
     });
     const report = await handler({
       source: 'fjc.probe',
@@ -152,7 +126,7 @@ describe('createReconcileHandler', () => {
       ['nowhere', false],
     ]);
     expect(report.clusters[0]?.flinkVersion).toBe('2.3.0');
-    expect(JSON.stringify(report)).not.toContain('tok-123-secret');
+    expect(JSON.stringify(report)).not.toContain(PROBED_TOKEN);
     expect(start).not.toHaveBeenCalled();
     expect(info).toHaveBeenCalledWith('probed', {
       clusters: [
